@@ -1,0 +1,308 @@
+"""Settings: one dataclass, saved as JSON with an atomic write.
+
+The file never holds a secret (tokens and the client secret live in the keyring).
+A corrupt file is moved aside and defaults are used, with a warning for the caller
+to show; it never stops the program. Unknown keys (from a newer version) are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from vismadesk.domain import ExportFormat
+
+HOUR_ROUNDING_CHOICES = (0, 5, 15, 30)
+MAX_CONCURRENCY = 32
+
+DEFAULT_URLS = {
+    "outsmart_url": "https://www.out-smart.com/openapi/8/",
+    "visma_connect_url": "https://connect.visma.com",
+    "erp_url": "https://api.finance.visma.net",
+    "salesorders_url": "https://salesorder.visma.net",
+}
+
+
+class SettingsError(ValueError):
+    """A value that does not fit its setting; the message names the key."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(slots=True)
+class Settings:
+    export_format: ExportFormat | None = None
+    new_material: bool = False
+    new_relation: bool = False
+    # OutSmart work status that marks a work order ready for export; empty means
+    # every work order with status Compleet.
+    ready_status: str = ""
+    error_status: str = "99"
+    order_type: str = "SO"
+    item_class: str = ""
+    posting_class: str = ""
+    hour_rounding: int = 0
+    concurrency: int = 4
+    auto_sync_minutes: int = 0
+    outsmart_url: str = DEFAULT_URLS["outsmart_url"]
+    visma_connect_url: str = DEFAULT_URLS["visma_connect_url"]
+    erp_url: str = DEFAULT_URLS["erp_url"]
+    salesorders_url: str = DEFAULT_URLS["salesorders_url"]
+    client_id: str = ""
+    tenant_id: str = ""
+    offline_access: bool = True
+    # Keys this version does not know, kept so a newer version's settings survive.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str) -> Any:
+        _spec(key)
+        return getattr(self, key)
+
+    def set(self, key: str, value: Any) -> None:
+        """Set one setting from a typed value or its text form (as `config set` gives)."""
+        spec = _spec(key)
+        setattr(self, key, spec.coerce(key, value))
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.extra)
+        for key in SETTING_KEYS:
+            out[key] = SPECS[key].dump(getattr(self, key))
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> tuple[Settings, list[str]]:
+        """Build settings from a parsed file; each rejected value becomes a warning."""
+        s = cls()
+        warnings: list[str] = []
+        for key, value in data.items():
+            if key not in SPECS:
+                s.extra[key] = value
+                continue
+            try:
+                s.set(key, value)
+            except SettingsError as e:
+                warnings.append(f"Setting {e}; the default is used instead.")
+        return s, warnings
+
+    def copy(self) -> Settings:
+        return replace(self, extra=dict(self.extra))
+
+    def validation_errors(self) -> dict[str, str]:
+        """Problems per key for the current values (the window marks them per field)."""
+        errors: dict[str, str] = {}
+        for key in SETTING_KEYS:
+            try:
+                SPECS[key].coerce(key, getattr(self, key))
+            except SettingsError as e:
+                errors[key] = e.problem
+        return errors
+
+
+# --- Per-key parsing and checks -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    kind: str
+    label: str
+    check: Callable[[Any], str | None] = lambda _v: None
+
+    def coerce(self, key: str, value: Any) -> Any:
+        parsed = _PARSERS[self.kind](key, value)
+        problem = self.check(parsed)
+        if problem:
+            raise SettingsError(key, problem)
+        return parsed
+
+    def dump(self, value: Any) -> Any:
+        if isinstance(value, ExportFormat):
+            return value.value
+        return value
+
+
+def _parse_bool(key: str, v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip().lower() in {"true", "on", "yes", "1"}:
+        return True
+    if isinstance(v, str) and v.strip().lower() in {"false", "off", "no", "0"}:
+        return False
+    raise SettingsError(key, f"expected true or false, got {v!r}")
+
+
+def _parse_int(key: str, v: Any) -> int:
+    if isinstance(v, bool):
+        raise SettingsError(key, f"expected a whole number, got {v!r}")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str):
+        try:
+            return int(v.strip())
+        except ValueError:
+            pass
+    raise SettingsError(key, f"expected a whole number, got {v!r}")
+
+
+def _parse_str(key: str, v: Any) -> str:
+    if isinstance(v, str):
+        return v.strip()
+    raise SettingsError(key, f"expected text, got {v!r}")
+
+
+def _parse_format(key: str, v: Any) -> ExportFormat | None:
+    if v is None or isinstance(v, ExportFormat):
+        return v
+    if isinstance(v, str):
+        text = v.strip().lower().replace("-", "_").replace(" ", "_")
+        if text in {"", "none", "null"}:
+            return None
+        try:
+            return ExportFormat(text)
+        except ValueError:
+            pass
+    raise SettingsError(key, f"expected sales_order or sales_invoice, got {v!r}")
+
+
+_PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "bool": _parse_bool,
+    "int": _parse_int,
+    "str": _parse_str,
+    "format": _parse_format,
+}
+
+
+def _url_problem(v: str) -> str | None:
+    parts = urlsplit(v)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return "expected an address starting with https://"
+    if parts.scheme == "http" and parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
+        return "only https:// is allowed, except for a local sandbox"
+    return None
+
+
+def _range(lo: int, hi: int) -> Callable[[int], str | None]:
+    return lambda v: None if lo <= v <= hi else f"must be between {lo} and {hi}"
+
+
+def _short_code(v: str) -> str | None:
+    if len(v) > 30:
+        return "at most 30 characters"
+    return None
+
+
+SPECS: dict[str, _Spec] = {
+    "export_format": _Spec("format", "Send work order as"),
+    "new_material": _Spec("bool", "New material"),
+    "new_relation": _Spec("bool", "New relation"),
+    "ready_status": _Spec("str", "Ready-for-export work status", _short_code),
+    "error_status": _Spec(
+        "str", "Error work status", lambda v: "may not be empty" if not v else _short_code(v)
+    ),
+    "order_type": _Spec(
+        "str",
+        "Order type",
+        lambda v: (
+            "expected 1 to 2 letters or digits, such as SO"
+            if not (1 <= len(v) <= 2 and v.isalnum())
+            else None
+        ),
+    ),
+    "item_class": _Spec("str", "Item class for new materials", _short_code),
+    "posting_class": _Spec("str", "Posting class for new materials", _short_code),
+    "hour_rounding": _Spec(
+        "int",
+        "Hour rounding (minutes)",
+        lambda v: None if v in HOUR_ROUNDING_CHOICES else "must be 0 (none), 5, 15 or 30",
+    ),
+    "concurrency": _Spec("int", "Export concurrency", _range(1, MAX_CONCURRENCY)),
+    "auto_sync_minutes": _Spec("int", "Auto-sync every (minutes, 0 = off)", _range(0, 24 * 60)),
+    "outsmart_url": _Spec("str", "OutSmart API address", _url_problem),
+    "visma_connect_url": _Spec("str", "Visma Connect address", _url_problem),
+    "erp_url": _Spec("str", "VISMA.net ERP API address", _url_problem),
+    "salesorders_url": _Spec("str", "SalesOrders API address", _url_problem),
+    "client_id": _Spec("str", "Client ID"),
+    "tenant_id": _Spec("str", "Tenant ID"),
+    "offline_access": _Spec("bool", "Ask for a refresh token (offline access)"),
+}
+SETTING_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")
+assert set(SETTING_KEYS) == set(SPECS), "every setting needs a spec"
+
+
+def _spec(key: str) -> _Spec:
+    try:
+        return SPECS[key]
+    except KeyError:
+        raise SettingsError(key, "unknown setting") from None
+
+
+def label(key: str) -> str:
+    return _spec(key).label
+
+
+# --- The file ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class LoadResult:
+    settings: Settings
+    warnings: list[str]
+    # Where a corrupt file was moved to, if it was.
+    moved_to: Path | None = None
+    existed: bool = False
+
+
+def load_settings(path: Path) -> LoadResult:
+    if not path.exists():
+        return LoadResult(Settings(), [])
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("the file does not hold a JSON object")
+    except (OSError, ValueError) as e:
+        moved = _move_aside(path)
+        where = str(moved) if moved else "(could not be moved)"
+        warning = (
+            f"The settings file {path} could not be read ({e.__class__.__name__}); it was "
+            f"moved aside to {where} and defaults are used."
+        )
+        return LoadResult(Settings(), [warning], moved_to=moved, existed=True)
+    settings, warnings = Settings.from_json(data)
+    return LoadResult(settings, warnings, existed=True)
+
+
+def _move_aside(path: Path) -> Path | None:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    try:
+        os.replace(path, target)
+    except OSError:
+        return None
+    return target
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write atomically: a crash or a full disk mid-write leaves the old file intact."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(settings.to_json(), indent=2, sort_keys=True) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
