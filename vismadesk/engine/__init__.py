@@ -1,0 +1,1 @@
+"""Export and sync runs, shared by the window and the command line."""

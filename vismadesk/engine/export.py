@@ -1,0 +1,519 @@
+"""The export run: completed OutSmart work orders become Visma.net documents, once.
+
+Every step is written to the export journal before and after it happens:
+
+    (none) --validate--> creating --POST--> created --mark handled--> done
+                   \\--> failed (error work status set in OutSmart)
+
+A run that meets `creating` (a crash or a lost response) looks the document up
+by its reference before creating anything; `created` only needs the OutSmart
+side finished; `done` is never sent again, whatever OutSmart still lists.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from enum import Enum
+
+from vismadesk import messages
+from vismadesk.domain import (
+    Action,
+    DocumentRef,
+    ExportFormat,
+    HourType,
+    JournalState,
+    WorkOrder,
+)
+from vismadesk.engine import documents
+from vismadesk.engine.context import Context
+from vismadesk.engine.failures import is_transient, stops_run
+from vismadesk.engine.master_data import MasterData
+from vismadesk.engine.runs import (
+    EXIT_CONFIG,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    LogCallback,
+    ProgressCallback,
+    ProgressReporter,
+    RunLog,
+    RunResult,
+    new_run_id,
+)
+from vismadesk.errors import AppError
+
+# A work order that only met connection trouble is tried again this many times in
+# the same run before it is left for the next run (it never gets the error status).
+TRANSIENT_PASSES = 3
+
+
+class Outcome(Enum):
+    EXPORTED = "exported"
+    FINISHED = "finished"  # was already in Visma.net; only the OutSmart side was done
+    FAILED = "failed"  # the work order's own problem: error status set
+    PENDING = "pending"  # in Visma.net, OutSmart not yet updated
+    RETRY = "retry"  # connection trouble: try again
+    STOPPED = "stopped"  # the run is stopping (sign-in lost)
+
+
+@dataclass
+class _Problem:
+    message: messages.Message | None
+    values: dict[str, object]
+    record: str | None = None
+    error: AppError | None = None
+    details: dict[str, object] = field(default_factory=dict)
+
+
+class ExportRun:
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        only: Collection[str] | None = None,
+        on_log: LogCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.settings = ctx.settings.copy()
+        self.only = set(only) if only is not None else None
+        self.run_id = new_run_id()
+        self.log = RunLog(ctx.store, Action.EXPORT, self.run_id, on_log)
+        self.on_progress = on_progress
+        self.cancel = cancel or threading.Event()
+        self.stopping = threading.Event()
+        self._stop_logged = threading.Lock()
+        self._stop_error: AppError | None = None
+        self._md: MasterData | None = None
+        self._transient: dict[str, AppError] = {}
+
+    # --- run ---------------------------------------------------------------------
+
+    def run(self) -> RunResult:
+        result = RunResult(self.run_id, Action.EXPORT)
+        if not self._preconditions():
+            result.exit_code = EXIT_CONFIG
+            return result
+        try:
+            orders = self._ready_work_orders()
+        except AppError as e:
+            self.log.error(e)
+            result.exit_code = EXIT_CONFIG if stops_run(e) else EXIT_SOME_FAILED
+            return result
+        result.total = len(orders)
+        if not orders:
+            self.log.emit(messages.NOTHING_TO_DO)
+            return result
+
+        try:
+            self._md = MasterData.read(self.ctx.visma, self.ctx.outsmart)
+        except AppError as e:
+            self.log.error(e)
+            result.exit_code = EXIT_CONFIG if stops_run(e) else EXIT_SOME_FAILED
+            return result
+
+        progress = ProgressReporter(Action.EXPORT, len(orders), self.on_progress)
+        progress.start()
+        outcomes: dict[str, Outcome] = {}
+        todo = orders
+        for attempt in range(1, TRANSIENT_PASSES + 1):
+            last = attempt == TRANSIENT_PASSES
+            self._run_pass(todo, outcomes, progress, last=last)
+            todo = [wo for wo in todo if outcomes.get(wo.number) is Outcome.RETRY]
+            if not todo or self._halted():
+                break
+        # What still met connection trouble is explained once, and left for next run.
+        for wo in todo:
+            if outcomes.get(wo.number) is Outcome.RETRY and wo.number in self._transient:
+                self.log.error(
+                    self._transient[wo.number],
+                    work_order=wo.number,
+                    details={"note": "Nothing was lost: the next export tries it again."},
+                )
+        return self._summarise(orders, outcomes, result)
+
+    def _run_pass(
+        self,
+        orders: list[WorkOrder],
+        outcomes: dict[str, Outcome],
+        progress: ProgressReporter,
+        *,
+        last: bool,
+    ) -> None:
+        width = max(1, self.settings.concurrency)
+        with ThreadPoolExecutor(width, thread_name_prefix="export") as pool:
+            running: dict[Future[Outcome], WorkOrder] = {}
+            queue = list(reversed(orders))
+            while queue or running:
+                # Start work only while not cancelled: what is running finishes.
+                while queue and len(running) < width and not self._halted():
+                    wo = queue.pop()
+                    running[pool.submit(self._export_one, wo)] = wo
+                if not running:
+                    break
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    wo = running.pop(fut)
+                    outcome = fut.result()
+                    outcomes[wo.number] = outcome
+                    final = outcome is not Outcome.RETRY or last or self._halted()
+                    if final:
+                        progress.step(wo.number, failed=outcome not in _GOOD)
+
+    def _halted(self) -> bool:
+        return self.cancel.is_set() or self.stopping.is_set()
+
+    # --- preconditions and fetching ---------------------------------------------------
+
+    def _preconditions(self) -> bool:
+        if self.settings.export_format is None:
+            self.log.emit(messages.EXPORT_FORMAT_MISSING)
+            return False
+        try:
+            if not self.ctx.outsmart.has_tokens():
+                self.log.emit(messages.OUTSMART_TOKENS_MISSING)
+                return False
+            if not self.ctx.tokens.is_signed_in():
+                self.log.emit(messages.NOT_SIGNED_IN)
+                return False
+            self.ctx.tokens.access_token()
+        except AppError as e:
+            self.log.error(e)
+            return False
+        return True
+
+    def _ready_work_orders(self) -> list[WorkOrder]:
+        s = self.settings
+        listed = self.ctx.outsmart.work_orders("Compleet", s.ready_status or None)
+        orders = [
+            wo
+            for wo in listed
+            # Failed work orders wait in the error status until the planner resets them.
+            if not (s.error_status and wo.work_status == s.error_status)
+            and (self.only is None or wo.number in self.only)
+        ]
+        seen: set[str] = set()
+        unique = []
+        for wo in orders:
+            if wo.number not in seen:
+                seen.add(wo.number)
+                unique.append(wo)
+        return unique
+
+    # --- one work order --------------------------------------------------------------
+
+    def _export_one(self, wo: WorkOrder) -> Outcome:
+        try:
+            return self._export(wo)
+        except AppError as e:
+            return self._unexpected(wo, e)
+
+    def _export(self, wo: WorkOrder) -> Outcome:
+        journal = self.ctx.store.journal_get(wo.number)
+        if journal is not None and journal.state in (JournalState.DONE, JournalState.CREATED):
+            doc = journal.document
+            if doc is not None:
+                return self._finish(wo, doc, already=True)
+        if journal is not None and journal.state is JournalState.CREATING:
+            fmt = journal.doc_format or self.settings.export_format
+            assert fmt is not None
+            order_type = journal.order_type or self.settings.order_type
+            found = self.ctx.visma.find_document(wo.number, fmt, order_type)
+            if found is not None:
+                self.ctx.store.journal_record(
+                    wo.number,
+                    JournalState.CREATED,
+                    doc_number=found.number,
+                    order_type=found.order_type or None,
+                    run_id=self.run_id,
+                )
+                return self._finish(wo, found, already=True)
+
+        md = self._md
+        assert md is not None
+        problems = self._validate(wo, md)
+        if problems:
+            return self._fail(wo, problems)
+        problems = self._create_missing(wo, md)
+        if problems:
+            return self._fail(wo, problems)
+        return self._create_document(wo, md)
+
+    def _validate(self, wo: WorkOrder, md: MasterData) -> list[_Problem]:
+        s = self.settings
+        problems: list[_Problem] = []
+        relation = wo.relation or ""
+        if not relation or relation not in md.relations:
+            problems.append(
+                _Problem(
+                    messages.RELATION_NOT_IN_OUTSMART,
+                    {"relation": relation or "(none)"},
+                    relation or None,
+                )
+            )
+        elif relation not in md.customers and not s.new_relation:
+            problems.append(
+                _Problem(
+                    messages.RELATION_NOT_IN_VISMA,
+                    {"relation": relation},
+                    relation,
+                )
+            )
+        for line in wo.materials:
+            if line.quantity <= 0:
+                problems.append(
+                    _Problem(messages.QUANTITY_NOT_POSITIVE, {"material": line.code}, line.code)
+                )
+        for code in dict.fromkeys(m.code for m in wo.materials):
+            if code not in md.inventory and not s.new_material:
+                problems.append(
+                    _Problem(
+                        messages.MATERIAL_NOT_IN_VISMA,
+                        {"material": code},
+                        code,
+                    )
+                )
+        for code in dict.fromkeys(h.hour_type for h in wo.hours):
+            if code not in md.inventory and not s.new_material:
+                problems.append(
+                    _Problem(
+                        messages.HOUR_TYPE_NOT_IN_VISMA,
+                        {"hour_type": code},
+                        code,
+                    )
+                )
+        return problems
+
+    def _create_missing(self, wo: WorkOrder, md: MasterData) -> list[_Problem]:
+        """Create the customer and items New relation / New material allow."""
+        s = self.settings
+        visma = self.ctx.visma
+        problems: list[_Problem] = []
+        relation = wo.relation or ""
+        if relation not in md.customers:
+            rel = md.relations[relation]
+
+            def create_customer() -> None:
+                number = visma.create_customer(documents.customer_from_relation(rel))
+                md.customers.add(relation)
+                self.log.emit(
+                    messages.CUSTOMER_CREATED,
+                    work_order=wo.number,
+                    record=relation,
+                    relation=relation,
+                    number=number,
+                )
+
+            try:
+                md.ensure(f"customer:{relation}", lambda: relation in md.customers, create_customer)
+            except AppError as e:
+                if is_transient(e) or stops_run(e):
+                    raise
+                problems.append(
+                    _Problem(messages.CUSTOMER_CREATE_FAILED, {}, relation, e, _visma_details(e))
+                )
+        lines = {m.code: m for m in wo.materials}
+        wanted = [(code, False) for code in lines] + [(h.hour_type, True) for h in wo.hours]
+        for code, labour in dict.fromkeys(wanted):
+            if code in md.inventory:
+                continue
+
+            def create_item(code: str = code, labour: bool = labour) -> None:
+                if labour:
+                    item = documents.labour_item(code, md.outsmart_hour_type(code), s)
+                else:
+                    item = documents.item_from_material(
+                        code, lines.get(code), md.outsmart_material(code), s
+                    )
+                item.number = visma.create_inventory(item) or code
+                md.inventory[code] = item
+                self.log.emit(
+                    messages.MATERIAL_CREATED, work_order=wo.number, record=code, material=code
+                )
+
+            try:
+                md.ensure(f"item:{code}", lambda code=code: code in md.inventory, create_item)
+            except AppError as e:
+                if is_transient(e) or stops_run(e):
+                    raise
+                problems.append(
+                    _Problem(messages.MATERIAL_CREATE_FAILED, {}, code, e, _visma_details(e))
+                )
+        return problems
+
+    def _create_document(self, wo: WorkOrder, md: MasterData) -> Outcome:
+        s = self.settings
+        fmt = s.export_format
+        assert fmt is not None
+        hour_types: dict[str, HourType] = {}
+        for h in wo.hours:
+            ht = md.outsmart_hour_type(h.hour_type)
+            if ht is not None:
+                hour_types[h.hour_type] = ht
+        doc = documents.sales_document(wo, fmt, s, md.inventory, hour_types)
+        self.ctx.store.journal_record(
+            wo.number,
+            JournalState.CREATING,
+            doc_format=fmt,
+            order_type=s.order_type if fmt is ExportFormat.SALES_ORDER else None,
+            run_id=self.run_id,
+            new_attempt=True,
+        )
+        try:
+            ref = self.ctx.visma.create_document(doc)
+        except AppError as e:
+            if is_transient(e) or stops_run(e):
+                raise
+            return self._fail(
+                wo,
+                [
+                    _Problem(
+                        messages.DOCUMENT_CREATE_FAILED,
+                        {"document": fmt.document_name},
+                        wo.number,
+                        e,
+                        _visma_details(e),
+                    )
+                ],
+            )
+        self.ctx.store.journal_record(
+            wo.number,
+            JournalState.CREATED,
+            doc_number=ref.number,
+            order_type=ref.order_type or None,
+            run_id=self.run_id,
+        )
+        return self._finish(wo, ref, already=False)
+
+    def _finish(self, wo: WorkOrder, doc: DocumentRef, *, already: bool) -> Outcome:
+        try:
+            self.ctx.outsmart.mark_handled(wo.number)
+        except AppError as e:
+            if stops_run(e):
+                raise
+            self.log.emit(
+                messages.WORK_ORDER_NOT_MARKED,
+                work_order=wo.number,
+                record=str(doc),
+                details={"cause": e.message, **e.details},
+            )
+            return Outcome.PENDING
+        self.ctx.store.journal_record(wo.number, JournalState.DONE, run_id=self.run_id)
+        details = {
+            "document_type": doc.format.document_name,
+            "document_number": doc.number,
+            "section": doc.format.visma_section,
+        }
+        if doc.order_type:
+            details["order_type"] = doc.order_type
+        message = messages.WORK_ORDER_ALREADY_EXPORTED if already else messages.WORK_ORDER_EXPORTED
+        self.log.emit(
+            message,
+            work_order=wo.number,
+            record=str(doc),
+            details=details,
+            document=doc.format.document_name,
+            number=str(doc),
+        )
+        return Outcome.FINISHED if already else Outcome.EXPORTED
+
+    def _fail(self, wo: WorkOrder, problems: list[_Problem]) -> Outcome:
+        summaries = []
+        for p in problems:
+            if p.message is not None and p.error is not None:
+                entry = self.log.emit(
+                    p.message,
+                    work_order=wo.number,
+                    record=p.record,
+                    details={**p.details, "cause": p.error.message},
+                    **p.values,
+                )
+            elif p.message is not None:
+                entry = self.log.emit(
+                    p.message, work_order=wo.number, record=p.record, details=p.details, **p.values
+                )
+            else:
+                assert p.error is not None
+                entry = self.log.error(p.error, work_order=wo.number, record=p.record)
+            summaries.append(entry.summary)
+        status = self.settings.error_status
+        try:
+            self.ctx.outsmart.set_work_status(wo.number, status)
+        except AppError as e:
+            self.log.error(e, work_order=wo.number, details={"while": "setting the error status"})
+        self.ctx.store.journal_record(
+            wo.number, JournalState.FAILED, last_error="\n".join(summaries), run_id=self.run_id
+        )
+        return Outcome.FAILED
+
+    def _unexpected(self, wo: WorkOrder, err: AppError) -> Outcome:
+        if stops_run(err):
+            self.stopping.set()
+            with self._stop_logged:
+                if self._stop_error is None:
+                    self._stop_error = err
+                    self.log.error(err, work_order=wo.number)
+            return Outcome.STOPPED
+        if is_transient(err):
+            self._transient[wo.number] = err
+            return Outcome.RETRY
+        # Anything else Visma or OutSmart refused is the work order's own problem.
+        return self._fail(wo, [_Problem(None, {}, wo.number, err)])
+
+    # --- summary -----------------------------------------------------------------------
+
+    def _summarise(
+        self, orders: list[WorkOrder], outcomes: dict[str, Outcome], result: RunResult
+    ) -> RunResult:
+        ok = [n for n, o in outcomes.items() if o in (Outcome.EXPORTED, Outcome.FINISHED)]
+        bad = [wo.number for wo in orders if outcomes.get(wo.number) not in (None, *_GOOD)]
+        result.succeeded = len(ok)
+        result.failed = len(bad)
+        exported = sum(1 for o in outcomes.values() if o is Outcome.EXPORTED)
+        if bad:
+            self.log.emit(
+                messages.EXPORT_HAD_ERRORS,
+                details={"work_orders": bad, "exported": exported},
+                failed=len(bad),
+                total=len(orders),
+            )
+        elif exported or ok:
+            self.log.emit(messages.EXPORT_DONE, count=exported)
+        if self._stop_error is not None:
+            result.exit_code = EXIT_CONFIG
+        elif bad:
+            result.exit_code = EXIT_SOME_FAILED
+        else:
+            result.exit_code = EXIT_OK
+        not_started = len(orders) - len(outcomes)
+        if self.cancel.is_set() and not_started:
+            result.cancelled = True
+            self.log.emit(
+                messages.RUN_CANCELLED,
+                action="Export",
+                done=len(outcomes),
+                total=len(orders),
+            )
+        return result
+
+
+_GOOD = (Outcome.EXPORTED, Outcome.FINISHED)
+
+
+def _visma_details(err: AppError) -> dict[str, object]:
+    return {"visma_message": getattr(err, "visma_message", err.message), **err.details}
+
+
+def run_export(
+    ctx: Context,
+    *,
+    only: Collection[str] | None = None,
+    on_log: LogCallback | None = None,
+    on_progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> RunResult:
+    """Export the ready work orders (or only the given numbers). Blocking."""
+    return ExportRun(ctx, only=only, on_log=on_log, on_progress=on_progress, cancel=cancel).run()

@@ -1,0 +1,34 @@
+"""Which failures belong to a work order, and which belong to the connection.
+
+A work order with a bad material gets the error work status; a work order that
+met a dropped connection does not: it is tried again, because nothing is wrong
+with it. Sign-in failures stop the whole run, since every next call would fail
+the same way.
+"""
+
+from __future__ import annotations
+
+from vismadesk import messages
+from vismadesk.errors import AppError, AuthError, NetworkError, VismaApiError
+
+_TRANSIENT_CODES = {
+    messages.NETWORK_UNREACHABLE.code,
+    messages.TIMEOUT.code,
+    messages.RATE_LIMITED.code,
+    messages.UNEXPECTED_RESPONSE.code,
+}
+_STOP_CODES = {
+    messages.OUTSMART_TOKEN_REJECTED.code,
+    messages.OUTSMART_TOKENS_MISSING.code,
+    messages.KEYRING_UNAVAILABLE.code,
+}
+
+
+def is_transient(err: AppError) -> bool:
+    if isinstance(err, NetworkError) or err.code in _TRANSIENT_CODES:
+        return True
+    return isinstance(err, VismaApiError) and (err.status >= 500 or err.status in (408, 429))
+
+
+def stops_run(err: AppError) -> bool:
+    return isinstance(err, AuthError) or err.code in _STOP_CODES

@@ -1,0 +1,72 @@
+"""Master data an export run reads once, and creates at most once per missing record.
+
+Several work orders running in parallel may need the same missing customer or
+inventory item; a per-record lock makes sure Visma.net sees one create, and every
+work order that needs it gets the same answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from vismadesk.domain import HourType, InventoryItem, Material, Relation
+from vismadesk.engine.failures import is_transient
+from vismadesk.errors import AppError
+from vismadesk.outsmart.client import OutSmartClient
+from vismadesk.visma.client import VismaClient
+
+
+@dataclass
+class MasterData:
+    customers: set[str]
+    inventory: dict[str, InventoryItem]
+    relations: dict[str, Relation]
+    _outsmart: OutSmartClient
+    _materials: dict[str, Material] | None = None
+    _hour_types: dict[str, HourType] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _record_locks: dict[str, threading.Lock] = field(default_factory=dict)
+    # Creates that failed this run: the other work orders get the same error, and
+    # Visma.net is not asked again for the same broken record.
+    _failed: dict[str, AppError] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, visma: VismaClient, outsmart: OutSmartClient) -> MasterData:
+        customers = {c.number for c in visma.list_customers()}
+        inventory = {i.number: i for i in visma.list_inventory()}
+        relations = {r.debtor_number: r for r in outsmart.relations()}
+        return cls(customers, inventory, relations, outsmart)
+
+    def outsmart_material(self, code: str) -> Material | None:
+        with self._lock:
+            if self._materials is None:
+                self._materials = {m.code: m for m in self._outsmart.materials()}
+            return self._materials.get(code)
+
+    def outsmart_hour_type(self, code: str) -> HourType | None:
+        with self._lock:
+            if self._hour_types is None:
+                self._hour_types = {h.code: h for h in self._outsmart.hour_types()}
+            return self._hour_types.get(code)
+
+    def ensure(self, key: str, exists: Callable[[], bool], create: Callable[[], None]) -> bool:
+        """Create the record unless it exists; True when this call created it.
+
+        Raises the creation error, the same one for every work order that asks.
+        """
+        with self._lock:
+            lock = self._record_locks.setdefault(key, threading.Lock())
+        with lock:
+            if exists():
+                return False
+            if key in self._failed:
+                raise self._failed[key]
+            try:
+                create()
+            except AppError as e:
+                if not is_transient(e):
+                    self._failed[key] = e
+                raise
+            return True

@@ -1,0 +1,149 @@
+"""What every run shares: progress, result, and the run log that writes entries.
+
+A run writes each entry to the store first and only then reports it, so the
+window and the command line show exactly what is kept, with its id.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from vismadesk import messages
+from vismadesk.domain import Action, Level, LogEntry
+from vismadesk.errors import AppError
+from vismadesk.store import Store
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_CONFIG = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    action: Action
+    done: int
+    total: int
+    failed: int
+    current: str | None = None
+
+
+@dataclass(slots=True)
+class RunResult:
+    run_id: str
+    action: Action
+    total: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    cancelled: bool = False
+    exit_code: int = EXIT_OK
+
+
+LogCallback = Callable[[LogEntry], None]
+ProgressCallback = Callable[[Progress], None]
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class RunLog:
+    """Writes a run's log entries in the catalogue's words and reports each one."""
+
+    def __init__(
+        self,
+        store: Store,
+        action: Action,
+        run_id: str,
+        on_log: LogCallback | None = None,
+    ) -> None:
+        self.store = store
+        self.action = action
+        self.run_id = run_id
+        self._on_log = on_log
+        self._lock = threading.Lock()
+        self.errors = 0
+
+    def emit(
+        self,
+        message: messages.Message,
+        *,
+        level: Level | None = None,
+        details: dict[str, Any] | None = None,
+        work_order: str | None = None,
+        record: str | None = None,
+        **values: object,
+    ) -> LogEntry:
+        if work_order is not None and "work_order" in message.fields:
+            values.setdefault("work_order", work_order)
+        entry = LogEntry(
+            action=self.action,
+            level=level or message.level,
+            summary=message.render(**values),
+            details={"hint": message.hint, **(details or {})},
+            work_order=work_order,
+            record=record,
+            run_id=self.run_id,
+            code=message.code,
+        )
+        return self._write(entry)
+
+    def error(
+        self,
+        err: AppError,
+        *,
+        work_order: str | None = None,
+        record: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> LogEntry:
+        entry = LogEntry(
+            action=self.action,
+            level=messages.get(err.code).level,
+            summary=err.message,
+            details={"hint": err.hint, **err.details, **(details or {})},
+            work_order=work_order,
+            record=record,
+            run_id=self.run_id,
+            code=err.code,
+        )
+        return self._write(entry)
+
+    def _write(self, entry: LogEntry) -> LogEntry:
+        stored = self.store.add_log(entry)
+        with self._lock:
+            if stored.level is Level.ERROR:
+                self.errors += 1
+        if self._on_log is not None:
+            self._on_log(stored)
+        return stored
+
+
+class ProgressReporter:
+    """Counts done / failed across worker threads and reports each change."""
+
+    def __init__(self, action: Action, total: int, on_progress: ProgressCallback | None) -> None:
+        self.action = action
+        self.total = total
+        self.done = 0
+        self.failed = 0
+        self._cb = on_progress
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self._report(None)
+
+    def step(self, current: str | None, *, failed: bool = False) -> None:
+        with self._lock:
+            self.done += 1
+            if failed:
+                self.failed += 1
+        self._report(current)
+
+    def _report(self, current: str | None) -> None:
+        if self._cb is not None:
+            with self._lock:
+                p = Progress(self.action, self.done, self.total, self.failed, current)
+            self._cb(p)
