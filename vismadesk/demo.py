@@ -26,6 +26,9 @@ class DemoSession:
 
     def sign_in_as_service(self) -> None:
         """Sign in without a browser (client credentials), as a scheduled run would."""
+        self.context.secrets.set(
+            SecretName.VISMA_CLIENT_SECRET, self.sandbox.credentials["client_secret"]
+        )
         self.context.tokens.login_service()
 
     def close(self) -> None:
@@ -48,11 +51,12 @@ def demo_settings(sandbox: Sandbox) -> Settings:
 
 
 def demo_secrets(sandbox: Sandbox) -> Secrets:
+    # No client secret: in the window the planner signs in through the sign-in page,
+    # and Disconnect really disconnects. Headless demo runs add it (sign_in_as_service).
     creds = sandbox.credentials
     secrets = Secrets(backend=MemoryKeyring(), env={})
     secrets.set(SecretName.OUTSMART_TOKEN, creds["outsmart_token"])
     secrets.set(SecretName.OUTSMART_SOFTWARE_TOKEN, creds["outsmart_software_token"])
-    secrets.set(SecretName.VISMA_CLIENT_SECRET, creds["client_secret"])
     return secrets
 
 

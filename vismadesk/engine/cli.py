@@ -64,6 +64,9 @@ def _session(args: argparse.Namespace, out: TextIO) -> Iterator:  # type: ignore
 
         print("Running on the built-in sandbox with demo data (nothing real is touched).", file=out)
         demo = start_demo()
+        demo.context.secrets.set(
+            SecretName.VISMA_CLIENT_SECRET, demo.sandbox.credentials["client_secret"]
+        )
         try:
             yield demo.context
         finally:

@@ -177,7 +177,9 @@ class ExportRun:
                 self.log.emit(messages.OUTSMART_TOKENS_MISSING)
                 return False
             if not self.ctx.tokens.is_signed_in():
-                self.log.emit(messages.NOT_SIGNED_IN)
+                # The seed's words: whether the token expired, was revoked or was
+                # never there, the fix is the same: Login.
+                self.log.emit(messages.TOKEN_INVALID)
                 return False
             self.ctx.tokens.access_token()
         except AppError as e:

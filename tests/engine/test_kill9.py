@@ -1,0 +1,116 @@
+"""kill -9 a headless export at random points; restart; no duplicate, nothing lost.
+
+The export runs as a real `vismadesk export` process in service mode with only
+environment variables (no keyring on this machine), against a sandbox in this
+process. Each round kills it once a random number of documents has been created.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.engine.conftest import documents_by_reference, expected_problems
+from vismadesk.config import Settings, save_settings
+from vismadesk.domain import ExportFormat
+from vismadesk.sandbox import Sandbox
+
+ROUNDS = 10
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(work_orders=120, seed=11, latency_ms=3) as sb:
+        yield sb
+
+
+def _env(sb: Sandbox, profile: Path) -> dict[str, str]:
+    creds = sb.credentials
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VISMADESK_")}
+    env.update(
+        VISMADESK_PROFILE=str(profile),
+        VISMADESK_CLIENT_ID=creds["client_id"],
+        VISMADESK_CLIENT_SECRET=creds["client_secret"],
+        VISMADESK_TENANT_ID=creds["tenant_id"],
+        VISMADESK_OUTSMART_TOKEN=creds["outsmart_token"],
+        VISMADESK_OUTSMART_SOFTWARE_TOKEN=creds["outsmart_software_token"],
+        # No keyring at all: service mode must not need one.
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
+    return env
+
+
+def _documents_created(sb: Sandbox) -> int:
+    return sum(
+        n
+        for key, n in sb.request_counts().items()
+        if key.startswith(("erp POST /v2/customerinvoice", "salesorders POST"))
+    )
+
+
+def _wait_until(condition, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.002)
+    return False
+
+
+def test_kill_9_at_random_points_loses_and_duplicates_nothing(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    settings = Settings(export_format=ExportFormat.SALES_INVOICE, concurrency=4)
+    for key, value in sandbox.settings_overrides().items():
+        settings.set(key, value)
+    save_settings(settings, profile / "settings.json")
+    env = _env(sandbox, profile)
+    oracle = expected_problems(sandbox.state(), new_material=False, new_relation=False)
+    exportable = {wo for wo, p in oracle.items() if not p}
+    rng = random.Random(2026)
+    cmd = [sys.executable, "-m", "vismadesk.cli", "export"]
+
+    kills = 0
+    for _ in range(ROUNDS):
+        start = _documents_created(sandbox)
+        remaining = len(exportable) - sum(
+            1 for wo, n in documents_by_reference(sandbox.state()).items() if wo in exportable
+        )
+        if remaining <= 1:
+            break
+        target = start + rng.randint(1, max(1, min(remaining - 1, 8)))
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        reached = _wait_until(
+            lambda t=target, p=proc: _documents_created(sandbox) >= t or p.poll() is not None
+        )
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=30)
+        assert reached
+        counts = documents_by_reference(sandbox.state())
+        assert all(n == 1 for n in counts.values()), "a work order reached Visma.net twice"
+
+    assert kills == ROUNDS
+    final = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert final.returncode == 1, final.stderr  # some work orders fail by design
+    state = sandbox.state()
+    counts = documents_by_reference(state)
+    assert {wo for wo, n in counts.items() if n} == exportable
+    assert all(n == 1 for n in counts.values())
+    statuses = {w["WorkorderNo"]: w for w in state["work_orders"]}
+    for wo, problems in oracle.items():
+        if problems:
+            assert statuses[wo]["WorkStatus"] == "99", wo
+        else:
+            assert statuses[wo]["status"] == "Afgehandeld", wo
