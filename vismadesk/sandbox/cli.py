@@ -1,0 +1,113 @@
+"""`vismadesk sandbox`: run the sandbox in the foreground until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+
+def register(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "sandbox",
+        help="run a local OutSmart + Visma.net with demo data (Ctrl-C stops it)",
+        description="Serve Visma Connect, the ERP API, SalesOrders v3 and OutSmart v8 on "
+        "loopback with demo data, for trying vismadesk and for tests.",
+    )
+    add_common(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
+    p.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
+    p.add_argument("--work-orders", type=int, default=300, metavar="N")
+    p.add_argument("--relations", type=int, default=40, metavar="N")
+    p.add_argument("--materials", type=int, default=150, metavar="N")
+    p.add_argument("--no-seed-errors", action="store_true", help="demo data without faulty orders")
+    p.add_argument("--empty", action="store_true", help="start without demo data")
+    p.add_argument("--latency-ms", type=int, default=0, help="added to every request")
+    p.add_argument("--error-rate", type=float, default=0.0, help="share answered 500/503")
+    p.add_argument("--drop-rate", type=float, default=0.0, help="share of connections dropped")
+    p.add_argument(
+        "--lost-response-rate",
+        type=float,
+        default=0.0,
+        help="share of POSTs committed, then the connection dropped",
+    )
+    p.add_argument("--rate-limit", type=int, default=0, help="requests per window (0 = none)")
+    p.add_argument("--rate-window-s", type=int, default=60)
+    p.add_argument("--token-lifetime-s", type=int, default=3600)
+    p.add_argument(
+        "--no-refresh-tokens", action="store_true", help="issue no refresh tokens (as Visma may)"
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, *, ready: Callable[[Any], None] | None = None) -> int:
+    from vismadesk.sandbox import Sandbox
+
+    try:
+        sandbox = Sandbox(
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            work_orders=args.work_orders,
+            relations=args.relations,
+            materials=args.materials,
+            demo=not args.empty,
+            faulty=not args.no_seed_errors,
+            latency_ms=args.latency_ms,
+            error_rate=args.error_rate,
+            drop_rate=args.drop_rate,
+            lost_response_rate=args.lost_response_rate,
+            rate_limit=args.rate_limit,
+            rate_window_s=args.rate_window_s,
+            token_lifetime_s=args.token_lifetime_s,
+            issue_refresh_tokens=not args.no_refresh_tokens,
+        )
+        sandbox.start()
+    except (ValueError, OSError, RuntimeError) as e:
+        print(f"error: the sandbox could not start: {e}")
+        return 2
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda *_a: stop.set())
+    try:
+        _print_banner(sandbox)
+        if ready is not None:
+            ready(stop)
+        stop.wait()
+    finally:
+        sandbox.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        print("sandbox stopped", flush=True)
+    return 0
+
+
+def _print_banner(sandbox: Any) -> None:
+    s, c = sandbox.services, sandbox.credentials
+    authorize = f"{s['visma_connect']}/connect/authorize"
+    lines = [
+        f"vismadesk sandbox on {sandbox.url}",
+        "",
+        "services:",
+        f"  OutSmart OpenAPI v8  {s['outsmart']}",
+        f"  Visma Connect        {s['visma_connect']}",
+        f"  ERP API              {s['erp']}",
+        f"  SalesOrders v3       {s['salesorders']}",
+        f"  control              {sandbox.url}/_sandbox/",
+        f"  sign-in page         {authorize}?client_id={c['client_id']}"
+        "&redirect_uri=http://127.0.0.1:8080/callback&response_type=code"
+        "&scope=openid+offline_access+vismanet_erp_interactive_api:read"
+        "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+        "&state=demo",
+        "",
+        "credentials:",
+        *(f"  {k:<24} {v}" for k, v in c.items()),
+        "",
+        "Ctrl-C stops it.",
+    ]
+    print("\n".join(lines), flush=True)

@@ -1,0 +1,143 @@
+"""The ERP API's conventions: `{value}` request wrapping, error bodies, paged lists.
+
+Requests wrap every field as `{"value": ...}` (nested objects too); line arrays are
+plain arrays whose lines wrap their fields except the plain `operation`. Responses
+are flat. Errors carry Visma's `VismaId: <guid>.` prefix.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from vismadesk.sandbox.core import json_response
+from vismadesk.sandbox.wire import parse_visma_time, visma_id
+
+MAX_PAGE_SIZE = 1000
+CONDITIONS: dict[str, Callable[[Any, Any], bool]] = {
+    ">": lambda a, b: a > b,
+    "<": lambda a, b: a < b,
+    ">=": lambda a, b: a >= b,
+    "<=": lambda a, b: a <= b,
+}
+
+
+class ErpError(Exception):
+    """Becomes `{"message": "VismaId: <guid>. <text>"}` with `status`."""
+
+    def __init__(self, status: int, text: str) -> None:
+        super().__init__(text)
+        self.status = status
+        self.text = text
+
+    def response(self, headers: dict[str, str] | None = None) -> JSONResponse:
+        return json_response(
+            {"message": f"VismaId: {visma_id()}. {self.text}"}, self.status, headers
+        )
+
+
+def _clr_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "System.Boolean"
+    if isinstance(value, int | float):
+        return "System.Decimal"
+    return "System.String"
+
+
+def unwrap(
+    body: Any,
+    *,
+    what: str,
+    plain: Iterable[str] = (),
+    arrays: Iterable[str] = (),
+    path: str = "",
+) -> dict[str, Any]:
+    """`{"name": {"value": "X"}}` -> `{"name": "X"}`; an unwrapped field is a 400."""
+    if not isinstance(body, dict):
+        raise ErpError(400, f"Error {what}. The request body must be a JSON object.")
+    plain, arrays = set(plain), set(arrays)
+    out: dict[str, Any] = {}
+    for key, raw in body.items():
+        where = f"{path}{key}"
+        if key in plain:
+            out[key] = raw
+            continue
+        if key in arrays:
+            if raw is not None and not isinstance(raw, list):
+                raise ErpError(400, f"Error {what}. '{where}' must be an array.")
+            out[key] = raw or []
+            continue
+        if not isinstance(raw, dict) or "value" not in raw:
+            raise ErpError(
+                400,
+                f"Error {what}. Error converting value {json.dumps(raw, ensure_ascii=False)} to "
+                f"type 'Visma.net.ERP.Web.Api.Model.DtoValue`1[{_clr_type(raw)}]'. "
+                f"Path '{where}'. Fields are sent as {{\"value\": ...}}.",
+            )
+        inner = raw["value"]
+        out[key] = (
+            unwrap(inner, what=what, path=f"{where}.value.") if isinstance(inner, dict) else inner
+        )
+    return out
+
+
+async def read_json(request: Request, what: str) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        raise ErpError(400, f"Error {what}. The request body is empty.")
+    try:
+        return json.loads(raw)
+    except ValueError as e:
+        raise ErpError(400, f"Error {what}. The request body is not valid JSON: {e}.") from None
+
+
+def _int_param(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ErpError(400, f"The value '{raw}' is not valid for {name}.") from None
+    if value < 1:
+        raise ErpError(400, f"{name} must be 1 or greater.")
+    return value
+
+
+def modified_filter(request: Request) -> Callable[[dict[str, Any]], bool]:
+    """lastModifiedDateTime + lastModifiedDateTimeCondition: both or neither."""
+    when = request.query_params.get("lastModifiedDateTime")
+    cond = request.query_params.get("lastModifiedDateTimeCondition")
+    if not when and not cond:
+        return lambda _item: True
+    if not when or not cond:
+        raise ErpError(
+            400,
+            "LastModifiedDateTime and LastModifiedDateTimeCondition are mutually inclusive: "
+            "send both or neither.",
+        )
+    moment = parse_visma_time(when)
+    if moment is None:
+        raise ErpError(400, f"The value '{when}' is not a valid lastModifiedDateTime.")
+    compare = CONDITIONS.get(cond.strip())
+    if compare is None:
+        raise ErpError(400, f"The value '{cond}' is not a valid condition; use >, <, >= or <=.")
+
+    def keep(item: dict[str, Any]) -> bool:
+        stamp = parse_visma_time(item.get("lastModifiedDateTime", ""))
+        return stamp is not None and compare(stamp, moment)
+
+    return keep
+
+
+def page(request: Request, items: list[dict[str, Any]]) -> JSONResponse:
+    """A bare array; each item carries metadata {totalCount, maxPageSize}. Page size capped."""
+    number = _int_param(request, "pageNumber", 1)
+    size = min(_int_param(request, "pageSize", MAX_PAGE_SIZE), MAX_PAGE_SIZE)
+    meta = {"totalCount": len(items), "maxPageSize": MAX_PAGE_SIZE}
+    start = (number - 1) * size
+    return json_response([{**item, "metadata": meta} for item in items[start : start + size]])

@@ -1,0 +1,236 @@
+"""Faults on demand, and the gate every request to an emulated service passes.
+
+The gate (an ASGI middleware around each service) counts the request under its path
+template, then applies the faults in the order a real network would show them:
+latency, rate limit, a 500/503, a dropped connection, and for POSTs a lost response
+(the handler runs and commits, then the connection is cut). It also puts the
+`X-RateLimit-*` headers on every response. `/_sandbox/` never passes the gate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from starlette.routing import Match, Router
+from starlette.types import Message, Receive, Scope, Send
+
+from vismadesk.sandbox.wire import visma_id
+
+# Reported as the limit when no rate limit is set: nothing is enforced, but a client
+# still sees the headers it would see from Visma.net.
+UNLIMITED = 1_000_000
+
+
+@dataclass(slots=True)
+class Faults:
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    drop_rate: float = 0.0
+    lost_response_rate: float = 0.0
+    rate_limit: int = 0  # requests per window and service; 0 = no limit
+    rate_window_s: int = 60
+
+    def update(self, changes: dict[str, Any]) -> None:
+        """Apply the given keys (others unchanged); raises ValueError on a bad one."""
+        known = {f.name: f for f in fields(self)}
+        for key, value in changes.items():
+            if key not in known:
+                raise ValueError(f"unknown fault '{key}'; known: {', '.join(known)}")
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{key} must be a number")
+            if key.endswith("_rate"):
+                if not 0.0 <= float(value) <= 1.0:
+                    raise ValueError(f"{key} must be between 0 and 1")
+                setattr(self, key, float(value))
+            else:
+                if value < 0 or int(value) != value:
+                    raise ValueError(f"{key} must be a whole number >= 0")
+                if key == "rate_window_s" and value < 1:
+                    raise ValueError("rate_window_s must be at least 1")
+                setattr(self, key, int(value))
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Window:
+    """A fixed rate-limit window for one service, as Visma.net counts them."""
+
+    started: float = 0.0
+    count: int = 0
+
+
+@dataclass
+class Gatekeeper:
+    """Shared by the service gates: the fault settings, counters and the dice."""
+
+    faults: Faults
+    seed: int = 1
+    # Finds the connection of a request so it can be cut (set by the server).
+    find_transport: Callable[[Scope], Any] = lambda _scope: None
+    clock: Callable[[], float] = time.monotonic
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    requests: Counter[str] = field(default_factory=Counter)
+    windows: dict[str, Window] = field(default_factory=dict)
+    rnd: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rnd = random.Random(self.seed)
+
+    def reset(self, faults: Faults) -> None:
+        with self.lock:
+            self.faults = faults
+            self.requests.clear()
+            self.windows.clear()
+            self.rnd = random.Random(self.seed)
+
+    def roll(self, rate: float) -> bool:
+        if rate <= 0:
+            return False
+        with self.lock:
+            return self.rnd.random() < rate
+
+    def admit(self, service: str) -> tuple[bool, list[tuple[bytes, bytes]]]:
+        """Count one request in its service's window; (allowed, X-RateLimit-* headers)."""
+        with self.lock:
+            limit, window_s = self.faults.rate_limit, self.faults.rate_window_s
+            now = self.clock()
+            win = self.windows.setdefault(service, Window(now, 0))
+            if now - win.started >= window_s:
+                win.started, win.count = now, 0
+            win.count += 1
+            shown = limit or UNLIMITED
+            allowed = not limit or win.count <= limit
+            reset = max(1, math.ceil(win.started + window_s - now))
+        headers = [
+            (b"x-ratelimit-limit", str(shown).encode()),
+            (b"x-ratelimit-remaining", str(max(0, shown - win.count)).encode()),
+            (b"x-ratelimit-reset", str(reset).encode()),
+            (b"x-ratelimit-policy", f"{shown};w={window_s}".encode()),
+        ]
+        return allowed, headers
+
+
+class ServiceGate:
+    """ASGI middleware around one service's router."""
+
+    def __init__(self, app: Router, service: str, keeper: Gatekeeper) -> None:
+        self.app = app
+        self.service = service
+        self.keeper = keeper
+
+    def template(self, scope: Scope) -> str:
+        for route in self.app.routes:
+            match, _ = route.matches(scope)
+            if match is not Match.NONE:
+                return getattr(route, "path", "?")
+        return scope.get("path", "?")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        keeper = self.keeper
+        method = scope["method"]
+        key = f"{self.service} {method} {self.template(scope)}"
+        with keeper.lock:
+            keeper.requests[key] += 1
+            faults = Faults(**keeper.faults.as_dict())
+
+        if faults.latency_ms:
+            # Awaited, not slept: concurrent requests overlap as they would on a network.
+            await asyncio.sleep(faults.latency_ms / 1000)
+
+        allowed, rl_headers = keeper.admit(self.service)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = dict(message)
+                message["headers"] = list(message.get("headers", [])) + rl_headers
+            await send(message)
+
+        if not allowed:
+            await self._too_many(send_with_headers, rl_headers)
+            return
+        if keeper.roll(faults.error_rate):
+            await self._server_error(send_with_headers)
+            return
+        if keeper.roll(faults.drop_rate):
+            await self._drop(scope)
+            return
+        if method == "POST" and keeper.roll(faults.lost_response_rate):
+
+            async def swallow(message: Message) -> None:
+                return None
+
+            await self.app(scope, receive, swallow)
+            await self._drop(scope)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+    async def _drop(self, scope: Scope) -> None:
+        transport = self.keeper.find_transport(scope)
+        if transport is not None:
+            transport.abort()
+        # Let the server notice the lost connection before this request ends, so it
+        # does not try to answer with a 500 of its own.
+        for _ in range(3):
+            await asyncio.sleep(0)
+
+    async def _too_many(self, send: Send, rl_headers: list[tuple[bytes, bytes]]) -> None:
+        reset = dict(rl_headers)[b"x-ratelimit-reset"]
+        body = json.dumps(
+            {
+                "statusCode": 429,
+                "message": f"Rate limit is exceeded. Try again in {reset.decode()} seconds.",
+            }
+        ).encode()
+        await _respond(send, 429, body, b"application/json", [(b"retry-after", reset)])
+
+    async def _server_error(self, send: Send) -> None:
+        with self.keeper.lock:
+            status = self.keeper.rnd.choice([500, 503])
+            as_html = self.keeper.rnd.random() < 0.5
+        if as_html:
+            title = "500 Internal Server Error" if status == 500 else "503 Service Unavailable"
+            body = (
+                f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
+                "<p>The server encountered a temporary error.</p></body></html>"
+            ).encode()
+            await _respond(send, status, body, b"text/html; charset=utf-8")
+            return
+        if status == 500:
+            payload: dict[str, Any] = {
+                "ExceptionType": "System.Exception",
+                "ExceptionMessage": f"VismaId: {visma_id()}. An unexpected error occurred.",
+                "ExceptionFaultCode": "12008",
+                "ExceptionMessageID": "12008_" + visma_id(),
+                "ExceptionDetails": "",
+            }
+        else:
+            payload = {"message": f"VismaId: {visma_id()}. The service is temporarily unavailable."}
+        await _respond(send, status, json.dumps(payload).encode(), b"application/json")
+
+
+async def _respond(
+    send: Send,
+    status: int,
+    body: bytes,
+    content_type: bytes,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    await send(
+        {"type": "http.response.start", "status": status, "headers": headers + (extra or [])}
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,102 @@
+"""The Visma Connect sign-in page the sandbox serves at /connect/authorize.
+
+Plain HTML and CSS (no script), so any real browser can use it and `play_browser`
+can parse it: one form, hidden `sign_in` id, user, password, a tenant choice, and
+Approve / Deny buttons that submit `action=approve|deny`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+_STYLE = """
+* { box-sizing: border-box; }
+body { margin: 0; font-family: "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+       background: #eef1f5; color: #1b2733; }
+.bar { background: #1a2b4c; color: #fff; padding: 14px 28px; font-size: 18px; }
+.bar b { color: #7fd0ff; }
+.sandbox { float: right; font-size: 12px; background: #f5a623; color: #1b2733;
+           padding: 3px 8px; border-radius: 10px; }
+main { max-width: 440px; margin: 48px auto; background: #fff; border-radius: 8px;
+       box-shadow: 0 2px 12px rgba(0,0,0,.12); padding: 32px 36px; }
+h1 { font-size: 22px; margin: 0 0 6px; }
+p.lead { margin: 0 0 22px; color: #52606d; font-size: 14px; }
+label { display: block; font-size: 13px; font-weight: 600; margin: 14px 0 6px; }
+input, select { width: 100%; padding: 10px 12px; border: 1px solid #b8c2cc;
+                border-radius: 4px; font-size: 15px; background: #fff; }
+.scopes { margin: 18px 0 0; padding: 10px 14px; background: #f5f7fa; border-radius: 4px;
+          font-size: 12px; color: #52606d; }
+.scopes code { color: #1b2733; }
+.error { background: #fde8e8; color: #9b1c1c; padding: 10px 12px; border-radius: 4px;
+         font-size: 14px; margin-bottom: 12px; }
+.hint { font-size: 12px; color: #7b8794; margin-top: 6px; }
+.buttons { display: flex; gap: 12px; margin-top: 24px; }
+button { flex: 1; padding: 11px; font-size: 15px; border-radius: 4px; cursor: pointer;
+         border: 1px solid #1a2b4c; }
+button.approve { background: #1a73e8; border-color: #1a73e8; color: #fff; }
+button.deny { background: #fff; color: #1a2b4c; }
+"""
+
+
+def render_sign_in(
+    *,
+    sign_in_id: str,
+    client_id: str,
+    scopes: tuple[str, ...],
+    tenants: list[tuple[str, str]],
+    user: str,
+    demo_user: str,
+    demo_password: str,
+    error: str | None = None,
+) -> str:
+    options = "".join(
+        f'<option value="{escape(tid)}">{escape(name)}</option>' for tid, name in tenants
+    )
+    scope_list = ", ".join(f"<code>{escape(s)}</code>" for s in scopes)
+    error_html = f'<div class="error" role="alert">{escape(error)}</div>' if error else ""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in - Visma Connect (sandbox)</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<div class="bar">visma <b>connect</b><span class="sandbox">SANDBOX</span></div>
+<main>
+<h1>Sign in</h1>
+<p class="lead"><strong>{escape(client_id)}</strong> wants to access Visma.net ERP
+on your behalf.</p>
+{error_html}
+<form method="post" action="authorize">
+<input type="hidden" name="sign_in" value="{escape(sign_in_id)}">
+<label for="username">Email</label>
+<input id="username" name="username" type="email" autocomplete="username" value="{escape(user)}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password">
+<div class="hint" data-demo-user="{escape(demo_user)}"
+ data-demo-password="{escape(demo_password)}">
+Demo account: {escape(demo_user)} / {escape(demo_password)}</div>
+<label for="tenant">Company</label>
+<select id="tenant" name="tenant">{options}</select>
+<div class="scopes">Requested access: {scope_list}</div>
+<div class="buttons">
+<button class="deny" type="submit" name="action" value="deny">Deny</button>
+<button class="approve" type="submit" name="action" value="approve">Approve</button>
+</div>
+</form>
+</main>
+</body>
+</html>
+"""
+
+
+def render_error(title: str, detail: str) -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{escape(title)} - Visma Connect (sandbox)</title>
+<style>{_STYLE}</style></head>
+<body><div class="bar">visma <b>connect</b><span class="sandbox">SANDBOX</span></div>
+<main><h1>{escape(title)}</h1><div class="error" role="alert">{escape(detail)}</div></main>
+</body></html>
+"""
