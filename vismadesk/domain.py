@@ -228,6 +228,8 @@ class JournalEntry:
     run_id: str | None = None
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    # The work status before the error status was set (what a reset restores).
+    previous_status: str | None = None
 
     @property
     def document(self) -> DocumentRef | None:

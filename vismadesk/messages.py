@@ -335,6 +335,11 @@ STATUS_RESET_FAILED = _m(
     "Work order {work_order} could not be reset",
     "Read the full error details. Check that the work order exists in OutSmart.",
 )
+RESET_STATUS_UNKNOWN = _m(
+    "reset_status_unknown",
+    "No ready-for-export work status to reset to",
+    "Choose the ready-for-export work status in the settings, save, and reset again.",
+)
 
 
 def get(code: str) -> Message:

@@ -115,7 +115,13 @@ def _v2(c: sqlite3.Connection) -> None:
             raise
 
 
-MIGRATIONS: Sequence[Callable[[sqlite3.Connection], None]] = (_v1, _v2)
+def _v3(c: sqlite3.Connection) -> None:
+    # The work status a failed work order had before it got the error status, so a
+    # reset can put it back when no ready-for-export status is configured.
+    c.execute("ALTER TABLE journal ADD COLUMN previous_status TEXT")
+
+
+MIGRATIONS: Sequence[Callable[[sqlite3.Connection], None]] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -158,7 +164,7 @@ def _row_to_log(r: sqlite3.Row | tuple) -> LogEntry:
 
 
 def _row_to_journal(r: tuple) -> JournalEntry:
-    wo, state, fmt, number, order_type, attempts, err, run_id, created, updated = r
+    wo, state, fmt, number, order_type, attempts, err, run_id, created, updated, prev = r
     return JournalEntry(
         work_order=wo,
         state=JournalState(state),
@@ -170,6 +176,7 @@ def _row_to_journal(r: tuple) -> JournalEntry:
         run_id=run_id,
         created_at=_parse_time(created),
         updated_at=_parse_time(updated),
+        previous_status=prev,
     )
 
 
@@ -414,6 +421,7 @@ class Store:
         last_error: str | None = None,
         run_id: str | None = None,
         new_attempt: bool = False,
+        previous_status: str | None = None,
     ) -> JournalEntry:
         """Record a step for a work order. Fields left None keep their stored value."""
 
@@ -421,8 +429,8 @@ class Store:
             now = _now()
             c.execute(
                 "INSERT INTO journal (work_order, state, doc_format, doc_number, order_type,"
-                " attempts, last_error, run_id, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " attempts, last_error, run_id, created_at, updated_at, previous_status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(work_order) DO UPDATE SET"
                 "  state = excluded.state,"
                 "  doc_format = coalesce(excluded.doc_format, doc_format),"
@@ -431,7 +439,8 @@ class Store:
                 "  attempts = attempts + ?,"
                 "  last_error = excluded.last_error,"
                 "  run_id = coalesce(excluded.run_id, run_id),"
-                "  updated_at = excluded.updated_at",
+                "  updated_at = excluded.updated_at,"
+                "  previous_status = coalesce(excluded.previous_status, previous_status)",
                 (
                     work_order,
                     JournalState(state).value,
@@ -443,6 +452,7 @@ class Store:
                     run_id,
                     now,
                     now,
+                    previous_status,
                     1 if new_attempt else 0,
                 ),
             )

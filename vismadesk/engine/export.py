@@ -446,8 +446,13 @@ class ExportRun:
             self.ctx.outsmart.set_work_status(wo.number, status)
         except AppError as e:
             self.log.error(e, work_order=wo.number, details={"while": "setting the error status"})
+        previous = wo.work_status if wo.work_status != status else None
         self.ctx.store.journal_record(
-            wo.number, JournalState.FAILED, last_error="\n".join(summaries), run_id=self.run_id
+            wo.number,
+            JournalState.FAILED,
+            last_error="\n".join(summaries),
+            run_id=self.run_id,
+            previous_status=previous or None,
         )
         return Outcome.FAILED
 

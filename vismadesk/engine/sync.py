@@ -239,9 +239,16 @@ def sync_all(
     )
 
 
-def reset_status(ctx: Context) -> str:
-    """The work status a reset work order gets: the ready-for-export status."""
-    return ctx.settings.ready_status
+def reset_status(ctx: Context, number: str) -> str | None:
+    """The work status a reset work order gets back.
+
+    The configured ready-for-export status; without one, the status the work order
+    had before its export failed.
+    """
+    if ctx.settings.ready_status:
+        return ctx.settings.ready_status
+    journal = ctx.store.journal_get(number)
+    return journal.previous_status if journal is not None else None
 
 
 def reset_work_orders(
@@ -256,12 +263,14 @@ def reset_work_orders(
     log = RunLog(ctx.store, Action.RESET, new_run_id(), on_log)
     result = RunResult(log.run_id, Action.RESET, total=len(numbers))
     progress = ProgressReporter(Action.RESET, len(numbers), on_progress)
-    status = reset_status(ctx)
     for number in numbers:
         if cancel is not None and cancel.is_set():
             result.cancelled = True
             break
+        status = reset_status(ctx, number)
         try:
+            if not status:
+                raise AppError(messages.RESET_STATUS_UNKNOWN.code)
             ctx.outsmart.set_work_status(number, status)
         except AppError as e:
             log.emit(
@@ -275,12 +284,7 @@ def reset_work_orders(
             continue
         # A failed export may be tried again; one that reached Visma.net never is.
         ctx.store.journal_forget(number)
-        log.emit(
-            messages.STATUS_RESET,
-            work_order=number,
-            record=number,
-            status=status or "(none)",
-        )
+        log.emit(messages.STATUS_RESET, work_order=number, record=number, status=status)
         result.succeeded += 1
         progress.step(number)
     result.exit_code = EXIT_SOME_FAILED if result.failed else EXIT_OK
