@@ -566,11 +566,8 @@ def build(core: Core) -> Router:
             found = state.invoices.get(ref)
             if found is None:
                 raise ErpError(404, f"Invoice with invoiceNumber '{ref}' was not found.")
-            result: dict[str, Any] = {
-                "actionId": str(uuid.uuid4()),
-                "actionResult": "Done",
-                "errorInfo": None,
-            }
+            # errorInfo only on failure: the spec types it as a string, never null.
+            result: dict[str, Any] = {"actionId": str(uuid.uuid4()), "actionResult": "Done"}
             if found["status"] == "Hold":
                 result.update(
                     actionResult="Failed",

@@ -1,0 +1,121 @@
+"""Regenerate the Visma schema fragments in this folder from `../shared/specs/`.
+
+    uv run --with pyyaml python tests/contracts/extract_from_specs.py
+
+Each fragment holds the DTOs the sandbox and the clients rely on, with everything
+they reference, as JSON Schema (2020-12) under `$defs`. OpenAPI's `nullable` becomes
+a `null` type. The ERP DTOs are tightened with `additionalProperties: false` (the
+specs leave it open) so a test catches a field the published DTO does not have;
+the SalesOrders v3 spec is strict already. The OutSmart and OAuth fragments are
+written by hand from the blueprint and the RFCs (there is no machine-readable spec).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml  # only for this script; not a project dependency
+
+HERE = Path(__file__).resolve().parent
+SPECS = HERE.parents[2] / "shared" / "specs"
+
+FRAGMENTS = {
+    "visma-erp-customer.json": (
+        "visma-erp-customer.openapi.yml",
+        ["CustomerDto", "CustomerUpdateDto"],
+        True,
+    ),
+    "visma-erp-inventory.json": (
+        "visma-erp-inventory.openapi.yml",
+        ["InventoryDto", "InventoryUpdateDto"],
+        True,
+    ),
+    "visma-erp-customerinvoice.json": (
+        "visma-erp-customerinvoice.openapi.yml",
+        ["CustomerInvoiceDto", "ReleaseInvoiceActionResultDto"],
+        True,
+    ),
+    "visma-erp-customerinvoice-v2.json": (
+        "visma-erp-customerinvoice-v2.openapi.yml",
+        ["CustomerInvoiceUpdateDto"],
+        True,
+    ),
+    "visma-salesorders-v3.json": (
+        "visma-salesorders-v3.openapi.yaml",
+        [
+            "NewSalesOrderCommand",
+            "SalesOrderDto",
+            "SalesOrderListDtoPagedResult",
+            "SalesOrderLineDtoPagedResult",
+            "SalesOrderValidationProblemDetails",
+            "ProblemDetails",
+        ],
+        False,
+    ),
+}
+
+
+def _convert(node: Any, strict: bool) -> Any:
+    if isinstance(node, list):
+        return [_convert(n, strict) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {
+        k: _convert(v, strict)
+        for k, v in node.items()
+        if k not in ("nullable", "example", "readOnly", "x-bodyName")
+    }
+    if "$ref" in out:
+        out["$ref"] = "#/$defs/" + out["$ref"].rsplit("/", 1)[-1]
+    if node.get("nullable") and "type" in out:
+        out["type"] = [out["type"], "null"]
+    if node.get("format") in ("double", "int32", "int64", "byte", "uuid", "date-time", ""):
+        # Formats are annotations in 2020-12 anyway; dropping them keeps validation
+        # to what the wire can show.
+        out.pop("format", None)
+    if strict and "properties" in out and "additionalProperties" not in node:
+        out["additionalProperties"] = False
+    return out
+
+
+def _closure(schemas: dict[str, Any], roots: list[str]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                name = ref.rsplit("/", 1)[-1]
+                if name not in seen:
+                    seen[name] = schemas[name]
+                    walk(schemas[name])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for root in roots:
+        seen[root] = schemas[root]
+        walk(schemas[root])
+    return dict(sorted(seen.items()))
+
+
+def main() -> None:
+    for target, (spec, roots, strict) in FRAGMENTS.items():
+        doc = yaml.safe_load((SPECS / spec).read_text(encoding="utf-8"))
+        defs = _closure(doc["components"]["schemas"], roots)
+        fragment = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$comment": f"From ../shared/specs/{spec} by extract_from_specs.py; roots: "
+            + ", ".join(roots),
+            "$defs": {name: _convert(schema, strict) for name, schema in defs.items()},
+        }
+        (HERE / target).write_text(json.dumps(fragment, indent=1) + "\n", encoding="utf-8")
+        print(f"{target}: {len(defs)} schemas")
+
+
+if __name__ == "__main__":
+    main()
