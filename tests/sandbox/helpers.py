@@ -4,6 +4,7 @@ that plays the program's redirect receiver, PKCE, and the contract schemas."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import secrets
@@ -88,10 +89,8 @@ def loopback() -> Iterator[Loopback]:
     yield lb
     if thread.is_alive():
         # Nobody came: wake the listener so the thread ends.
-        try:
+        with contextlib.suppress(httpx.HTTPError):
             httpx.get(lb.redirect_uri, timeout=2)
-        except httpx.HTTPError:
-            pass
     thread.join(5)
     server.server_close()
 

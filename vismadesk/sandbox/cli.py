@@ -43,7 +43,11 @@ def register(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) ->
     p.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, *, ready: Callable[[Any], None] | None = None) -> int:
+def run(
+    args: argparse.Namespace, *, ready: Callable[[Any, threading.Event], None] | None = None
+) -> int:
+    """Serve until Ctrl-C (or SIGTERM). `ready(sandbox, stop)` is for tests: it runs once
+    the banner is printed and may set `stop`."""
     from vismadesk.sandbox import Sandbox
 
     try:
@@ -77,7 +81,7 @@ def run(args: argparse.Namespace, *, ready: Callable[[Any], None] | None = None)
     try:
         _print_banner(sandbox)
         if ready is not None:
-            ready(stop)
+            ready(sandbox, stop)
         stop.wait()
     finally:
         sandbox.stop()
