@@ -9,8 +9,6 @@ import httpx
 import pytest
 
 from tests.sandbox.helpers import (
-    CONTRACTS,
-    INTERACTIVE,
     Loopback,
     authorize_url,
     erp,
@@ -32,10 +30,6 @@ def assert_token_error(response: httpx.Response, error: str, status: int = 400) 
     validate(response.json(), FRAG, "TokenError")
     assert response.json()["error"] == error
     assert response.headers["cache-control"] == "no-store"
-
-
-def test_contract_files_exist() -> None:
-    assert (CONTRACTS / FRAG).exists()
 
 
 def test_discovery_document(sandbox: Sandbox) -> None:
@@ -349,7 +343,3 @@ def test_scope_decides_which_api_opens(sandbox: Sandbox) -> None:
         assert "insufficient_scope" in r.headers["www-authenticate"]
     with erp(sandbox, token) as client:
         assert client.get("/v1/customer", params={"pageSize": 1}).status_code == 200
-
-
-def test_interactive_scopes_are_the_documented_ones() -> None:
-    assert "offline_access" in INTERACTIVE

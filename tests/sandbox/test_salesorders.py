@@ -127,6 +127,7 @@ def test_unknown_customer_and_item_are_problem_details(client: httpx.Client, sb:
         (lambda b: b["orderLines"][0].update(quantity=-1), "1809-InvalidQuantityForType"),
         (lambda b: b.update(orderId="000999"), "0004-ValueNotAllowed"),
         (lambda b: b.update(type="ZZ"), "0003-InvalidValue"),
+        (lambda b: b.update(status="Closed"), "0004-ValueNotAllowed"),
     ],
 )
 def test_validation_codes(client: httpx.Client, sb: Sandbox, mutate: Any, code: str) -> None:

@@ -183,6 +183,11 @@ def build(core: Core) -> Router:
                             value,
                         )
                     )
+        status = body.get("status")
+        if status not in (None, "", "Open", "Hold"):
+            problems.append(
+                ("0004-ValueNotAllowed", "Status must be empty, Open or Hold.", "status", status)
+            )
         desc = body.get("description")
         if desc is not None and (not isinstance(desc, str) or len(desc) > 255):
             problems.append(

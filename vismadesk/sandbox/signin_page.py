@@ -30,7 +30,8 @@ input, select { width: 100%; padding: 10px 12px; border: 1px solid #b8c2cc;
 .error { background: #fde8e8; color: #9b1c1c; padding: 10px 12px; border-radius: 4px;
          font-size: 14px; margin-bottom: 12px; }
 .hint { font-size: 12px; color: #7b8794; margin-top: 6px; }
-.buttons { display: flex; gap: 12px; margin-top: 24px; }
+/* Approve comes first in the form, so Enter approves; shown on the right. */
+.buttons { display: flex; flex-direction: row-reverse; gap: 12px; margin-top: 24px; }
 button { flex: 1; padding: 11px; font-size: 15px; border-radius: 4px; cursor: pointer;
          border: 1px solid #1a2b4c; }
 button.approve { background: #1a73e8; border-color: #1a73e8; color: #fff; }
@@ -82,8 +83,8 @@ Demo account: {escape(demo_user)} / {escape(demo_password)}</div>
 <select id="tenant" name="tenant">{options}</select>
 <div class="scopes">Requested access: {scope_list}</div>
 <div class="buttons">
-<button class="deny" type="submit" name="action" value="deny">Deny</button>
 <button class="approve" type="submit" name="action" value="approve">Approve</button>
+<button class="deny" type="submit" name="action" value="deny">Deny</button>
 </div>
 </form>
 </main>
