@@ -29,7 +29,7 @@ from vismadesk.domain import (
 )
 from vismadesk.engine import documents
 from vismadesk.engine.context import Context
-from vismadesk.engine.failures import is_transient, stops_run
+from vismadesk.engine.failures import is_transient, set_work_status, stops_run
 from vismadesk.engine.master_data import MasterData
 from vismadesk.engine.runs import (
     EXIT_CONFIG,
@@ -443,7 +443,7 @@ class ExportRun:
             summaries.append(entry.summary)
         status = self.settings.error_status
         try:
-            self.ctx.outsmart.set_work_status(wo.number, status)
+            set_work_status(self.ctx.outsmart, wo.number, status)
         except AppError as e:
             self.log.error(e, work_order=wo.number, details={"while": "setting the error status"})
         previous = wo.work_status if wo.work_status != status else None

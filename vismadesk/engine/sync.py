@@ -22,7 +22,7 @@ from vismadesk.domain import (
     WorkOrder,
 )
 from vismadesk.engine.context import Context
-from vismadesk.engine.failures import stops_run
+from vismadesk.engine.failures import set_work_status, stops_run
 from vismadesk.engine.runs import (
     EXIT_CONFIG,
     EXIT_OK,
@@ -271,7 +271,7 @@ def reset_work_orders(
         try:
             if not status:
                 raise AppError(messages.RESET_STATUS_UNKNOWN.code)
-            ctx.outsmart.set_work_status(number, status)
+            set_work_status(ctx.outsmart, number, status)
         except AppError as e:
             log.emit(
                 messages.STATUS_RESET_FAILED,
