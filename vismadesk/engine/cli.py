@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from vismadesk.domain import Level, LogEntry
-from vismadesk.engine.runs import EXIT_CONFIG, EXIT_OK, Progress, RunResult
+from vismadesk.engine.runs import EXIT_CONFIG, Progress, RunResult
 from vismadesk.errors import AppError
 from vismadesk.redact import redact
 from vismadesk.secrets import SecretName, SecretStoreError
@@ -242,50 +242,32 @@ def _open_browser(url: str) -> bool:
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    from vismadesk import messages
-    from vismadesk.domain import Action
+    from vismadesk.engine.signin import login
 
-    try:
-        with _session(args, sys.stdout) as ctx:
-            try:
-                if args.service:
-                    state = ctx.tokens.login_service()
-                else:
-                    state = ctx.tokens.login_interactive(_open_browser, timeout_s=args.timeout)
-            except AppError as e:
-                entry = ctx.store.add_log(_auth_entry(e))
-                print(f"error: {entry.summary}\n  fix: {e.hint}", file=sys.stderr)
-                return EXIT_CONFIG
-            entry = LogEntry(
-                Action.AUTH,
-                Level.SUCCESS,
-                messages.SIGNED_IN.render(user=state.user or "-", company=state.company or "-"),
-                code=messages.SIGNED_IN.code,
-            )
-            ctx.store.add_log(entry)
-            print(entry.summary)
-            return EXIT_OK
-    except SecretStoreError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_CONFIG
+    return _account(
+        args,
+        lambda ctx, c: login(
+            ctx,
+            service=args.service,
+            open_browser=_open_browser,
+            timeout_s=args.timeout,
+            on_log=c.log,
+        ),
+    )
 
 
 def cmd_disconnect(args: argparse.Namespace) -> int:
-    from vismadesk import messages
-    from vismadesk.domain import Action
+    from vismadesk.engine.signin import disconnect
 
+    return _account(args, lambda ctx, c: disconnect(ctx, on_log=c.log))
+
+
+def _account(args: argparse.Namespace, job: Callable) -> int:  # type: ignore[type-arg]
+    """Login / Disconnect: no automatic service sign-in first, unlike the runs."""
+    console = _Console(sys.stdout)
     try:
         with _session(args, sys.stdout) as ctx:
-            ctx.tokens.disconnect()
-            entry = LogEntry(
-                Action.AUTH,
-                messages.DISCONNECTED.level,
-                messages.DISCONNECTED.render(),
-                code=messages.DISCONNECTED.code,
-            )
-            ctx.store.add_log(entry)
-            print(entry.summary)
-            return EXIT_OK
+            return job(ctx, console).exit_code
     except SecretStoreError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_CONFIG
