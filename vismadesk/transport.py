@@ -1,0 +1,173 @@
+"""What the Visma and OutSmart clients share on the wire.
+
+One `httpx.Client` per service with explicit timeouts and TLS verified; transport
+failures turned into catalogue errors; a redacted excerpt of an exchange for the log
+details; backoff with jitter for the retries that are safe to make.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from vismadesk import __version__, messages
+from vismadesk.errors import AppError, NetworkError
+from vismadesk.redact import redact
+
+# Connect fast or say so; a slow ERP answer (big pages) gets longer.
+TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=30.0)
+USER_AGENT = f"vismadesk/{__version__}"
+# How much of a body goes into the log details: enough to read Visma's own words.
+EXCERPT_CHARS = 2000
+# Request headers worth showing in the details (never Authorization: it is masked anyway).
+_SHOWN_RESPONSE_HEADERS = (
+    "content-type",
+    "location",
+    "retry-after",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "ipp-request-id",
+    "request-context",
+    "x-request-id",
+)
+
+Sleep = Callable[[float], None]
+
+
+def new_http_client(max_connections: int = 32) -> httpx.Client:
+    """A pooled client for one service; shared by every thread of the session."""
+    return httpx.Client(
+        timeout=TIMEOUT,
+        verify=True,
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
+    )
+
+
+def _body_text(content: bytes, content_type: str) -> str:
+    if not content:
+        return ""
+    text = content.decode("utf-8", errors="replace")
+    if "json" in content_type:
+        with contextlib.suppress(ValueError):
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+    if len(text) > EXCERPT_CHARS:
+        text = text[:EXCERPT_CHARS] + f"… ({len(content)} bytes)"
+    return text
+
+
+def exchange_excerpt(request: httpx.Request, response: httpx.Response | None = None) -> str:
+    """The request and its answer as a planner's support desk would want them, redacted."""
+    lines = [f"{request.method} {request.url}"]
+    try:
+        sent = request.content
+    except httpx.RequestNotRead:
+        sent = b""
+    body = _body_text(sent, request.headers.get("content-type", ""))
+    if body:
+        lines.append(body)
+    if response is not None:
+        lines.append("")
+        lines.append(f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
+        for name in _SHOWN_RESPONSE_HEADERS:
+            if name in response.headers:
+                lines.append(f"{name}: {response.headers[name]}")
+        try:
+            received = response.content
+        except httpx.ResponseNotRead:
+            received = b""
+        text = _body_text(received, response.headers.get("content-type", ""))
+        if text:
+            lines.append(text)
+    return redact("\n".join(lines))
+
+
+def transport_error(service: str, exc: httpx.HTTPError) -> NetworkError:
+    """A connection that failed or timed out, in the catalogue's words."""
+    request = getattr(exc, "_request", None)
+    details: dict[str, Any] = {"error": f"{type(exc).__name__}: {redact(exc)}"}
+    if request is not None:
+        details["exchange"] = exchange_excerpt(request)
+    code = (
+        messages.TIMEOUT.code
+        if isinstance(exc, httpx.TimeoutException)
+        else messages.NETWORK_UNREACHABLE.code
+    )
+    return NetworkError(code, details, service=service)
+
+
+def unexpected_response(service: str, response: httpx.Response, why: str) -> AppError:
+    """An answer the client cannot read: an HTML error page, broken JSON, a wrong shape."""
+    return AppError(
+        messages.UNEXPECTED_RESPONSE.code,
+        {
+            "why": why,
+            "status": response.status_code,
+            "exchange": exchange_excerpt(response.request, response),
+        },
+        service=service,
+    )
+
+
+def looks_like_html(response: httpx.Response) -> bool:
+    ctype = response.headers.get("content-type", "").lower()
+    if "html" in ctype:
+        return True
+    head = response.content[:200].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def read_json(service: str, response: httpx.Response) -> Any:
+    """The JSON body, or UNEXPECTED_RESPONSE saying what was there instead."""
+    if looks_like_html(response):
+        raise unexpected_response(service, response, "an HTML page instead of JSON")
+    try:
+        return response.json()
+    except ValueError:
+        raise unexpected_response(service, response, "the body is not valid JSON") from None
+
+
+class Backoff:
+    """Capped exponential backoff with full jitter, so parallel retries spread out."""
+
+    def __init__(
+        self,
+        base_s: float = 0.25,
+        cap_s: float = 8.0,
+        sleep: Sleep | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base_s = base_s
+        self.cap_s = cap_s
+        self._sleep = sleep or _interruptible_sleep
+        self._rng = rng or random.Random()
+        self._lock = threading.Lock()
+
+    def delay(self, attempt: int) -> float:
+        ceiling = min(self.cap_s, self.base_s * (2**attempt))
+        with self._lock:
+            return self._rng.uniform(ceiling / 2, ceiling)
+
+    def wait(self, attempt: int, at_least: float = 0.0) -> float:
+        seconds = min(self.cap_s * 4, max(at_least, self.delay(attempt)))
+        self._sleep(seconds)
+        return seconds
+
+    def sleep(self, seconds: float) -> None:
+        self._sleep(seconds)
+
+
+def _interruptible_sleep(seconds: float) -> None:
+    # Event.wait instead of time.sleep: the same wait, but a KeyboardInterrupt in the
+    # main thread is not held back for the whole period.
+    threading.Event().wait(seconds)
