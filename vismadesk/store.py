@@ -47,8 +47,25 @@ class SchemaTooNew(StoreError):
 # --- Schema ---------------------------------------------------------------------------
 
 
+def _script(c: sqlite3.Connection, script: str) -> None:
+    """Run a multi-statement script inside the open migration transaction.
+
+    `executescript` would COMMIT that transaction first, leaving a half-migrated
+    database behind when a later step fails (and the final COMMIT then fails too).
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            c.execute(statement)
+            statement = ""
+    if statement.strip():
+        c.execute(statement)
+
+
 def _v1(c: sqlite3.Connection) -> None:
-    c.executescript(
+    _script(
+        c,
         """
         CREATE TABLE log (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -85,7 +102,7 @@ def _v1(c: sqlite3.Connection) -> None:
             value TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
-        """
+        """,
     )
 
 
@@ -93,7 +110,8 @@ def _v2(c: sqlite3.Connection) -> None:
     # Full-text search over the log. Optional: a SQLite built without FTS5 falls back
     # to LIKE (slower, same results for plain words).
     try:
-        c.executescript(
+        _script(
+            c,
             """
             CREATE VIRTUAL TABLE log_fts USING fts5(
                 summary, details, work_order, record,
@@ -108,7 +126,7 @@ def _v2(c: sqlite3.Connection) -> None:
                 VALUES ('delete', old.id, old.summary, old.details, old.work_order, old.record);
             END;
             INSERT INTO log_fts(log_fts) VALUES ('rebuild');
-            """
+            """,
         )
     except sqlite3.OperationalError as e:
         if "fts5" not in str(e).lower():
@@ -241,12 +259,26 @@ class Store:
         return result
 
     def _migrate(self) -> None:
+        try:
+            self._migrate_open()
+        except BaseException:
+            # A refused database must not stay open (and locked) behind the error.
+            self.close()
+            raise
+
+    def _migrate_open(self) -> None:
         c = self._conn()
+        # Checked before switching to WAL: that switch rewrites the file header, and a
+        # newer version's database must be left exactly as it was.
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNew(self.path, version, SCHEMA_VERSION)
         mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(self.path) != ":memory:" and mode.lower() != "wal":
             raise StoreError(f"could not switch {self.path} to WAL mode (got {mode})")
         c.execute("BEGIN IMMEDIATE")
         try:
+            # Again inside the write lock: another process may have migrated meanwhile.
             version = c.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise SchemaTooNew(self.path, version, SCHEMA_VERSION)
