@@ -351,10 +351,8 @@ class Store:
     ) -> list[LogEntry]:
         """Entries older than `before_id` (all when None), newest first."""
         where, args = self._log_filter(levels, work_order)
-        if before_id is not None:
-            where.append("log.id < ?")
-            args.append(before_id)
-        return self._log_query(where, args, search, "DESC", limit)
+        bound = ("<", before_id) if before_id is not None else None
+        return self._log_query(where, args, search, "DESC", limit, bound)
 
     def log_since(
         self,
@@ -367,16 +365,25 @@ class Store:
     ) -> list[LogEntry]:
         """Entries newer than `after_id`, oldest first (for growing a live view)."""
         where, args = self._log_filter(levels, work_order)
-        where.append("log.id > ?")
-        args.append(after_id)
-        return self._log_query(where, args, search, "ASC", limit)
+        return self._log_query(where, args, search, "ASC", limit, (">", after_id))
 
     def _log_query(
-        self, where: list[str], args: list[Any], search: str | None, order: str, limit: int
+        self,
+        where: list[str],
+        args: list[Any],
+        search: str | None,
+        order: str,
+        limit: int,
+        id_bound: tuple[str, int] | None = None,
     ) -> list[LogEntry]:
         cols = ", ".join(f"log.{c.strip()}" for c in _LOG_COLUMNS.split(","))
         search = (search or "").strip()
         if search and self.has_fts:
+            if id_bound is not None:
+                # On the index's own rowid, so FTS starts at the bound: "newer than the
+                # newest row shown" must not walk every older match of a common word.
+                where = [*where, f"log_fts.rowid {id_bound[0]} ?"]
+                args = [*args, id_bound[1]]
             q = _fts_query(search)
             # Walk the full-text index in id order and stop at `limit`: a common word
             # in a million entries costs no more than a rare one.
@@ -388,6 +395,9 @@ class Store:
             )
             params = [q, *args, limit]
         else:
+            if id_bound is not None:
+                where = [*where, f"log.id {id_bound[0]} ?"]
+                args = [*args, id_bound[1]]
             if search:
                 like = (
                     "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
