@@ -137,6 +137,16 @@ def read_json(service: str, response: httpx.Response) -> Any:
         raise unexpected_response(service, response, "the body is not valid JSON") from None
 
 
+def retry_after_seconds(response: httpx.Response, default: float = 1.0) -> float:
+    """How long a 429 (or 503) asks to wait: Retry-After, else the rate window's reset."""
+    for name in ("retry-after", "x-ratelimit-reset"):
+        try:
+            return max(0.0, min(60.0, float(response.headers[name])))
+        except (KeyError, ValueError):
+            continue
+    return default
+
+
 class Backoff:
     """Capped exponential backoff with full jitter, so parallel retries spread out."""
 

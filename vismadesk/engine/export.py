@@ -223,7 +223,7 @@ class ExportRun:
             fmt = journal.doc_format or self.settings.export_format
             assert fmt is not None
             order_type = journal.order_type or self.settings.order_type
-            found = self.ctx.visma.find_document(wo.number, fmt, order_type)
+            found = self.ctx.visma.find_document(wo.number, fmt, order_type, wo.relation)
             if found is not None:
                 self.ctx.store.journal_record(
                     wo.number,

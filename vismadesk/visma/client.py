@@ -1,0 +1,396 @@
+"""The Visma.net client: ERP API (customers, inventory, customer invoices) and SalesOrders v3.
+
+One pooled `httpx.Client` shared by every thread. Requests carry the token manager's
+access token; a 401 gets one refresh and one retry. GETs are retried on timeouts,
+dropped connections and 5xx; a 429 waits as told. A POST is never sent again
+blindly: after an answer that may have been lost, the record is looked up by its
+number or reference first, and only created if it is not there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from vismadesk import messages
+from vismadesk.config import Settings
+from vismadesk.domain import (
+    Customer,
+    DocumentRef,
+    ExportFormat,
+    InventoryItem,
+    SalesDocument,
+)
+from vismadesk.errors import AppError, AuthError, NetworkError, VismaApiError
+from vismadesk.transport import (
+    Backoff,
+    exchange_excerpt,
+    new_http_client,
+    read_json,
+    retry_after_seconds,
+    transport_error,
+    unexpected_response,
+)
+from vismadesk.visma import wire
+from vismadesk.visma.auth import TokenManager
+from vismadesk.visma.rate import RateGate
+
+SERVICE = "VISMA.net"
+ERP = "erp"
+SALESORDERS = "salesorders"
+# Attempts for a request that is safe to repeat (reads, and anything answered 429).
+ATTEMPTS = 5
+# Attempts at a create whose answer may be lost (each after a lookup).
+CREATE_ATTEMPTS = 4
+ERP_PAGE_SIZE = 1000
+SO_PAGE_SIZE = 100
+
+T = TypeVar("T")
+
+
+class VismaClient:
+    def __init__(
+        self,
+        settings: Settings,
+        tokens: TokenManager,
+        *,
+        http: httpx.Client | None = None,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self._settings = settings
+        self._tokens = tokens
+        self._http = http or new_http_client(max_connections=max(8, settings.concurrency * 2))
+        self._backoff = backoff or Backoff()
+        self._gates = {ERP: RateGate(), SALESORDERS: RateGate()}
+
+    def close(self) -> None:
+        self._http.close()
+        self._tokens.close()
+
+    # --- customers ---------------------------------------------------------------------
+
+    def list_customers(self, since: dt.datetime | None = None) -> list[Customer]:
+        return [wire.parse_customer(d) for d in self._erp_list("/v1/customer", since)]
+
+    def get_customer(self, number: str) -> Customer | None:
+        found = self._get_one(ERP, f"/v1/customer/{_seg(number)}")
+        return wire.parse_customer(found) if found is not None else None
+
+    def create_customer(self, customer: Customer) -> str:
+        """Create the customer; its number (ours, or the numbering series' one)."""
+        number = customer.number
+
+        def post() -> str:
+            response = self._request(
+                ERP, "POST", "/v1/customer", json=wire.customer_body(customer), retry=False
+            )
+            return _new_number(response) or number
+
+        def find() -> str | None:
+            return number if number and self.get_customer(number) is not None else None
+
+        return self._create_once(post, find if number else None)
+
+    # --- inventory ---------------------------------------------------------------------
+
+    def list_inventory(self, since: dt.datetime | None = None) -> list[InventoryItem]:
+        return [wire.parse_inventory(d) for d in self._erp_list("/v1/inventory", since)]
+
+    def get_inventory(self, number: str) -> InventoryItem | None:
+        found = self._get_one(ERP, f"/v1/inventory/{_seg(number)}")
+        return wire.parse_inventory(found) if found is not None else None
+
+    def create_inventory(self, item: InventoryItem) -> str:
+        number = item.number
+
+        def post() -> str:
+            response = self._request(
+                ERP, "POST", "/v1/inventory", json=wire.inventory_body(item), retry=False
+            )
+            return _new_number(response) or number
+
+        def find() -> str | None:
+            return number if number and self.get_inventory(number) is not None else None
+
+        return self._create_once(post, find if number else None)
+
+    # --- documents -----------------------------------------------------------------------
+
+    def create_document(self, doc: SalesDocument) -> DocumentRef:
+        """A sales order (SalesOrders v3) or a customer invoice (ERP v2), exactly once."""
+        if doc.format is ExportFormat.SALES_ORDER:
+            return self.create_sales_order(doc)
+        return self.create_invoice(doc)
+
+    def find_document(
+        self,
+        reference: str,
+        fmt: ExportFormat,
+        order_type: str | None = None,
+        customer: str | None = None,
+    ) -> DocumentRef | None:
+        if fmt is ExportFormat.SALES_ORDER:
+            return self.find_sales_order(reference, order_type or "", customer)
+        return self.find_invoice(reference, customer)
+
+    def create_invoice(self, doc: SalesDocument) -> DocumentRef:
+        def post() -> DocumentRef:
+            response = self._request(
+                ERP, "POST", "/v2/customerinvoice", json=wire.invoice_body(doc), retry=False
+            )
+            number = _new_number(response)
+            if not number:
+                raise unexpected_response(SERVICE, response, "no Location with the new number")
+            return DocumentRef(ExportFormat.SALES_INVOICE, number)
+
+        return self._create_once(
+            post, lambda: self.find_invoice(doc.reference, doc.customer_number)
+        )
+
+    def find_invoice(self, reference: str, customer: str | None = None) -> DocumentRef | None:
+        params = {"customerRefNumber": reference}
+        if customer:
+            params["customer"] = customer
+        for d in self._erp_pages("/v1/customerinvoice", params):
+            if reference in (d.get("customerRefNumber"), d.get("externalReference")):
+                return wire.invoice_ref(d)
+        return None
+
+    def get_invoice(self, number: str) -> dict[str, Any] | None:
+        return self._get_one(ERP, f"/v1/customerinvoice/{_seg(number)}")
+
+    def create_sales_order(self, doc: SalesDocument) -> DocumentRef:
+        def post() -> DocumentRef:
+            response = self._request(
+                SALESORDERS,
+                "POST",
+                "/api/v3/SalesOrders",
+                json=wire.sales_order_body(doc),
+                retry=False,
+            )
+            parts = wire.location_parts(response)
+            if len(parts) < 2:
+                raise unexpected_response(SERVICE, response, "no Location with the new order")
+            return DocumentRef(ExportFormat.SALES_ORDER, parts[-1], parts[-2])
+
+        return self._create_once(
+            post,
+            lambda: self.find_sales_order(doc.reference, doc.order_type, doc.customer_number),
+        )
+
+    def find_sales_order(
+        self, reference: str, order_type: str, customer: str | None = None
+    ) -> DocumentRef | None:
+        """The order carrying `reference` as the customer's reference number.
+
+        SalesOrders v3 filters by customer, not by reference: read the customer's
+        orders (all orders when the customer is not known) and look.
+        """
+        path = f"/api/v3/SalesOrders/{_seg(order_type)}" if order_type else "/api/v3/SalesOrders"
+        params = {"customerId": customer} if customer else {}
+        want = reference[: wire.REF_MAX]
+        for d in self._so_pages(path, params):
+            if d.get("customerRefNo") == want:
+                return wire.sales_order_ref(d)
+        return None
+
+    def get_sales_order(self, order_type: str, number: str) -> dict[str, Any] | None:
+        return self._get_one(SALESORDERS, f"/api/v3/SalesOrders/{_seg(order_type)}/{_seg(number)}")
+
+    # --- creating exactly once -----------------------------------------------------------
+
+    def _create_once(self, post: Callable[[], T], find: Callable[[], T | None] | None) -> T:
+        last: AppError | None = None
+        for attempt in range(CREATE_ATTEMPTS):
+            if attempt:
+                self._backoff.wait(attempt - 1)
+                if find is not None:
+                    # The earlier POST may have landed: look before sending it again.
+                    found = find()
+                    if found is not None:
+                        return found
+            try:
+                return post()
+            except AppError as e:
+                if not _ambiguous(e) or (find is None and not _never_sent(e)):
+                    raise
+                last = e
+        assert last is not None
+        raise last
+
+    # --- lists -----------------------------------------------------------------------
+
+    def _erp_list(self, path: str, since: dt.datetime | None) -> list[dict[str, Any]]:
+        params: dict[str, str] = {}
+        if since is not None:
+            params["lastModifiedDateTime"] = wire.send_time(since)
+            params["lastModifiedDateTimeCondition"] = ">="
+        return list(self._erp_pages(path, params))
+
+    def _erp_pages(self, path: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+        """Follow `pageNumber` (1-based) to the end, in either list shape."""
+        page_number, seen = 1, 0
+        while True:
+            response = self._request(
+                ERP,
+                "GET",
+                path,
+                params={**params, "pageNumber": str(page_number), "pageSize": str(ERP_PAGE_SIZE)},
+            )
+            body = read_json(SERVICE, response)
+            items, total, page_size = _erp_page(body, response)
+            yield from items
+            seen += len(items)
+            if not items or len(items) < page_size or (total is not None and seen >= total):
+                return
+            page_number += 1
+
+    def _so_pages(self, path: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+        """Follow `pageIndex` (zero-based) while `nextPage` says there is more."""
+        index = 0
+        while True:
+            response = self._request(
+                SALESORDERS,
+                "GET",
+                path,
+                params={**params, "pageIndex": str(index), "pageSize": str(SO_PAGE_SIZE)},
+            )
+            body = read_json(SERVICE, response)
+            if not isinstance(body, dict) or not isinstance(body.get("value"), list):
+                raise unexpected_response(SERVICE, response, "no list of sales orders")
+            items = [d for d in body["value"] if isinstance(d, dict)]
+            yield from items
+            if not items or not body.get("nextPage"):
+                return
+            index += 1
+
+    def _get_one(self, api: str, path: str) -> dict[str, Any] | None:
+        try:
+            response = self._request(api, "GET", path)
+        except VismaApiError as e:
+            if e.status == 404:
+                return None
+            raise
+        body = read_json(SERVICE, response)
+        if not isinstance(body, dict):
+            raise unexpected_response(SERVICE, response, "not a JSON object")
+        return body
+
+    # --- one request -----------------------------------------------------------------
+
+    def _base(self, api: str) -> str:
+        url = self._settings.erp_url if api == ERP else self._settings.salesorders_url
+        return url.rstrip("/")
+
+    def _request(
+        self,
+        api: str,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json: Any = None,
+        retry: bool = True,
+    ) -> httpx.Response:
+        """Send with the access token; raise the matching AppError for any failure.
+
+        `retry` says whether the request may be repeated after an answer that may
+        have been lost (reads). A 401 or a 429 means the server did not act on the
+        request, so those are repeated either way.
+        """
+        url = self._base(api) + path
+        gate = self._gates[api]
+        refreshed = False
+        attempt = 0
+        while True:
+            pause = gate.delay()
+            if pause:
+                self._backoff.sleep(pause)
+            token = self._tokens.access_token()
+            try:
+                response = self._http.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            except httpx.HTTPError as e:
+                err = transport_error(SERVICE, e)
+                if (retry or isinstance(e, httpx.ConnectError)) and attempt + 1 < ATTEMPTS:
+                    attempt += 1
+                    self._backoff.wait(attempt - 1)
+                    continue
+                err.details["sent"] = not isinstance(e, httpx.ConnectError)
+                raise err from None
+            gate.observe(response)
+            status = response.status_code
+            if status == 401:
+                if not refreshed:
+                    refreshed = True
+                    self._tokens.invalidate(token)
+                    continue
+                self._tokens.rejected(token)
+                raise AuthError(
+                    messages.TOKEN_INVALID.code,
+                    {"exchange": exchange_excerpt(response.request, response)},
+                )
+            if status == 429:
+                wait_s = retry_after_seconds(response)
+                gate.exhausted(wait_s)
+                if attempt + 1 < ATTEMPTS:
+                    attempt += 1
+                    self._backoff.wait(attempt - 1, at_least=wait_s)
+                    continue
+                raise wire.api_error(response)
+            if status >= 500 and retry and attempt + 1 < ATTEMPTS:
+                attempt += 1
+                self._backoff.wait(attempt - 1)
+                continue
+            if status >= 400:
+                raise wire.api_error(response)
+            if status >= 300:
+                raise unexpected_response(SERVICE, response, f"a redirect (HTTP {status})")
+            return response
+
+
+def _erp_page(body: Any, response: httpx.Response) -> tuple[list[dict[str, Any]], int | None, int]:
+    """(items, total count, effective page size) of one ERP list page."""
+    if isinstance(body, dict) and isinstance(body.get("records"), list):
+        items = [d for d in body["records"] if isinstance(d, dict)]
+        total = body.get("totalCount")
+        size = body.get("pageSize") or ERP_PAGE_SIZE
+        return items, total if isinstance(total, int) else None, int(size)
+    if not isinstance(body, list):
+        raise unexpected_response(SERVICE, response, "not a list")
+    items = [d for d in body if isinstance(d, dict)]
+    meta = items[0].get("metadata") if items else None
+    total = meta.get("totalCount") if isinstance(meta, dict) else None
+    max_size = meta.get("maxPageSize") if isinstance(meta, dict) else None
+    size = min(ERP_PAGE_SIZE, max_size) if isinstance(max_size, int) and max_size > 0 else None
+    return items, total if isinstance(total, int) else None, size or ERP_PAGE_SIZE
+
+
+def _new_number(response: httpx.Response) -> str:
+    parts = wire.location_parts(response)
+    return parts[-1] if parts else ""
+
+
+def _ambiguous(err: AppError) -> bool:
+    """The request may or may not have been carried out."""
+    if isinstance(err, NetworkError):
+        return True
+    return isinstance(err, VismaApiError) and err.status >= 500
+
+
+def _never_sent(err: AppError) -> bool:
+    return isinstance(err, NetworkError) and err.details.get("sent") is False
+
+
+def _seg(value: str) -> str:
+    """A path segment: numbers may hold characters a URL path does not allow."""
+    return quote(value, safe="")

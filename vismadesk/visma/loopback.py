@@ -1,0 +1,138 @@
+"""The one-shot redirect receiver of an interactive sign-in (RFC 8252, loopback).
+
+Bound to 127.0.0.1 on a free port, it waits for the browser to come back from the
+Visma Connect sign-in page with `code` + `state` (or `error`), answers the browser
+with a small page, and is done. Requests that are not the redirect (a favicon, a
+stray probe) are turned away without ending the wait.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+CALLBACK_PATH = "/callback"
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title} – vismadesk</title>
+<style>body{{font-family:system-ui,sans-serif;margin:4em auto;max-width:32em;color:#222}}
+h1{{font-size:1.4em}}</style></head>
+<body><h1>{title}</h1><p>{text}</p></body></html>
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """What came back: a code (with its state), or an error."""
+
+    code: str | None
+    state: str | None
+    error: str | None
+    error_description: str | None
+
+
+def page(title: str, text: str) -> bytes:
+    return _PAGE.format(title=html.escape(title), text=html.escape(text)).encode("utf-8")
+
+
+class LoopbackReceiver:
+    def __init__(self, expected_state: str) -> None:
+        self._expected_state = expected_state
+        self._done = threading.Event()
+        self.result: Redirect | None = None
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                receiver._handle(self)
+
+            def log_message(self, format: str, *args: object) -> None:
+                # The query string holds the authorization code: never print it.
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="vismadesk-signin-listener",
+            daemon=True,
+        )
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}{CALLBACK_PATH}"
+
+    def start(self) -> LoopbackReceiver:
+        self._thread.start()
+        return self
+
+    def wait(self, timeout_s: float) -> bool:
+        return self._done.wait(timeout_s)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(request.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if parts.path != CALLBACK_PATH or self._done.is_set():
+            self._answer(request, 404, page("Not found", "This address is not in use."))
+            return
+        error = query.get("error")
+        if error is None and query.get("state") != self._expected_state:
+            # Not the answer to our request (an old tab, or someone else's link): say so,
+            # and keep waiting for the real one.
+            self._answer(
+                request,
+                400,
+                page(
+                    "Sign-in not recognised",
+                    "This answer does not belong to the sign-in vismadesk started. "
+                    "Start again with Login in vismadesk.",
+                ),
+            )
+            return
+        if error is not None and query.get("state") not in (None, self._expected_state):
+            self._answer(request, 400, page("Sign-in not recognised", "Start again with Login."))
+            return
+        self.result = Redirect(
+            code=query.get("code"),
+            state=query.get("state"),
+            error=error,
+            error_description=query.get("error_description"),
+        )
+        if error is not None:
+            self._answer(
+                request,
+                200,
+                page(
+                    "Sign-in cancelled",
+                    "vismadesk was not connected to VISMA.net. You can close this window.",
+                ),
+            )
+        else:
+            self._answer(
+                request,
+                200,
+                page(
+                    "Signed in",
+                    "vismadesk is finishing the connection to VISMA.net. "
+                    "You can close this window and return to vismadesk.",
+                ),
+            )
+        self._done.set()
+
+    @staticmethod
+    def _answer(request: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
+        request.send_response(status)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", str(len(body)))
+        request.send_header("Cache-Control", "no-store")
+        request.end_headers()
+        request.wfile.write(body)
