@@ -19,14 +19,19 @@ EXIT_CONFIG = 2
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
+    # SUPPRESS, with the real defaults on the top parser: otherwise a subcommand's own
+    # default resets an option given before it, and `vismadesk --demo export` would run
+    # on the real profile.
     p.add_argument(
         "--demo",
         action="store_true",
+        default=argparse.SUPPRESS,
         help="run against the built-in sandbox with demo data and a throw-away profile",
     )
     p.add_argument(
         "--profile",
         metavar="DIR",
+        default=argparse.SUPPRESS,
         help="keep settings and database in DIR (default: the platform's user folders; "
         "also VISMADESK_PROFILE)",
     )
@@ -40,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"vismadesk {__version__}")
     _add_common(parser)
+    parser.set_defaults(demo=False, profile=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("config", help="read or change a setting")
