@@ -46,6 +46,7 @@ FRAGMENTS = {
         "visma-salesorders-v3.openapi.yaml",
         [
             "NewSalesOrderCommand",
+            "PatchSalesOrderCommand",
             "SalesOrderDto",
             "SalesOrderListDtoPagedResult",
             "SalesOrderLineDtoPagedResult",

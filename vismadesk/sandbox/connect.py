@@ -43,6 +43,13 @@ def _token_error(e: OAuthError) -> JSONResponse:
     return json_response(e.body(), e.status, headers)
 
 
+def http_error(status: int, path: str) -> Response:
+    verb = "does not take this method" if status == 405 else "does not exist"
+    return json_response(
+        {"error": "invalid_request", "error_description": f"{path} {verb}"}, status, NO_STORE
+    )
+
+
 def _basic_auth(request: Request) -> tuple[str, str] | None:
     header = request.headers.get("authorization", "")
     if not header.lower().startswith("basic "):

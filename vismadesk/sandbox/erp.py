@@ -67,7 +67,19 @@ INVENTORY_ARRAYS = (
     "crossReferences",
 )
 
+# The ERP API checks the scope per operation: a read-only token cannot create.
+SCOPE_FOR_METHOD = {"GET": "read", "POST": "create", "PUT": "update", "DELETE": "delete"}
+
 Handler = Callable[[Request], Awaitable[Response]]
+
+
+def http_error(status: int, path: str) -> Response:
+    """A path the ERP API does not have, or a method it does not take there."""
+    if status == 405:
+        text = "The requested resource does not support the HTTP method used."
+    else:
+        text = f"No HTTP resource was found that matches the request URI '{path}'."
+    return ErpError(status, text).response()
 
 
 def _money(value: Decimal) -> float:
@@ -81,7 +93,11 @@ def build(core: Core) -> Router:
     def guarded(handler: Handler) -> Handler:
         async def run(request: Request) -> Response:
             try:
-                oauth.authorize_bearer(request.headers.get("authorization"), "erp")
+                oauth.authorize_bearer(
+                    request.headers.get("authorization"),
+                    "erp",
+                    SCOPE_FOR_METHOD.get(request.method, "read"),
+                )
             except BearerError as e:
                 return json_response(
                     {"message": "Authorization has been denied for this request."},

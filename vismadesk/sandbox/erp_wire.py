@@ -109,26 +109,34 @@ def _int_param(request: Request, name: str, default: int) -> int:
 
 
 def modified_filter(request: Request) -> Callable[[dict[str, Any]], bool]:
-    """lastModifiedDateTime + lastModifiedDateTimeCondition: both or neither."""
-    when = request.query_params.get("lastModifiedDateTime")
-    cond = request.query_params.get("lastModifiedDateTimeCondition")
+    """lastModifiedDateTime + lastModifiedDateTimeCondition (both or neither), and the
+    same pair for createdDateTime, which the list endpoints take as well."""
+    modified = _moment_filter(request, "lastModifiedDateTime")
+    created = _moment_filter(request, "createdDateTime")
+    return lambda item: modified(item) and created(item)
+
+
+def _moment_filter(request: Request, name: str) -> Callable[[dict[str, Any]], bool]:
+    when = request.query_params.get(name)
+    cond = request.query_params.get(f"{name}Condition")
     if not when and not cond:
         return lambda _item: True
+    title = name[0].upper() + name[1:]
     if not when or not cond:
         raise ErpError(
             400,
-            "LastModifiedDateTime and LastModifiedDateTimeCondition are mutually inclusive: "
-            "send both or neither.",
+            f"{title} and {title}Condition are mutually inclusive: send both or neither.",
         )
     moment = parse_visma_time(when)
     if moment is None:
-        raise ErpError(400, f"The value '{when}' is not a valid lastModifiedDateTime.")
+        raise ErpError(400, f"The value '{when}' is not a valid {name}.")
     compare = CONDITIONS.get(cond.strip())
     if compare is None:
         raise ErpError(400, f"The value '{cond}' is not a valid condition; use >, <, >= or <=.")
 
     def keep(item: dict[str, Any]) -> bool:
-        stamp = parse_visma_time(item.get("lastModifiedDateTime", ""))
+        # InventoryDto shows no createdDateTime; its last change stands in for it.
+        stamp = parse_visma_time(item.get(name) or item.get("lastModifiedDateTime") or "")
         return stamp is not None and compare(stamp, moment)
 
     return keep

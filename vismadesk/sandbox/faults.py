@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.routing import Match, Router
 from starlette.types import Message, Receive, Scope, Send
 
@@ -121,13 +122,25 @@ class Gatekeeper:
         return allowed, headers
 
 
+# How a service answers a path it does not have or a method a path does not take,
+# in its own error shape: (status, path) -> ASGI app that sends the response.
+HttpErrorRenderer = Callable[[int, str], Any]
+
+
 class ServiceGate:
     """ASGI middleware around one service's router."""
 
-    def __init__(self, app: Router, service: str, keeper: Gatekeeper) -> None:
+    def __init__(
+        self,
+        app: Router,
+        service: str,
+        keeper: Gatekeeper,
+        on_http_error: HttpErrorRenderer | None = None,
+    ) -> None:
         self.app = app
         self.service = service
         self.keeper = keeper
+        self.on_http_error = on_http_error
 
     def template(self, scope: Scope) -> str:
         for route in self.app.routes:
@@ -176,7 +189,16 @@ class ServiceGate:
             await self.app(scope, receive, swallow)
             await self._drop(scope)
             return
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except HTTPException as e:
+            # Starlette's own 404/405 would bypass this gate's headers and speak plain
+            # text; the real services answer in their own error shape, headers included.
+            if self.on_http_error is None:
+                raise
+            await self.on_http_error(e.status_code, scope.get("path", ""))(
+                scope, receive, send_with_headers
+            )
 
     async def _drop(self, scope: Scope) -> None:
         transport = self.keeper.find_transport(scope)

@@ -389,8 +389,14 @@ class OAuth:
 
     # --- the APIs ask ----------------------------------------------------------------
 
-    def authorize_bearer(self, header: str | None, api: str) -> AccessToken:
-        """`api` is "erp" or "salesorders"; raises BearerError when the request may not pass."""
+    def authorize_bearer(
+        self, header: str | None, api: str, operation: str | None = None
+    ) -> AccessToken:
+        """`api` is "erp" or "salesorders"; raises BearerError when the request may not pass.
+
+        `operation` is the scope suffix the call needs, as the real APIs check it: ERP
+        `read|create|update|delete` (interactive or service scope), SalesOrders
+        `read|write`. Without it any scope of the API will do."""
         if not header or not header.lower().startswith("bearer "):
             raise BearerError(401, "invalid_request", "Authorization: Bearer token is missing")
         token = header[7:].strip()
@@ -407,6 +413,19 @@ class OAuth:
             prefix = "vismanet_erp_" if api == "erp" else "visma.net.erp.salesorder"
             if not any(s.startswith(prefix) for s in found.scopes):
                 raise BearerError(403, "insufficient_scope", f"The token lacks a {prefix}* scope")
+            if operation is not None:
+                needed = (
+                    (
+                        f"vismanet_erp_interactive_api:{operation}",
+                        f"vismanet_erp_service_api:{operation}",
+                    )
+                    if api == "erp"
+                    else (f"visma.net.erp.salesorder:{operation}",)
+                )
+                if not any(s in found.scopes for s in needed):
+                    raise BearerError(
+                        403, "insufficient_scope", f"The token lacks the {needed[0]} scope"
+                    )
             return found
 
     def userinfo(self, header: str | None) -> dict[str, str]:

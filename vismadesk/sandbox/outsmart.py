@@ -40,6 +40,12 @@ def envelope(response: Any = None, code: int = 200, messages: list[str] | None =
     return json_response({"code": code, "messages": messages or [], "response": response})
 
 
+def http_error(status: int, path: str) -> Response:
+    """OutSmart answers everything with HTTP 200; a method an endpoint does not take
+    is an endpoint it does not know."""
+    return envelope(None, 1001, ["The endpoint being provided is unknown"])
+
+
 def _flag(raw: str | None, default: bool) -> bool:
     if raw is None or raw == "":
         return default

@@ -1,9 +1,15 @@
 """SalesOrders API v3 (`salesorder.visma.net`): plain JSON, RFC 7807 problem details.
 
-Lists use a zero-based `pageIndex` and answer `{value, totalCount, nextPage}`.
-Besides the spec's `customerId` filter, the list takes `customerRefNo` (a sandbox
-convenience; a client that wants to stay portable pages by `customerId` and matches
-`customerRefNo` on the items, which the list items carry).
+Lists use a zero-based `pageIndex` and answer `{value, totalCount, nextPage}`. The
+list takes only the spec's parameters (`customerId`, `status`, `modifiedSince`,
+`orderBy`, `filter` on the order id) and ignores any other, as the real service does:
+there is no filter on the customer's reference. A client finds an order by its
+reference by listing the customer's orders (`customerId`, following `nextPage`) and
+matching `customerRefNo`, which every list item carries.
+
+`GET` of one order fills the sections the spec calls expansions (`customer`, `note`,
+...) only when `expand` names them, and carries the order's version as its `ETag`;
+`PATCH` and `DELETE` need that version in `If-Match` and answer 202.
 """
 
 from __future__ import annotations
@@ -27,6 +33,21 @@ ORDER_TYPES = {"SO": "Sales order", "IN": "Invoice", "QT": "Quote"}
 MAX_PAGE_SIZE = 1000
 REF_MAX = 40
 VAT_RATE = Decimal("0.21")
+# SalesOrderExpansions -> the SalesOrderDto section each one fills.
+EXPANSIONS = {
+    "billing": "billing",
+    "payment": "paymentSettings",
+    "financialinformation": "financialInformation",
+    "shipping": "shipping",
+    "customer": "customer",
+    "owner": "owner",
+    "origin": "origin",
+    "note": "note",
+    "freight": "freight",
+    "attachments": "attachments",
+}
+PATCH_STATUSES = ("Open", "Hold", "BackOrder")
+SCOPE_FOR_METHOD = {"GET": "read"}  # every other method writes
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -65,6 +86,11 @@ class Problem(Exception):
         )
 
 
+def http_error(status: int, path: str) -> Response:
+    title = "Method Not Allowed" if status == 405 else "Not Found"
+    return Problem(status, title, f"{title}: {path}").response(path)
+
+
 def _validation(problems: list[tuple[str, str, str, Any]]) -> Problem:
     """problems: (code, message, property, value)."""
     errors: dict[str, list[str]] = {}
@@ -94,7 +120,11 @@ def build(core: Core) -> Router:
     def guarded(handler: Handler) -> Handler:
         async def run(request: Request) -> Response:
             try:
-                oauth.authorize_bearer(request.headers.get("authorization"), "salesorders")
+                oauth.authorize_bearer(
+                    request.headers.get("authorization"),
+                    "salesorders",
+                    SCOPE_FOR_METHOD.get(request.method, "write"),
+                )
             except BearerError as e:
                 return Response(
                     status_code=e.status, headers={"WWW-Authenticate": e.www_authenticate()}
@@ -437,7 +467,6 @@ def build(core: Core) -> Router:
                 for (t, _), o in state.sales_orders.items()
                 if (not order_type or t == order_type)
                 and (not q.get("customerId") or o["customer"]["id"] == q["customerId"])
-                and (not q.get("customerRefNo") or o["customer"]["refNo"] == q["customerRefNo"])
                 and (not q.get("status") or o["status"]["description"] == q["status"])
                 and (not q.get("filter") or q["filter"] in o["orderId"])
                 and (since is None or (parse_visma_time(o["lastModified"]) or since) >= since)
@@ -457,9 +486,114 @@ def build(core: Core) -> Router:
             raise Problem(404, "Not Found", f"Sales order {key[0]} {key[1]} was not found.")
         return key
 
+    def expansions(request: Request) -> set[str]:
+        """`expand=customer,note` or `expand=Customer&expand=Note`; `All` fills every one."""
+        asked = {
+            part.strip().lower()
+            for raw in request.query_params.getlist("expand")
+            for part in raw.split(",")
+            if part.strip()
+        }
+        unknown = asked - set(EXPANSIONS) - {"all", "none"}
+        if unknown:
+            raise Problem(
+                400,
+                "One or more validation errors occurred.",
+                f"The value '{sorted(unknown)[0]}' is not valid for expand.",
+                errors={"expand": [f"The value '{u}' is not valid." for u in sorted(unknown)]},
+            )
+        if "all" in asked:
+            return set(EXPANSIONS.values())
+        return {EXPANSIONS[a] for a in asked if a in EXPANSIONS}
+
+    def etag(order: dict[str, Any]) -> dict[str, str]:
+        return {"ETag": f'"{order["version"]}"'}
+
     async def get_order(request: Request) -> Response:
+        wanted = expansions(request)
         with state.lock:
-            return json_response(state.sales_orders[lookup(request)])
+            order = state.sales_orders[lookup(request)]
+            shown = {k: v for k, v in order.items() if k in wanted or k not in EXPANSIONS.values()}
+            return json_response(shown, headers=etag(order))
+
+    def check_version(key: tuple[str, str], request: Request) -> None:
+        match = request.headers.get("if-match")
+        if not match:
+            raise Problem(428, "Precondition Required", "If-Match header is required.")
+        if match.strip().removeprefix("W/").strip('"') != state.sales_orders[key]["version"]:
+            raise Problem(
+                412, "Precondition Failed", "Order version does not match with If-Match header."
+            )
+
+    async def patch_order(request: Request) -> Response:
+        try:
+            body = json.loads(await request.body() or b"null")
+        except ValueError:
+            raise Problem(400, "Bad Request", "The request body is not valid JSON.") from None
+        if not isinstance(body, dict):
+            raise Problem(400, "Bad Request", "The request body must be a JSON object.")
+        with state.lock:
+            key = lookup(request)
+            check_version(key, request)
+            order = state.sales_orders[key]
+            problems: list[tuple[str, str, str, Any]] = []
+            status = body.get("status")
+            if status is not None and status not in PATCH_STATUSES:
+                problems.append(
+                    (
+                        "0004-ValueNotAllowed",
+                        "Status must be Open, Hold or BackOrder.",
+                        "status",
+                        status,
+                    )
+                )
+            for name, limit in (("description", 255), ("note", 2048)):
+                value = body.get(name)
+                if value is not None and (not isinstance(value, str) or len(value) > limit):
+                    problems.append(
+                        (
+                            "0002-InvalidLength",
+                            f"{name.capitalize()} must be at most {limit} characters.",
+                            name,
+                            value,
+                        )
+                    )
+            cust = body.get("customer")
+            if cust is not None and not isinstance(cust, dict):
+                problems.append(
+                    ("0003-InvalidValue", "Customer must be an object.", "customer", cust)
+                )
+                cust = None
+            for name in ("refNo", "order"):
+                value = (cust or {}).get(name)
+                if value is not None and (not isinstance(value, str) or len(value) > REF_MAX):
+                    problems.append(
+                        (
+                            "0002-InvalidLength",
+                            f"Customer.{name} must be a string of at most {REF_MAX} characters.",
+                            f"customer.{name}",
+                            value,
+                        )
+                    )
+            if problems:
+                raise _validation(problems)
+            # Null or absent leaves a field as it is (the spec's PATCH semantics).
+            if status is not None:
+                order["status"] = {
+                    "description": status,
+                    "hold": status == "Hold",
+                    "cancelled": False,
+                }
+            for name in ("description", "note"):
+                if body.get(name) is not None:
+                    order[name] = body[name]
+            for name in ("refNo", "order"):
+                if (cust or {}).get(name) is not None:
+                    order["customer"][name] = cust[name]  # type: ignore[index]
+            revision = int(base64.b64decode(order["version"]).decode().rsplit(":", 1)[1]) + 1
+            order["version"] = base64.b64encode(f"{key[0]}{key[1]}:{revision}".encode()).decode()
+            order["lastModified"] = now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            return Response(status_code=202, headers=etag(order))
 
     async def get_lines(request: Request) -> Response:
         with state.lock:
@@ -468,14 +602,10 @@ def build(core: Core) -> Router:
     async def delete_order(request: Request) -> Response:
         with state.lock:
             key = lookup(request)
-            match = request.headers.get("if-match")
-            if not match:
-                raise Problem(428, "Precondition Required", "If-Match header is required.")
-            if match.strip('"') != state.sales_orders[key]["version"]:
-                raise Problem(412, "Precondition Failed", "The order was changed by someone else.")
+            check_version(key, request)
             del state.sales_orders[key]
             del state.sales_order_lines[key]
-        return Response(status_code=204)
+        return Response(status_code=202)
 
     g = guarded
     return Router(
@@ -484,6 +614,7 @@ def build(core: Core) -> Router:
             Route("/api/v3/SalesOrders", g(create), methods=["POST"]),
             Route("/api/v3/SalesOrders/{type}", g(list_orders), methods=["GET"]),
             Route("/api/v3/SalesOrders/{type}/{orderId}", g(get_order), methods=["GET"]),
+            Route("/api/v3/SalesOrders/{type}/{orderId}", g(patch_order), methods=["PATCH"]),
             Route("/api/v3/SalesOrders/{type}/{orderId}", g(delete_order), methods=["DELETE"]),
             Route("/api/v3/SalesOrders/{type}/{orderId}/lines", g(get_lines), methods=["GET"]),
         ]

@@ -97,8 +97,8 @@ class Sandbox:
     def _build_app(self) -> Starlette:
         core, keeper = self._core, self._keeper
 
-        def gated(router: Any, service: str) -> ServiceGate:
-            return ServiceGate(router, service, keeper)
+        def gated(router: Any, service: str, on_http_error: Any) -> ServiceGate:
+            return ServiceGate(router, service, keeper, on_http_error)
 
         async def root(request: Request) -> Response:
             return json_response(self.info())
@@ -109,11 +109,19 @@ class Sandbox:
                 Mount("/_sandbox", app=control.build(self)),
                 Mount(
                     PREFIXES["outsmart"],
-                    app=outsmart.TrailingSlash(gated(outsmart.build(core), "outsmart")),
+                    app=outsmart.TrailingSlash(
+                        gated(outsmart.build(core), "outsmart", outsmart.http_error)
+                    ),
                 ),
-                Mount(PREFIXES["visma_connect"], app=gated(connect.build(core), "visma_connect")),
-                Mount(PREFIXES["erp"], app=gated(erp.build(core), "erp")),
-                Mount(PREFIXES["salesorders"], app=gated(salesorders.build(core), "salesorders")),
+                Mount(
+                    PREFIXES["visma_connect"],
+                    app=gated(connect.build(core), "visma_connect", connect.http_error),
+                ),
+                Mount(PREFIXES["erp"], app=gated(erp.build(core), "erp", erp.http_error)),
+                Mount(
+                    PREFIXES["salesorders"],
+                    app=gated(salesorders.build(core), "salesorders", salesorders.http_error),
+                ),
             ]
         )
 
