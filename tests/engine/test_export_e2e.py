@@ -98,7 +98,7 @@ def test_each_seed_error_for_its_cause_and_the_rest_exported_once(
     success = [e for e in entries if e.code == messages.WORK_ORDER_EXPORTED.code]
     assert len(success) == len(oracle) - len(failing)
     assert all(fmt.document_name in e.summary for e in success)
-    summary = entries[-1]
+    summary = entries[0]  # newest first: the summary is the run's last word
     assert summary.summary == f"{len(failing)} of {len(oracle)} work orders have errors"
 
     # A second run sends nothing again: the failed ones wait in the error status.

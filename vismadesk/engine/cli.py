@@ -157,7 +157,9 @@ class _Console:
             self._bar = ""
 
 
-def _run(args: argparse.Namespace, job: Callable, out: TextIO = sys.stdout) -> int:  # type: ignore[type-arg]
+def _run(args: argparse.Namespace, job: Callable, out: TextIO | None = None) -> int:  # type: ignore[type-arg]
+    # Looked up per call, not at import: tests and wrappers replace sys.stdout.
+    out = out or sys.stdout
     console = _Console(out)
     cancel = threading.Event()
     try:

@@ -112,11 +112,16 @@ class _Sync:
         started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         try:
             self.ctx.tokens.access_token()
-            items = read(_cursor(self.ctx, cursor))
+            since = _cursor(self.ctx, cursor)
+            items = read(since)
         except AppError as e:
             self.log.error(e)
             result.exit_code = EXIT_CONFIG if stops_run(e) else EXIT_SOME_FAILED
             return result
+        if since is not None:
+            # Visma filters on whole seconds and `>=`, so the newest record of the last
+            # run comes back; what is not newer than the cursor was imported already.
+            items = [i for i in items if i.last_modified is None or i.last_modified > since]
         result.total = len(items)
         if not items:
             self.log.emit(messages.NOTHING_TO_DO)
