@@ -13,6 +13,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -24,7 +25,7 @@ from vismadesk.config import Settings
 from vismadesk.domain import HourType, Material, Relation, WorkOrder, WorkStatus
 from vismadesk.errors import AppError, OutSmartError
 from vismadesk.outsmart import codes, records
-from vismadesk.redact import register_secret
+from vismadesk.redact import RedactingFilter, register_secret
 from vismadesk.secrets import KeyringUnavailable, SecretName, Secrets, SecretStoreError
 from vismadesk.transport import (
     Backoff,
@@ -44,6 +45,7 @@ _RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtoco
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 log = logging.getLogger(__name__)
+_mask_lock = threading.Lock()
 T = TypeVar("T")
 Shape = Callable[[Any], T]
 
@@ -64,6 +66,7 @@ class OutSmartClient:
         self._own_http = http is None
         self._http = http if http is not None else new_http_client()
         self._backoff = backoff or Backoff()
+        _mask_request_logs()
 
     # --- tokens ------------------------------------------------------------------------
 
@@ -222,6 +225,15 @@ class OutSmartClient:
         )
 
 
+def _mask_request_logs() -> None:
+    # httpx logs every request line at INFO, and OutSmart's tokens are in the query
+    # string: mask them at the source, whatever handlers the application installs.
+    httpx_log = logging.getLogger("httpx")
+    with _mask_lock:
+        if not any(isinstance(f, RedactingFilter) for f in httpx_log.filters):
+            httpx_log.addFilter(RedactingFilter())
+
+
 # --- the envelope ----------------------------------------------------------------------
 
 
@@ -241,8 +253,9 @@ def _unwrap(response: httpx.Response, shape: Shape[T]) -> T:
         said = raw if isinstance(raw, list) else ([] if raw in (None, "") else [raw])
         texts = [m if isinstance(m, str) else json.dumps(m, ensure_ascii=False) for m in said]
         texts = [t for t in texts if t.strip()]
-        if not texts and codes.meaning(code):
-            texts = [codes.meaning(code) or ""]
+        documented = codes.meaning(code)
+        if not texts and documented:
+            texts = [documented]
         raise OutSmartError(code, texts, exchange=exchange_excerpt(response.request, response))
     try:
         return shape(body.get("response"))
