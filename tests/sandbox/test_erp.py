@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.sandbox.helpers import erp, validate, wrap
+from tests.sandbox.helpers import erp, service_token, validate, wrap
 from vismadesk.sandbox import Sandbox
 
 CUSTOMER = "visma-erp-customer.json"
@@ -295,3 +295,50 @@ def test_a_bad_or_missing_token_is_401(sb: Sandbox) -> None:
         assert r.headers["www-authenticate"].startswith("Bearer")
         assert "x-ratelimit-limit" in r.headers
     assert httpx.get(f"{sb.services['erp']}/v1/customer").status_code == 401
+
+
+def test_created_filter_needs_both_parameters(client: httpx.Client) -> None:
+    since = "2025-09-01T00:00:00"
+    newer = client.get(
+        "/v1/customer", params={"createdDateTime": since, "createdDateTimeCondition": ">"}
+    ).json()
+    older = client.get(
+        "/v1/customer", params={"createdDateTime": since, "createdDateTimeCondition": "<="}
+    ).json()
+    assert newer and older
+    assert all(c["createdDateTime"] > since for c in newer)
+    assert all(c["createdDateTime"] <= since for c in older)
+    assert_visma_error(
+        client.get("/v1/customer", params={"createdDateTimeCondition": ">"}),
+        400,
+        "mutually inclusive",
+    )
+
+
+@pytest.mark.parametrize(
+    ("scope", "method", "path", "expected"),
+    [
+        ("vismanet_erp_service_api:read", "GET", "/v1/customer", 200),
+        ("vismanet_erp_service_api:read", "POST", "/v1/customer", 403),
+        ("vismanet_erp_service_api:create", "POST", "/v1/customer", 201),
+        ("vismanet_erp_service_api:create", "GET", "/v1/customer", 403),
+        ("vismanet_erp_service_api:create", "PUT", "/v1/customer/{number}", 403),
+        ("vismanet_erp_service_api:update", "PUT", "/v1/customer/{number}", 204),
+    ],
+)
+def test_scopes_are_checked_per_operation(
+    sb: Sandbox, scope: str, method: str, path: str, expected: int
+) -> None:
+    number = sb.state()["customers"][3]["number"]
+    body = {"name": {"value": "Scope Test B.V."}}
+    with erp(sb, service_token(sb, scope=scope)) as c:
+        r = c.request(method, path.format(number=number), json=None if method == "GET" else body)
+    assert r.status_code == expected, r.text
+    if expected == 403:
+        assert 'error="insufficient_scope"' in r.headers["www-authenticate"]
+
+
+def test_unknown_paths_and_methods_answer_in_the_erp_error_shape(client: httpx.Client) -> None:
+    assert_visma_error(client.get("/v1/nothing-here"), 404, "No HTTP resource")
+    assert_visma_error(client.delete("/v1/customer/10001"), 405, "does not support")
+    assert "x-ratelimit-limit" in client.get("/v1/nothing-here").headers
