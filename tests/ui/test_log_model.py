@@ -1,0 +1,189 @@
+"""The log model: pages by id, newest first, live growth, filters pushed to SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from tests.ui.conftest import entry, fill
+from vismadesk.domain import Level
+from vismadesk.store import Store
+from vismadesk.ui import log_model
+from vismadesk.ui.log_model import LogFilter, LogFilterProxy, LogModel, Roles
+
+
+@pytest.fixture
+def make_model(qtbot, store: Store) -> Iterator:  # type: ignore[no-untyped-def]
+    made: list[LogModel] = []
+
+    def make(**kwargs) -> LogModel:  # type: ignore[no-untyped-def]
+        model = LogModel(store, **kwargs)
+        made.append(model)
+        qtbot.waitUntil(lambda: model.loaded)
+        return model
+
+    yield make
+    for m in made:
+        m.close()
+
+
+def ids(model) -> list[int]:  # type: ignore[no-untyped-def]
+    return [model.index(r, 0).data(Roles.ID) for r in range(model.rowCount())]
+
+
+def fetch_all(qtbot, model) -> None:  # type: ignore[no-untyped-def]
+    while True:
+        qtbot.waitUntil(lambda: not model.busy)
+        if not model.canFetchMore(QModelIndex()):
+            return
+        model.fetchMore(QModelIndex())
+
+
+def test_passes_the_model_tester(qtbot, qtmodeltester, store: Store, make_model) -> None:
+    fill(store, 450, every_error=7)
+    model = make_model()
+    qtmodeltester.check(model)
+    fetch_all(qtbot, model)
+    qtmodeltester.check(model)
+    proxy = LogFilterProxy(model)
+    qtmodeltester.check(proxy)
+
+
+def test_newest_first_in_pages_until_the_oldest(qtbot, store: Store, make_model) -> None:
+    fill(store, 450)
+    model = make_model(page_size=200)
+    assert model.rowCount() == 200
+    got = ids(model)
+    assert got == sorted(got, reverse=True)
+    assert got[0] == store.latest_log_id()
+    assert model.canFetchMore(QModelIndex())
+    fetch_all(qtbot, model)
+    assert model.rowCount() == 450
+    assert ids(model) == list(range(450, 0, -1))
+    assert not model.canFetchMore(QModelIndex())
+
+
+def test_a_row_shows_time_action_summary_and_its_level_icon(store: Store, make_model) -> None:
+    store.add_log(
+        entry(1, Level.ERROR, summary="Material M-7 on work order WO1 not found in VISMA.net")
+    )
+    model = make_model()
+    index = model.index(0, 0)
+    assert index.data(Qt.ItemDataRole.DisplayRole) == (
+        "Material M-7 on work order WO1 not found in VISMA.net"
+    )
+    assert index.data(Roles.ACTION_TEXT) == "Export"
+    assert index.data(Roles.LEVEL) == "error"
+    assert index.data(Roles.TIME_TEXT)
+    assert not index.data(Qt.ItemDataRole.DecorationRole).isNull()
+
+
+def test_live_entries_arrive_on_top_in_one_insert(qtbot, store: Store, make_model) -> None:
+    fill(store, 10)
+    model = make_model(poll_ms=0)
+    inserts: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserts.append((first, last)))
+    # 30 entries written as a run would, each followed by its notice.
+    for n in range(100, 130):
+        store.add_log(entry(n))
+        model.notify_new_entries()
+    with qtbot.waitSignal(model.live_rows_added, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: model.rowCount() == 40)
+    assert inserts[0] == (0, inserts[0][1])
+    # Coalesced: far fewer inserts than entries.
+    assert len(inserts) <= 3
+    assert ids(model) == list(range(40, 0, -1))
+
+
+def test_entries_written_by_another_process_appear(qtbot, tmp_path: Path, make_model) -> None:
+    # The scheduled 03:00 export writes through its own connection.
+    store = Store(tmp_path / "log.sqlite3")
+    try:
+        fill(store, 5)
+        model = LogModel(store, poll_ms=30)
+        try:
+            qtbot.waitUntil(lambda: model.loaded)
+            other = Store(tmp_path / "log.sqlite3")
+            other.add_log(entry(99, summary="Written by the scheduled export"))
+            other.close()
+            qtbot.waitUntil(lambda: model.rowCount() == 6, timeout=5000)
+            assert model.index(0, 0).data() == "Written by the scheduled export"
+        finally:
+            model.close()
+    finally:
+        store.close()
+
+
+def test_error_filter_reads_only_errors(qtbot, store: Store, make_model) -> None:
+    fill(store, 700, every_error=10)
+    model = make_model()
+    proxy = LogFilterProxy(model)
+    with qtbot.waitSignal(model.reloaded):
+        proxy.set_choice(LogFilter.ERRORS)
+    fetch_all(qtbot, model)
+    assert proxy.rowCount() == 70
+    assert {proxy.index(r, 0).data(Roles.LEVEL) for r in range(proxy.rowCount())} == {"error"}
+    with qtbot.waitSignal(model.reloaded):
+        proxy.set_choice(LogFilter.ALL)
+    assert proxy.rowCount() == 200
+
+
+def test_warnings_filter_shows_warnings_and_errors(qtbot, store: Store, make_model) -> None:
+    store.add_logs([entry(1), entry(2, Level.WARNING), entry(3, Level.ERROR), entry(4, Level.INFO)])
+    model = make_model()
+    proxy = LogFilterProxy(model)
+    with qtbot.waitSignal(model.reloaded):
+        proxy.set_choice(LogFilter.WARNINGS)
+    assert [proxy.index(r, 0).data(Roles.LEVEL) for r in range(proxy.rowCount())] == [
+        "error",
+        "warning",
+    ]
+
+
+def test_search_finds_a_work_order_and_live_entries_respect_it(
+    qtbot, store: Store, make_model
+) -> None:
+    fill(store, 300, every_error=50)
+    model = make_model(poll_ms=0)
+    proxy = LogFilterProxy(model)
+    with qtbot.waitSignal(model.reloaded):
+        proxy.set_search("  M-150 ")
+    assert proxy.search == "M-150"
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == [
+        "Material M-150 on work order WO00150 not found in VISMA.net"
+    ]
+    # A live entry that does not match stays out; one that matches comes in.
+    store.add_log(entry(1000, summary="Work order WO01000 exported as customer invoice 1000"))
+    store.add_log(entry(1001, Level.ERROR, summary="Material M-150 on work order WO2 not found"))
+    model.notify_new_entries()
+    qtbot.waitUntil(lambda: proxy.rowCount() == 2)
+    assert proxy.index(0, 0).data() == "Material M-150 on work order WO2 not found"
+
+
+def test_only_the_latest_filter_wins(qtbot, store: Store, make_model) -> None:
+    fill(store, 300, every_error=3)
+    model = make_model()
+    proxy = LogFilterProxy(model)
+    proxy.set_choice(LogFilter.ERRORS)
+    proxy.set_search("exported")
+    proxy.set_choice(LogFilter.ALL)
+    qtbot.waitUntil(lambda: model.loaded and not model.busy)
+    rows = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert rows and all("exported" in r for r in rows)
+
+
+def test_a_burst_too_big_to_insert_reloads_the_newest_page(
+    qtbot, store: Store, make_model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(log_model, "LIVE_BATCH", 20)
+    fill(store, 10)
+    model = make_model(page_size=50, poll_ms=0)
+    fill(store, 500, start=10)
+    with qtbot.waitSignal(model.reloaded, timeout=5000):
+        model.notify_new_entries()
+    assert model.rowCount() == 50
+    assert ids(model)[0] == 510

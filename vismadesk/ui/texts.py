@@ -1,0 +1,165 @@
+"""The window's own words: labels, status-bar notices, header states.
+
+What the engine reports (errors, fixes, run summaries) lives in `vismadesk.messages`
+and is shown from there; this module holds only the window's chrome, once, so a
+label is not spelled differently in a menu, a button and a test.
+"""
+
+from __future__ import annotations
+
+from vismadesk.domain import Action, Level
+
+APP_TITLE = "vismadesk"
+
+LEVEL_NAMES: dict[Level, str] = {
+    Level.ERROR: "Error",
+    Level.WARNING: "Warning",
+    Level.SUCCESS: "Success",
+    Level.INFO: "Info",
+}
+ACTION_NAMES: dict[Action, str] = {
+    Action.EXPORT: "Export",
+    Action.IMPORT: "Sync",
+    Action.AUTH: "Sign-in",
+    Action.RESET: "Reset",
+}
+
+# --- actions (the seed's names) ---------------------------------------------------------
+EXPORT_WORK_ORDERS = "Export work orders"
+SYNC_RELATIONS = "Sync relations"
+SYNC_MATERIALS = "Sync materials"
+SYNC_ALL = "Sync all"
+LOGIN = "Login"
+DISCONNECT = "Disconnect"
+RESET_STATUS = "Reset status"
+EXPORT_SELECTED = "Export selected"
+CANCEL = "Cancel"
+SAVE = "Save"
+REFRESH = "Refresh"
+TEST_CONNECTION = "Test connection"
+COPY = "Copy"
+CLOSE = "Close"
+QUIT = "Quit"
+
+# --- settings form -----------------------------------------------------------------------
+SEND_AS = "Send work order as"
+SALES_ORDER = "Sales order"
+SALES_INVOICE = "Sales invoice"
+NEW_MATERIAL = "New material"
+NEW_RELATION = "New relation"
+NEW_MATERIAL_HELP = (
+    "Creates a material (or hour type) in VISMA.net when a work order uses one it does not know."
+)
+NEW_RELATION_HELP = (
+    "Creates the customer in VISMA.net when a work order's relation is not there yet."
+)
+SECTION_EXPORT = "Export"
+SECTION_STATUSES = "Work statuses"
+SECTION_NEW_ITEMS = "New materials"
+SECTION_RUNS = "Runs"
+SECTION_OUTSMART = "OutSmart connection"
+SECTION_ADVANCED = "Advanced"
+READY_ANY = "Any completed work order"
+HOUR_ROUNDING_NONE = "No rounding"
+AUTO_SYNC_OFF = "Off"
+TOKEN_STORED = "Saved in the keyring — type to replace"
+TOKEN_EMPTY = "Paste it from OutSmart"
+OUTSMART_TOKEN = "OutSmart token"
+OUTSMART_SOFTWARE_TOKEN = "Software token"
+UNSAVED = "Unsaved changes"
+SAVED = "All changes saved"
+SETTINGS_HAVE_ERRORS = "Correct the marked fields, then save."
+TESTING_CONNECTION = "Testing the OutSmart connection…"
+CONNECTION_OK = "OutSmart accepted the tokens."
+STATUSES_LOADING = "Loading work statuses from OutSmart…"
+SAVE_WAITS_FOR_RUN = "Save after the running action has finished: it uses the current addresses."
+CHOOSE_SEND_AS = "Choose Sales order or Sales invoice, then click Save."
+
+# --- log panel -----------------------------------------------------------------------------
+TAB_LOG = "Sync log"
+TAB_WORK_ORDERS = "Work orders"
+FILTER_ALL = "All entries"
+FILTER_ERRORS = "Errors"
+FILTER_WARNINGS = "Errors and warnings"
+SEARCH_PLACEHOLDER = "Search the log (work order, material, relation, text)"
+LOG_EMPTY = "Nothing in the log yet. Run Export work orders or a Sync action."
+LOG_NO_MATCH = "No log entries match this filter."
+LOG_LOADING = "Loading…"
+
+SIGNED_OUT = "Signed out of VISMA.net"
+SIGNING_IN = "Waiting for sign-in in your browser…"
+CONNECTED_AS = "Connected as {user} to {company}"
+TOKEN_EXPIRES = "token expires at {time}"
+COPY_SIGN_IN_ADDRESS = "Copy sign-in address"
+SIGN_IN_ADDRESS_COPIED = "The sign-in address is on the clipboard: paste it into a browser."
+
+LIGHT_CONNECTION = "Connection"
+LIGHT_TOKEN = "Token"
+LIGHT_SETTINGS = "Settings"
+LIGHT_CODES = "Codes"
+LIGHT_READY = "Ready"
+CONNECTION_ACTIVE = "The connection to VISMA.net is active."
+CONNECTION_INACTIVE = "Not connected to VISMA.net: click Login."
+CONNECTION_WAITING = "Waiting for the sign-in in the browser."
+TOKEN_VALID_UNTIL = "The token is valid until {time}."
+TOKEN_RENEWS = "The token expired at {time}; it is renewed at the next action."
+TOKEN_NONE = "No token: click Login."
+SETTINGS_OK = "The export settings are saved."
+SETTINGS_UNSAVED = "The settings have unsaved changes: click Save."
+SETTINGS_NO_FORMAT = "Send work order as is not chosen yet."
+CODES_SYNCED = "Relations synced {relations}; materials synced {materials}."
+CODES_NEVER = "never"
+CODES_STALE = "Codes last synced more than a day ago: run Sync all."
+READY_COUNT = "{ready} ready for export, {error} in the error status."
+READY_UNKNOWN = "Not checked yet: open the Work orders tab or click Refresh there."
+
+# --- details dialog ----------------------------------------------------------------------
+DETAILS_TITLE = "Log entry"
+DETAILS_WHEN = "When"
+DETAILS_ACTION = "Action"
+DETAILS_WORK_ORDER = "Work order"
+DETAILS_RECORD = "Record"
+DETAILS_FIX = "How to fix it"
+DETAILS_EXCHANGE = "API exchange (secrets removed)"
+DETAILS_MORE = "Details"
+DETAILS_COPIED = "The entry is on the clipboard."
+RESET_WORK_ORDER = "Reset work order {work_order}"
+FIX_DONE = "Done: {what}."
+
+# --- work orders tab ---------------------------------------------------------------------
+READY_TITLE = "Ready for export"
+ERROR_TITLE = "In the error status"
+COL_NUMBER = "Work order"
+COL_CUSTOMER = "Customer"
+COL_RELATION = "Relation"
+COL_DESCRIPTION = "Description"
+COL_DATE = "Date"
+COL_STATUS = "Work status"
+WORK_ORDERS_LOADING = "Asking OutSmart for the work orders…"
+WORK_ORDERS_LOADED = "Listed at {time}."
+WORK_ORDERS_NEED_TOKENS = "Enter the OutSmart tokens in the settings to list the work orders."
+SELECT_TO_RESET = "Select work orders in the error status to reset."
+SELECT_TO_EXPORT = "Select ready work orders to export."
+
+# --- runs and the status bar ---------------------------------------------------------------
+READY = "Ready"
+RUNNING = "{action}…"
+PROGRESS = "{action}: {done} of {total}"
+RUN_BUSY = "{running} is still running. Wait for it to finish or click Cancel."
+RUN_FINISHED = "{action} finished."
+RUN_FAILED = "{action} stopped with an error; see the log."
+RUN_CANCELLING = "Cancelling {action}: finishing the work in progress…"
+AUTO_SYNC_SKIPPED = "Auto-sync skipped: {running} was running."
+LOG_IN_FIRST = "Signing in: the action runs when you are connected."
+CLOSE_DURING_RUN_TITLE = "An action is running"
+CLOSE_DURING_RUN = (
+    "{action} is still running. Stop it and close? The work in progress is finished "
+    "first; nothing is left half-done."
+)
+CLOSE_UNSAVED_TITLE = "Unsaved settings"
+CLOSE_UNSAVED = "The settings have unsaved changes. Save them before closing?"
+DEMO_BANNER = (
+    "Demo — this window runs on the built-in sandbox with invented data. Nothing is sent to "
+    "OutSmart or VISMA.net. Sign in on the sandbox page with the demo account it shows."
+)
+STARTUP_FAILED = "vismadesk could not start"
