@@ -206,19 +206,19 @@ class VismaClient:
     def _create_once(self, post: Callable[[], T], find: Callable[[], T | None] | None) -> T:
         last: AppError | None = None
         for attempt in range(CREATE_ATTEMPTS):
-            if attempt:
-                self._backoff.wait(attempt - 1)
-                if find is not None:
-                    # The earlier POST may have landed: look before sending it again.
-                    found = find()
-                    if found is not None:
-                        return found
             try:
                 return post()
             except AppError as e:
                 if not _ambiguous(e) or (find is None and not _never_sent(e)):
                     raise
                 last = e
+            if find is not None:
+                # The POST may have landed: look before sending it again.
+                found = find()
+                if found is not None:
+                    return found
+            if attempt + 1 < CREATE_ATTEMPTS:
+                self._backoff.wait(attempt)
         assert last is not None
         raise last
 
