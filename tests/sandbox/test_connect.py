@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -343,3 +344,25 @@ def test_scope_decides_which_api_opens(sandbox: Sandbox) -> None:
         assert "insufficient_scope" in r.headers["www-authenticate"]
     with erp(sandbox, token) as client:
         assert client.get("/v1/customer", params={"pageSize": 1}).status_code == 200
+
+
+def test_sign_in_page_shows_every_company_and_what_is_asked(
+    sandbox: Sandbox, loopback: Loopback
+) -> None:
+    _, challenge = pkce()
+    url = authorize_url(sandbox, loopback.redirect_uri, challenge, "s")
+    page = httpx.get(url)
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    radios = re.findall(r'<input type="radio" name="tenant" value="([^"]+)"( checked)?', page.text)
+    company, portal = sandbox.credentials["tenant_id"], sandbox._creds.customer_tenant_id
+    # Both tenants are on screen at once, the ERP company preselected.
+    assert radios == [(company, " checked"), (portal, "")]
+    assert "Customer portal" in page.text
+    assert "Read customers, items and invoices in Visma.net ERP" in page.text
+    assert "Create and change sales orders" in page.text
+    assert 'type="password"' in page.text
+    assert 'value="approve"' in page.text and 'value="deny"' in page.text
+    # A wrong password brings the page back with the user's company still chosen.
+    again = play_browser(url, password="wrong", tenant=portal)
+    assert "Wrong email address or password" in again.text
+    assert f'value="{portal}" checked' in again.text

@@ -17,7 +17,8 @@ TIMEOUT_S = 10.0
 
 
 class _FormParser(HTMLParser):
-    """Collects the first form: action, fields with their defaults, submit buttons."""
+    """Collects the first form: action, fields with their defaults (the checked radio,
+    the selected option), submit buttons."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -38,7 +39,11 @@ class _FormParser(HTMLParser):
             self.action = a.get("action", "")
         if not self._in_form:
             return
-        if tag == "input" and a.get("name"):
+        if tag == "input" and a.get("type") == "radio" and a.get("name"):
+            # The checked radio wins; the first one stands in until it is seen.
+            if "checked" in a or a["name"] not in self.fields:
+                self.fields[a["name"]] = a.get("value", "")
+        elif tag == "input" and a.get("name"):
             self.fields[a["name"]] = a.get("value", "")
         elif tag == "select" and a.get("name"):
             self._select, self._first_option = a["name"], None

@@ -66,10 +66,15 @@ def build(core: Core) -> Router:
     oauth = core.oauth
     creds = core.creds
 
-    def tenants() -> list[tuple[str, str]]:
+    def tenants() -> list[tuple[str, str, str]]:
+        """(tenant id, company, what kind of tenant); the first is preselected."""
         return [
-            (creds.tenant_id, "Van Dam Installatietechniek B.V. (company)"),
-            (creds.customer_tenant_id, "Van Dam Installatietechniek B.V. (customer portal)"),
+            (creds.tenant_id, "Van Dam Installatietechniek B.V.", "Company - Visma.net ERP"),
+            (
+                creds.customer_tenant_id,
+                "Van Dam Installatietechniek B.V.",
+                "Customer portal - not the ERP company",
+            ),
         ]
 
     async def discovery(request: Request) -> Response:
@@ -105,7 +110,9 @@ def build(core: Core) -> Router:
     async def jwks(request: Request) -> Response:
         return json_response({"keys": []})
 
-    def page(sign_in: SignIn, user: str = "", error: str | None = None) -> HTMLResponse:
+    def page(
+        sign_in: SignIn, user: str = "", error: str | None = None, tenant: str | None = None
+    ) -> HTMLResponse:
         html = render_sign_in(
             sign_in_id=sign_in.id,
             client_id=sign_in.client_id,
@@ -115,6 +122,7 @@ def build(core: Core) -> Router:
             demo_user=creds.user,
             demo_password=creds.password,
             error=error,
+            chosen=tenant,
         )
         return HTMLResponse(html, headers=NO_STORE)
 
@@ -158,13 +166,13 @@ def build(core: Core) -> Router:
                     "state": sign_in.state,
                 },
             )
+        tenant = str(form.get("tenant", ""))
         if action != "approve":
-            return page(sign_in, error="Choose Approve or Deny.")
+            return page(sign_in, error="Choose Approve or Deny.", tenant=tenant)
         user = str(form.get("username", "")).strip()
         if user.lower() != creds.user.lower() or str(form.get("password", "")) != creds.password:
-            return page(sign_in, user=user, error="Wrong email address or password.")
-        tenant = str(form.get("tenant", ""))
-        if tenant not in {t for t, _ in tenants()}:
+            return page(sign_in, user=user, error="Wrong email address or password.", tenant=tenant)
+        if tenant not in {t for t, _, _ in tenants()}:
             return page(sign_in, user=user, error="Choose a company.")
         oauth.finish(sign_in.id)
         code = oauth.issue_code(sign_in, creds.user, tenant)
