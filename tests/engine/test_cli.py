@@ -116,3 +116,34 @@ def test_sync_then_nothing_to_import_and_reset(
     out = capsys.readouterr().out
     for wo in failing:
         assert f"Work order {wo} reset to work status" in out
+
+
+def test_service_login_asks_for_the_client_secret_once_and_keeps_it_in_the_keyring(
+    sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    profile = tmp_path / "desk"
+    profile.mkdir()
+    settings = Settings(export_format=ExportFormat.SALES_INVOICE)
+    for key, value in sandbox.settings_overrides().items():
+        settings.set(key, value)
+    save_settings(settings, profile / "settings.json")
+    secret = sandbox.credentials["client_secret"]
+    asked: list[str] = []
+
+    def fake_getpass(prompt: str) -> str:
+        asked.append(prompt)
+        return secret
+
+    monkeypatch.setattr("getpass.getpass", fake_getpass)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    assert main(["login", "--service", "--profile", str(profile)]) == 0
+    assert memory_keyring.entries("vismadesk")["visma_client_secret"] == secret
+    out = capsys.readouterr().out
+    assert "Signed in to VISMA.net" in out and secret not in out
+    # Next time it is in the keyring: no question.
+    assert main(["login", "--service", "--profile", str(profile)]) == 0
+    assert len(asked) == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import sys
 import threading
 import webbrowser
@@ -243,19 +244,30 @@ def _open_browser(url: str) -> bool:
     return True
 
 
+def _ask_client_secret(ctx) -> None:  # type: ignore[no-untyped-def]
+    """Service mode needs the client secret: ask for it once, keep it in the keyring."""
+    if _safe_get(ctx, SecretName.VISMA_CLIENT_SECRET) or not sys.stdin.isatty():
+        return
+    secret = getpass.getpass("VISMA.net client secret (kept in the system keyring): ").strip()
+    if secret:
+        ctx.secrets.set(SecretName.VISMA_CLIENT_SECRET, secret)
+
+
 def cmd_login(args: argparse.Namespace) -> int:
     from vismadesk.engine.signin import login
 
-    return _account(
-        args,
-        lambda ctx, c: login(
+    def job(ctx, c):  # type: ignore[no-untyped-def]
+        if args.service:
+            _ask_client_secret(ctx)
+        return login(
             ctx,
             service=args.service,
             open_browser=_open_browser,
             timeout_s=args.timeout,
             on_log=c.log,
-        ),
-    )
+        )
+
+    return _account(args, job)
 
 
 def cmd_disconnect(args: argparse.Namespace) -> int:
