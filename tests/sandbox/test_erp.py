@@ -342,3 +342,21 @@ def test_unknown_paths_and_methods_answer_in_the_erp_error_shape(client: httpx.C
     assert_visma_error(client.get("/v1/nothing-here"), 404, "No HTTP resource")
     assert_visma_error(client.delete("/v1/customer/10001"), 405, "does not support")
     assert "x-ratelimit-limit" in client.get("/v1/nothing-here").headers
+
+
+def test_invoice_list_filters_by_customer_and_external_reference(
+    client: httpx.Client, sb: Sandbox
+) -> None:
+    first, second = (c["number"] for c in sb.state()["customers"][4:6])
+    for customer, ref in ((first, "EXT-A"), (second, "EXT-B"), (second, "EXT-C")):
+        made = client.post(
+            "/v2/customerinvoice", json=invoice_body(customer, ref, ("ARBEID", 1, 50.0))
+        )
+        assert made.status_code == 201, made.text
+    mine = client.get("/v1/customerinvoice", params={"customer": second}).json()
+    assert sorted(i["externalReference"] for i in mine) == ["EXT-B", "EXT-C"]
+    assert all(i["metadata"]["totalCount"] == 2 for i in mine)
+    one = client.get(
+        "/v1/customerinvoice", params={"customer": second, "externalReference": "EXT-C"}
+    ).json()
+    assert [i["customerRefNumber"] for i in one] == ["EXT-C"]

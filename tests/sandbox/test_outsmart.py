@@ -218,3 +218,31 @@ def test_unknown_endpoint_and_no_endpoint(sb: Sandbox) -> None:
     error(call(sb, "GetSomething/"), 1001)
     r = httpx.get(sb.services["outsmart"], params=outsmart_params(sb))
     error(r.json(), 1000)
+
+
+def test_get_workorder_marks_handled_by_default_and_workstatus_filters() -> None:
+    with Sandbox(work_orders=6) as sb:
+        orders = sb.state()["work_orders"]
+        # update_status defaults to true on GetWorkorder too: a plain read hands it off.
+        call(sb, "GetWorkorder/", workorder_no=orders[0]["WorkorderNo"])
+        after = call(sb, "GetWorkorder/", row_id=orders[0]["id"], update_status="false")
+        assert after["response"]["status"] == "Afgehandeld"
+        ready = call(sb, "GetWorkorders/", status="Compleet", update_status="false")["response"]
+        assert orders[0]["WorkorderNo"] not in {o["WorkorderNo"] for o in ready}
+        # A failed order goes to 99 Error and is found by that work status alone.
+        number = orders[1]["WorkorderNo"]
+        assert call(sb, "UpdateWorkorder/", workorder_no=number, workstatus="99")["code"] == 200
+        failed = call(
+            sb, "GetWorkorders/", status="Compleet", workstatus="99", update_status="false"
+        )["response"]
+        assert [o["WorkorderNo"] for o in failed] == [number]
+        rest = call(
+            sb, "GetWorkorders/", status="Compleet", workstatus="001", update_status="false"
+        )["response"]
+        assert len(rest) == 4 and number not in {o["WorkorderNo"] for o in rest}
+        # An unknown employee is a parse problem, an empty update none at all.
+        error(
+            call(sb, "UpdateWorkorder/", workorder_no=number, employee_nr="999"),
+            1504,
+            "Employee not updated",
+        )
