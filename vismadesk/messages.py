@@ -169,6 +169,14 @@ HOUR_TYPE_NOT_IN_VISMA = _m(
     "material so vismadesk creates it automatically, or make sure the codes match.",
     fix=FixAction.ENABLE_NEW_MATERIAL,
 )
+WORK_ORDER_UNREADABLE = _m(
+    "work_order_unreadable",
+    "Work order {work_order} has a value vismadesk cannot read: {field}",
+    "OutSmart sent a value in this work order that is not a valid number, date or time "
+    "(the details show which). Correct it in OutSmart, reset the work status and export "
+    "again. The other work orders were exported as usual.",
+    fix=FixAction.RESET_STATUS,
+)
 DOCUMENT_CREATE_FAILED = _m(
     "document_create_failed",
     "Error creating {document} for work order {work_order} in VISMA.net",

@@ -193,3 +193,35 @@ def test_in_flight_journal_entry_is_looked_up_not_sent_again(
     assert store.journal_get(victim).state is JournalState.DONE
     codes = [e.code for e in _entries(demo, second.run_id) if e.work_order == victim]
     assert codes == [messages.WORK_ORDER_ALREADY_EXPORTED.code]
+
+
+def test_a_work_order_with_an_unreadable_value_fails_alone(demo: DemoSession) -> None:
+    """OutSmart sends a quantity no one can read: that work order is explained and
+    parked in the error status; every other work order is exported as usual."""
+    oracle = expected_problems(demo.sandbox.state(), new_material=False, new_relation=False)
+    good = sorted(wo for wo, p in oracle.items() if not p)
+    victim, others = good[0], good[1:]
+    state = demo.sandbox._state
+    with state.lock:
+        row = state.work_orders[state.work_order_rows[victim]]
+        row["Materials"][0]["MaterialNr"] = "twee"
+
+    result = run_export(demo.context)
+    entries = _entries(demo, result.run_id)
+    unreadable = [e for e in entries if e.code == messages.WORK_ORDER_UNREADABLE.code]
+    assert [(e.work_order, e.record) for e in unreadable] == [(victim, "Materials[1].MaterialNr")]
+    assert unreadable[0].summary == (
+        f"Work order {victim} has a value vismadesk cannot read: Materials[1].MaterialNr"
+    )
+    assert "twee" in str(unreadable[0].details)
+    assert result.failed == len(oracle) - len(others)
+    after = demo.sandbox.state()
+    docs = documents_by_reference(after)
+    assert docs.get(victim, 0) == 0
+    assert all(docs.get(wo) == 1 for wo in others)
+    statuses = {w["WorkorderNo"]: w for w in after["work_orders"]}
+    assert statuses[victim]["WorkStatus"] == "99"
+
+    # It waits in the error status: the next run neither sends nor reports it again.
+    again = run_export(demo.context)
+    assert [e.summary for e in _entries(demo, again.run_id)] == ["Niks te importeren/exporteren"]

@@ -89,6 +89,8 @@ class ExportRun:
         self._stop_error: AppError | None = None
         self._md: MasterData | None = None
         self._transient: dict[str, AppError] = {}
+        # Work orders OutSmart listed with a value that cannot be read.
+        self._unreadable: list[AppError] = []
 
     # --- run ---------------------------------------------------------------------
 
@@ -103,10 +105,13 @@ class ExportRun:
             self.log.error(e)
             result.exit_code = EXIT_CONFIG if stops_run(e) else EXIT_SOME_FAILED
             return result
-        result.total = len(orders)
-        if not orders:
+        result.total = len(orders) + len(self._unreadable)
+        if not result.total:
             self.log.emit(messages.NOTHING_TO_DO)
             return result
+        unreadable = [self._fail_unreadable(err) for err in self._unreadable]
+        if not orders:
+            return self._summarise(orders, {}, result, unreadable)
 
         try:
             self._md = MasterData.read(self.ctx.visma, self.ctx.outsmart)
@@ -133,7 +138,7 @@ class ExportRun:
                     work_order=wo.number,
                     details={"note": "Nothing was lost: the next export tries it again."},
                 )
-        return self._summarise(orders, outcomes, result)
+        return self._summarise(orders, outcomes, result, unreadable)
 
     def _run_pass(
         self,
@@ -189,7 +194,16 @@ class ExportRun:
 
     def _ready_work_orders(self) -> list[WorkOrder]:
         s = self.settings
-        listed = self.ctx.outsmart.work_orders("Compleet", s.ready_status or None)
+        unreadable: list[AppError] = []
+        listed = self.ctx.outsmart.work_orders(
+            "Compleet", s.ready_status or None, unreadable=unreadable
+        )
+        self._unreadable = [
+            e
+            for e in unreadable
+            if not (s.error_status and e.details.get("work_status") == s.error_status)
+            and (self.only is None or e.details.get("work_order") in self.only)
+        ]
         orders = [
             wo
             for wo in listed
@@ -456,6 +470,32 @@ class ExportRun:
         )
         return Outcome.FAILED
 
+    def _fail_unreadable(self, err: AppError) -> str:
+        """A work order whose data cannot be read: explained, and parked in the error status."""
+        number = str(err.details.get("work_order") or "")
+        field = str(err.details.get("field") or "?")
+        entry = self.log.emit(
+            messages.WORK_ORDER_UNREADABLE,
+            work_order=number,
+            record=field,
+            details={"cause": err.message, **err.details},
+            field=field,
+        )
+        if field == "WorkorderNo":
+            return number  # no number to address it by in OutSmart
+        try:
+            set_work_status(self.ctx.outsmart, number, self.settings.error_status)
+        except AppError as e:
+            self.log.error(e, work_order=number, details={"while": "setting the error status"})
+        self.ctx.store.journal_record(
+            number,
+            JournalState.FAILED,
+            last_error=entry.summary,
+            run_id=self.run_id,
+            previous_status=str(err.details.get("work_status") or "") or None,
+        )
+        return number
+
     def _unexpected(self, wo: WorkOrder, err: AppError) -> Outcome:
         if stops_run(err):
             self.stopping.set()
@@ -473,10 +513,16 @@ class ExportRun:
     # --- summary -----------------------------------------------------------------------
 
     def _summarise(
-        self, orders: list[WorkOrder], outcomes: dict[str, Outcome], result: RunResult
+        self,
+        orders: list[WorkOrder],
+        outcomes: dict[str, Outcome],
+        result: RunResult,
+        unreadable: list[str],
     ) -> RunResult:
         ok = [n for n, o in outcomes.items() if o in (Outcome.EXPORTED, Outcome.FINISHED)]
-        bad = [wo.number for wo in orders if outcomes.get(wo.number) not in (None, *_GOOD)]
+        bad = unreadable + [
+            wo.number for wo in orders if outcomes.get(wo.number) not in (None, *_GOOD)
+        ]
         result.succeeded = len(ok)
         result.failed = len(bad)
         exported = sum(1 for o in outcomes.values() if o is Outcome.EXPORTED)
@@ -485,7 +531,7 @@ class ExportRun:
                 messages.EXPORT_HAD_ERRORS,
                 details={"work_orders": bad, "exported": exported},
                 failed=len(bad),
-                total=len(orders),
+                total=result.total,
             )
         elif exported or ok:
             self.log.emit(messages.EXPORT_DONE, count=exported)

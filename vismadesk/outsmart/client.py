@@ -105,14 +105,30 @@ class OutSmartClient:
         rows = self._call("GET", "workstatusses/", shape=_list, auth=auth)
         _parse_all(rows, records.work_status)
 
-    def work_orders(self, status: str, workstatus: str | None = None) -> list[WorkOrder]:
+    def work_orders(
+        self,
+        status: str,
+        workstatus: str | None = None,
+        *,
+        unreadable: list[AppError] | None = None,
+    ) -> list[WorkOrder]:
+        """The work orders OutSmart lists; with `unreadable`, one bad work order does not
+        hide the others: its error (naming the field) is added there instead of raised."""
         # update_status defaults to true at OutSmart: a listing without it would mark
         # every listed work order handled before anything was exported.
         params = {"status": status, "update_status": "false"}
         if workstatus:
             params["workstatus"] = workstatus
         rows = self._call("GET", "GetWorkorders/", params, shape=_list)
-        return _parse_all(rows, records.work_order)
+        if unreadable is None:
+            return _parse_all(rows, records.work_order)
+        orders = []
+        for row in rows:
+            try:
+                orders.append(records.work_order(row))
+            except AppError as e:
+                unreadable.append(e)
+        return orders
 
     def work_order(self, number: str) -> WorkOrder:
         params = {"workorder_no": _number(number), "update_status": "false"}

@@ -79,7 +79,10 @@ def work_order(raw: Any) -> WorkOrder:
     row_id = values.text(raw.get("id")) if isinstance(raw, dict) else ""
     number = values.text(raw.get("WorkorderNo")) if isinstance(raw, dict) else ""
     record = f"work order {number}" if number else f"work order with row id {row_id or '?'}"
-    r = _Reader(raw, record, work_order=number or row_id)
+    status = values.text(raw.get("WorkStatus")) if isinstance(raw, dict) else ""
+    # The number and work status travel with any error, so the engine can set the
+    # error status on just this work order, and leave it be while it waits there.
+    r = _Reader(raw, record, work_order=number or row_id, work_status=status)
     if not number:
         # Every later call (mark handled, set the work status) names the work order
         # by this number, and the Visma.net document carries it as its reference.
