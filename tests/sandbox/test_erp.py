@@ -360,3 +360,9 @@ def test_invoice_list_filters_by_customer_and_external_reference(
         "/v1/customerinvoice", params={"customer": second, "externalReference": "EXT-C"}
     ).json()
     assert [i["customerRefNumber"] for i in one] == ["EXT-C"]
+
+
+def test_legacy_headers_are_accepted_and_ignored(client: httpx.Client, sb: Sandbox) -> None:
+    legacy = {"ipp-company-id": "1234567", "ipp-application-type": "Visma.net Financials"}
+    r = client.get("/v1/customer", params={"pageSize": 1}, headers=legacy)
+    assert r.status_code == 200 and len(r.json()) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -275,3 +276,29 @@ def test_unknown_paths_and_methods_answer_problem_details(client: httpx.Client) 
         assert r.status_code in (404, 405)
         validate(problem(r, r.status_code), SO, "ProblemDetails")
         assert "x-ratelimit-limit" in r.headers
+
+
+def test_modified_since_is_utc_unless_an_offset_is_given(client: httpx.Client, sb: Sandbox) -> None:
+    customer = sb.state()["customers"][8]["number"]
+    path = client.post(
+        "/api/v3/SalesOrders", json=order(customer, "UTC-1", line("ARBEID"))
+    ).headers["location"]
+    stamp = client.get(path).json()["lastModified"]
+    assert stamp.endswith("Z")
+    changed = dt.datetime.fromisoformat(stamp.removesuffix("Z"))
+    amsterdam = dt.timezone(dt.timedelta(hours=2))
+
+    def listed(since: dt.datetime) -> list[str]:
+        params = {"customerId": customer, "modifiedSince": since.isoformat()}
+        return [
+            o["customerRefNo"]
+            for o in client.get("/api/v3/SalesOrders", params=params).json()["value"]
+        ]
+
+    minute = dt.timedelta(minutes=1)
+    assert listed(changed - minute) == ["UTC-1"]
+    assert listed(changed + minute) == []
+    # The same moments written in +02:00 select the same orders.
+    before = (changed - minute).replace(tzinfo=dt.UTC).astimezone(amsterdam)
+    after = (changed + minute).replace(tzinfo=dt.UTC).astimezone(amsterdam)
+    assert listed(before) == ["UTC-1"] and listed(after) == []

@@ -15,6 +15,7 @@ matching `customerRefNo`, which every list item carries.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from collections.abc import Awaitable, Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,7 +28,7 @@ from starlette.routing import Route, Router
 
 from vismadesk.sandbox.core import Core, json_response, service_base
 from vismadesk.sandbox.oauth import BearerError
-from vismadesk.sandbox.wire import CENT, now, parse_visma_time
+from vismadesk.sandbox.wire import CENT, parse_visma_time
 
 ORDER_TYPES = {"SO": "Sales order", "IN": "Invoice", "QT": "Quote"}
 MAX_PAGE_SIZE = 1000
@@ -101,6 +102,26 @@ def _validation(problems: list[tuple[str, str, str, Any]]) -> Problem:
             {"code": code, "message": message, "parameters": {"property": prop, "value": value}}
         )
     return Problem(400, "One or more validation errors occurred.", problems[0][1], details, errors)
+
+
+def _utc_now() -> dt.datetime:
+    """SalesOrders v3 speaks UTC ("...Z"), unlike the ERP API's local wall-clock time."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _utc_stamp(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _parse_utc(text: str) -> dt.datetime | None:
+    """The spec: a date/time without an offset is UTC; one with an offset is converted."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return parse_visma_time(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
 
 
 def _money(value: Decimal) -> float:
@@ -320,9 +341,9 @@ def build(core: Core) -> Router:
                 counter += 1
             order_id = f"{counter:06d}"
             state.numbering.sales_order[order_type] = counter + 1
-            moment = now()
-            stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-            when = parse_visma_time(str(body.get("date") or "")) or moment
+            moment = _utc_now()
+            stamp = _utc_stamp(moment)
+            when = _parse_utc(str(body.get("date") or "")) or moment
             cust = body["customer"]
             out_lines = []
             total = Decimal(0)
@@ -452,7 +473,7 @@ def build(core: Core) -> Router:
     async def list_orders(request: Request) -> Response:
         q = request.query_params
         order_type = request.path_params.get("type")
-        since = parse_visma_time(q["modifiedSince"]) if q.get("modifiedSince") else None
+        since = _parse_utc(q["modifiedSince"]) if q.get("modifiedSince") else None
         if q.get("modifiedSince") and since is None:
             raise Problem(400, "Bad Request", "modifiedSince is not a valid date/time.")
         order_by = (q.get("orderBy") or "orderId asc").split()
@@ -469,7 +490,7 @@ def build(core: Core) -> Router:
                 and (not q.get("customerId") or o["customer"]["id"] == q["customerId"])
                 and (not q.get("status") or o["status"]["description"] == q["status"])
                 and (not q.get("filter") or q["filter"] in o["orderId"])
-                and (since is None or (parse_visma_time(o["lastModified"]) or since) >= since)
+                and (since is None or (_parse_utc(o["lastModified"]) or since) >= since)
             ]
             field = {"created": "orderId", "orderId": "orderId", "lastModified": "lastModified"}[
                 order_by[0]
@@ -592,7 +613,7 @@ def build(core: Core) -> Router:
                     order["customer"][name] = cust[name]  # type: ignore[index]
             revision = int(base64.b64decode(order["version"]).decode().rsplit(":", 1)[1]) + 1
             order["version"] = base64.b64encode(f"{key[0]}{key[1]}:{revision}".encode()).decode()
-            order["lastModified"] = now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            order["lastModified"] = _utc_stamp(_utc_now())
             return Response(status_code=202, headers=etag(order))
 
     async def get_lines(request: Request) -> Response:
