@@ -91,6 +91,14 @@ def _register_extras() -> None:
 def _profile(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from vismadesk.profile import Profile
 
+    if args.demo:
+        # --demo never touches the user's own settings or log: a throw-away profile.
+        import atexit
+        import tempfile
+
+        tmp = tempfile.TemporaryDirectory(prefix="vismadesk-demo-")
+        atexit.register(tmp.cleanup)
+        return Profile.in_directory(tmp.name).ensure()
     return Profile.resolve(args.profile).ensure()
 
 

@@ -272,3 +272,16 @@ def test_log_reads_the_profile_it_is_given(
     argv = [*opt, "log", "--json"] if where == "before" else ["log", *opt, "--json"]
     assert main(argv) == EXIT_OK
     assert [x["summary"] for x in _json_lines(capsys)] == ["only in the office profile"]
+
+
+def test_demo_config_never_touches_the_users_own_settings(
+    platform_dirs, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from vismadesk.cli import main
+    from vismadesk.profile import Profile
+
+    real = Profile.platform_default().settings_path
+    assert main(["--demo", "config", "set", "new_material", "true"]) == 0
+    assert not real.exists()
+    assert main(["config", "get", "new_material"]) == 0
+    assert capsys.readouterr().out.strip().endswith("false")
