@@ -147,3 +147,14 @@ def test_service_login_asks_for_the_client_secret_once_and_keeps_it_in_the_keyri
     # Next time it is in the keyring: no question.
     assert main(["login", "--service", "--profile", str(profile)]) == 0
     assert len(asked) == 1
+
+
+def test_a_scheduled_run_leaves_a_diagnostic_log_without_secrets(
+    sandbox: Sandbox, server_profile: Path
+) -> None:
+    assert main(["export"]) == 1
+    text = (server_profile / "logs" / "vismadesk.log").read_text(encoding="utf-8")
+    assert "work orders have errors" in text
+    assert "not found in VISMA.net" in text
+    for secret in _secrets(sandbox):
+        assert secret not in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import logging
 import sys
 import threading
 import webbrowser
@@ -73,16 +74,23 @@ def _session(args: argparse.Namespace, out: TextIO) -> Iterator:  # type: ignore
         finally:
             demo.close()
         return
+    from vismadesk.diagnostics import start_file_log, stop_file_log
     from vismadesk.engine.context import Context
     from vismadesk.profile import Profile
 
-    ctx, warnings = Context.open(Profile.resolve(args.profile))
+    profile = Profile.resolve(args.profile)
+    ctx, warnings = Context.open(profile)
+    start_file_log(profile)
     for w in warnings:
         print(f"warning: {w}", file=out)
     try:
         yield ctx
+    except Exception:
+        logging.getLogger("vismadesk").exception("the command failed unexpectedly")
+        raise
     finally:
         ctx.close()
+        stop_file_log()
 
 
 def _service_credentials(ctx) -> bool:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ window and the command line show exactly what is kept, with its id.
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,15 @@ from vismadesk import messages
 from vismadesk.domain import Action, Level, LogEntry
 from vismadesk.errors import AppError
 from vismadesk.store import Store
+
+# Each sync-log entry also goes to the diagnostic log file (when one is open).
+_log = logging.getLogger("vismadesk.runs")
+_LOG_LEVELS = {
+    Level.INFO: logging.INFO,
+    Level.SUCCESS: logging.INFO,
+    Level.WARNING: logging.WARNING,
+    Level.ERROR: logging.ERROR,
+}
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -113,6 +123,14 @@ class RunLog:
 
     def _write(self, entry: LogEntry) -> LogEntry:
         stored = self.store.add_log(entry)
+        _log.log(
+            _LOG_LEVELS[stored.level],
+            "%s run %s%s: %s",
+            stored.action.value,
+            stored.run_id,
+            f" work order {stored.work_order}" if stored.work_order else "",
+            stored.summary,
+        )
         with self._lock:
             if stored.level is Level.ERROR:
                 self.errors += 1

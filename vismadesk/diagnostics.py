@@ -1,0 +1,47 @@
+"""The diagnostic log file: what a support desk asks for when something went wrong.
+
+Warnings, errors with their tracebacks, and one line per sync-log entry go to a
+rotating file in the profile's log directory. Every record passes the redaction
+filter first, so no token or secret reaches the file.
+"""
+
+from __future__ import annotations
+
+import logging
+from logging.handlers import RotatingFileHandler
+
+from vismadesk.profile import Profile
+from vismadesk.redact import RedactingFilter
+
+MAX_BYTES = 2_000_000
+BACKUPS = 3
+_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
+
+
+class _DiagnosticHandler(RotatingFileHandler):
+    """Ours, so a second start (a new profile in the same process) replaces it."""
+
+
+def start_file_log(profile: Profile) -> logging.Handler:
+    profile.log_dir.mkdir(parents=True, exist_ok=True)
+    handler = _DiagnosticHandler(
+        profile.log_path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
+    )
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _DiagnosticHandler)]:
+        root.removeHandler(old)
+        old.close()
+    root.addHandler(handler)
+    logging.getLogger("vismadesk").setLevel(logging.INFO)
+    # httpx logs every request at INFO, with query strings; only its problems matter here.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return handler
+
+
+def stop_file_log() -> None:
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _DiagnosticHandler)]:
+        root.removeHandler(old)
+        old.close()
