@@ -245,7 +245,10 @@ class VismaClient:
             items, total, page_size = _erp_page(body, response)
             yield from items
             seen += len(items)
-            if not items or len(items) < page_size or (total is not None and seen >= total):
+            # A server may cap the page size below what was asked without saying so:
+            # when the total is known, only the total says whether there is more.
+            done = seen >= total if total is not None else len(items) < page_size
+            if not items or done:
                 return
             page_number += 1
 
