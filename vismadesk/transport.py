@@ -8,9 +8,12 @@ details; backoff with jitter for the retries that are safe to make.
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import json
+import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +21,7 @@ import httpx
 
 from vismadesk import __version__, messages
 from vismadesk.errors import AppError, NetworkError
-from vismadesk.redact import redact
+from vismadesk.redact import RedactingFilter, redact
 
 # Connect fast or say so; a slow ERP answer (big pages) gets longer.
 TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=30.0)
@@ -39,10 +42,13 @@ _SHOWN_RESPONSE_HEADERS = (
 )
 
 Sleep = Callable[[float], None]
+MAX_RETRY_AFTER_S = 60.0
+_mask_lock = threading.Lock()
 
 
 def new_http_client(max_connections: int = 32) -> httpx.Client:
     """A pooled client for one service; shared by every thread of the session."""
+    mask_request_logs()
     return httpx.Client(
         timeout=TIMEOUT,
         verify=True,
@@ -137,14 +143,34 @@ def read_json(service: str, response: httpx.Response) -> Any:
         raise unexpected_response(service, response, "the body is not valid JSON") from None
 
 
-def retry_after_seconds(response: httpx.Response, default: float = 1.0) -> float:
-    """How long a 429 (or 503) asks to wait: Retry-After, else the rate window's reset."""
-    for name in ("retry-after", "x-ratelimit-reset"):
+def retry_after_seconds(response: httpx.Response, default: float = 0.0) -> float:
+    """How long a 429 or 503 asks to wait: Retry-After (seconds or an HTTP date), else
+    the rate window's reset; capped, so a strange header cannot park a run for hours."""
+    raw = response.headers.get("retry-after", "").strip()
+    if raw:
         try:
-            return max(0.0, min(60.0, float(response.headers[name])))
-        except (KeyError, ValueError):
-            continue
-    return default
+            return max(0.0, min(MAX_RETRY_AFTER_S, float(raw)))
+        except ValueError:
+            pass
+        try:
+            when = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            when = None
+        if when is not None:
+            return max(0.0, min(MAX_RETRY_AFTER_S, when.timestamp() - time.time()))
+    try:
+        return max(0.0, min(MAX_RETRY_AFTER_S, float(response.headers["x-ratelimit-reset"])))
+    except (KeyError, ValueError):
+        return default
+
+
+def mask_request_logs() -> None:
+    """httpx logs every request line at INFO, query string included (OutSmart's tokens
+    travel there): mask them at the source, whatever handlers the application installs."""
+    httpx_log = logging.getLogger("httpx")
+    with _mask_lock:
+        if not any(isinstance(f, RedactingFilter) for f in httpx_log.filters):
+            httpx_log.addFilter(RedactingFilter())
 
 
 class Backoff:

@@ -10,11 +10,8 @@ connections and 5xx answers are retried; an envelope code never is, it is an ans
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
-import threading
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -25,14 +22,16 @@ from vismadesk.config import Settings
 from vismadesk.domain import HourType, Material, Relation, WorkOrder, WorkStatus
 from vismadesk.errors import AppError, OutSmartError
 from vismadesk.outsmart import codes, records
-from vismadesk.redact import RedactingFilter, register_secret
+from vismadesk.redact import register_secret
 from vismadesk.secrets import KeyringUnavailable, SecretName, Secrets, SecretStoreError
 from vismadesk.transport import (
     Backoff,
     exchange_excerpt,
     looks_like_html,
+    mask_request_logs,
     new_http_client,
     read_json,
+    retry_after_seconds,
     transport_error,
     unexpected_response,
 )
@@ -45,7 +44,6 @@ _RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtoco
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 log = logging.getLogger(__name__)
-_mask_lock = threading.Lock()
 T = TypeVar("T")
 Shape = Callable[[Any], T]
 
@@ -66,7 +64,7 @@ class OutSmartClient:
         self._own_http = http is None
         self._http = http if http is not None else new_http_client()
         self._backoff = backoff or Backoff()
-        _mask_request_logs()
+        mask_request_logs()
 
     # --- tokens ------------------------------------------------------------------------
 
@@ -220,7 +218,7 @@ class OutSmartClient:
                     endpoint,
                     attempt,
                     f"HTTP {response.status_code}",
-                    _retry_after(response),
+                    retry_after_seconds(response),
                 )
                 attempt += 1
                 continue
@@ -239,15 +237,6 @@ class OutSmartClient:
             MAX_ATTEMPTS - 1,
             waited,
         )
-
-
-def _mask_request_logs() -> None:
-    # httpx logs every request line at INFO, and OutSmart's tokens are in the query
-    # string: mask them at the source, whatever handlers the application installs.
-    httpx_log = logging.getLogger("httpx")
-    with _mask_lock:
-        if not any(isinstance(f, RedactingFilter) for f in httpx_log.filters):
-            httpx_log.addFilter(RedactingFilter())
 
 
 # --- the envelope ----------------------------------------------------------------------
@@ -290,19 +279,6 @@ def _envelope_code(body: Any) -> int | None:
     if isinstance(code, str) and code.strip().isdigit():
         return int(code)
     return None
-
-
-def _retry_after(response: httpx.Response) -> float:
-    raw = response.headers.get("retry-after", "").strip()
-    if not raw:
-        return 0.0
-    if raw.isdigit():
-        return float(raw)
-    try:
-        when = email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return 0.0
-    return max(0.0, when.timestamp() - time.time())
 
 
 # --- shapes of `response` ----------------------------------------------------------------

@@ -484,7 +484,7 @@ class TokenManager:
             if response.status_code >= 500 or response.status_code == 429:
                 last = _unexpected(response, f"HTTP {response.status_code}")
                 if response.status_code == 429:
-                    self._backoff.sleep(retry_after_seconds(response))
+                    self._backoff.sleep(retry_after_seconds(response, 1.0))
                 continue
             body = read_json(SERVICE, response)
             if response.status_code != 200:

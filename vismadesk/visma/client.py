@@ -343,7 +343,7 @@ class VismaClient:
                     {"exchange": exchange_excerpt(response.request, response)},
                 )
             if status == 429:
-                wait_s = retry_after_seconds(response)
+                wait_s = retry_after_seconds(response, 1.0)
                 gate.exhausted(wait_s)
                 if attempt + 1 < ATTEMPTS:
                     attempt += 1
