@@ -1,0 +1,188 @@
+"""A planner's day at the window, on the sandbox, click by click.
+
+Sign in, choose Sales invoice and save, export and watch the rows arrive, open the
+orange row about a missing material, let its fix button turn on New material, reset
+the work order, export it again, disconnect, meet the token message, sign in again.
+"""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QLabel
+
+from tests.ui.conftest import Planner, finish
+from vismadesk import messages
+from vismadesk.demo import DemoSession
+from vismadesk.domain import ExportFormat, Level
+from vismadesk.engine.runs import EXIT_CONFIG, EXIT_OK, EXIT_SOME_FAILED
+from vismadesk.sandbox.demo import MATERIAL_MISSING_IN_VISMA
+from vismadesk.ui.log_model import LogFilter, Roles
+from vismadesk.ui.main_window import MainWindow
+from vismadesk.ui.workers import RunKind
+from vismadesk.visma.auth import AuthStatus
+
+
+def log_rows(window: MainWindow) -> list[tuple[str, str]]:
+    proxy = window.log_panel.proxy
+    return [
+        (proxy.index(r, 0).data(Roles.LEVEL), proxy.index(r, 0).data())
+        for r in range(proxy.rowCount())
+    ]
+
+
+def double_click_row(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
+    view = window.log_panel.view
+    proxy = window.log_panel.proxy
+    for r in range(proxy.rowCount()):
+        index = proxy.index(r, 0)
+        if index.data() == text:
+            view.scrollTo(index)
+            rect = view.visualRect(index)
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            return
+    raise AssertionError(f"no row {text!r} in {log_rows(window)}")
+
+
+def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window) -> None:
+    ctx = demo.context
+    window: MainWindow = make_window(demo)
+    header = window.header
+    assert header.headline.text() == "Signed out of VISMA.net"
+
+    # Morning: sign in through the (sandbox) VISMA.net page in the browser.
+    result = finish(qtbot, window, lambda: qtbot.mouseClick(header.login_button, Qt.LeftButton))
+    assert result.exit_code == EXIT_OK
+    assert planner.opened and "/connect/authorize" in planner.opened[0]
+    assert header.headline.text().startswith("Connected as planner@")
+    assert window.header.lights["connection"].label.text() == "Connection active"
+
+    # Choose Sales invoice and save.
+    form = window.form
+    assert not form.sales_order.isChecked() and not form.sales_invoice.isChecked()
+    qtbot.mouseClick(form.sales_invoice, Qt.LeftButton)
+    assert window.isWindowModified()
+    qtbot.mouseClick(form.save_button, Qt.LeftButton)
+    assert not window.isWindowModified()
+    saved = json.loads(ctx.profile.settings_path.read_text())
+    assert saved["export_format"] == "sales_invoice"
+    assert ctx.settings.export_format is ExportFormat.SALES_INVOICE
+
+    # Export work orders, and watch the rows arrive while it runs.
+    arrivals: list[int] = []
+    window.log_panel.model.live_rows_added.connect(arrivals.append)
+    export_action = window.actions_by_kind[RunKind.EXPORT]
+    done_while_running: list[int] = []
+
+    def export() -> None:
+        export_action.trigger()
+        assert not export_action.isEnabled()  # its button waits while it runs
+
+    window.run_finished.connect(lambda _r: done_while_running.append(sum(arrivals)))
+    result = finish(qtbot, window, export)
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert export_action.isEnabled()
+    assert done_while_running[0] > 0, "rows should arrive while the export runs"
+    qtbot.waitUntil(lambda: any("work orders have errors" in t for _l, t in log_rows(window)))
+
+    # The orange rows: filter to errors, open the one about a missing material.
+    wo = demo.sandbox.seed_errors[MATERIAL_MISSING_IN_VISMA][0]
+    entry = next(
+        e
+        for e in ctx.store.log_page(limit=500, levels=[Level.ERROR])
+        if e.work_order == wo and e.code == messages.MATERIAL_NOT_IN_VISMA.code
+    )
+    material = entry.record
+    text = f"Material {material} on work order {wo} not found in VISMA.net"
+    panel = window.log_panel
+    with qtbot.waitSignal(panel.model.reloaded):
+        panel.filter_combo.setCurrentIndex(panel.filter_combo.findData(LogFilter.ERRORS))
+    assert {level for level, _t in log_rows(window)} == {"error"}
+    double_click_row(qtbot, window, text)
+    dialog = window.details
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.summary_label.text() == text
+    assert "Turn on New material" in dialog.hint_label.text()
+    facts = [w.text() for w in dialog.findChildren(QLabel)]
+    assert wo in facts and material in facts
+
+    # The fix, one click away: New material turns on (and is saved).
+    assert dialog.fix_button is not None
+    assert dialog.fix_button.text() == "Turn on New material"
+    qtbot.mouseClick(dialog.fix_button, Qt.LeftButton)
+    assert form.new_material.isChecked()
+    assert ctx.settings.new_material is True
+    assert json.loads(ctx.profile.settings_path.read_text())["new_material"] is True
+    assert "New material is on" in dialog.done_label.text()
+    dialog.close()
+
+    # Reset the work order on the Work orders tab, where it waits in the error status.
+    window.tabs.setCurrentWidget(window.work_orders)
+    tab = window.work_orders
+    qtbot.waitUntil(lambda: tab.loaded and not window._lists_loading, timeout=20_000)
+    assert wo in _numbers(tab.error_list)
+    tab.select([wo])
+    result = finish(qtbot, window, lambda: qtbot.mouseClick(tab.reset_button, Qt.LeftButton))
+    assert result.exit_code == EXIT_OK
+    qtbot.waitUntil(lambda: wo in _numbers(tab.ready_list), timeout=20_000)
+    assert wo not in _numbers(tab.error_list)
+
+    # Export again: this time the work order goes through.
+    window.tabs.setCurrentWidget(panel)
+    with qtbot.waitSignal(panel.model.reloaded):
+        panel.set_filter_choice(LogFilter.ALL)
+    result = finish(qtbot, window, lambda: export_action.trigger())
+    assert result.exit_code == EXIT_OK
+    assert result.succeeded == 1
+    qtbot.waitUntil(
+        lambda: any(
+            t.startswith(f"Work order {wo} exported as customer invoice") and level == "success"
+            for level, t in log_rows(window)
+        )
+    )
+    assert any(t == f"Material {material} created in VISMA.net" for _l, t in log_rows(window))
+
+    # Disconnect: the header says so at once.
+    result = finish(
+        qtbot, window, lambda: qtbot.mouseClick(header.disconnect_button, Qt.LeftButton)
+    )
+    assert header.headline.text() == "Signed out of VISMA.net"
+    assert ctx.tokens.state.status is AuthStatus.SIGNED_OUT
+    assert window.header.lights["connection"].label.text() == "Not connected"
+
+    # An export now meets the seed's token message.
+    result = finish(qtbot, window, lambda: export_action.trigger())
+    assert result.exit_code == EXIT_CONFIG
+    qtbot.waitUntil(lambda: log_rows(window)[0] == ("error", messages.TOKEN_INVALID.text))
+
+    # Login again; the browser signs in.
+    result = finish(qtbot, window, lambda: qtbot.mouseClick(header.login_button, Qt.LeftButton))
+    assert result.exit_code == EXIT_OK
+    assert len(planner.opened) == 2
+    assert header.headline.text().startswith("Connected as planner@")
+
+
+def _numbers(tree) -> list[str]:  # type: ignore[no-untyped-def]
+    return [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+
+
+def test_rows_open_with_enter_too(qtbot, demo: DemoSession, make_window) -> None:
+    demo.context.settings.export_format = None
+    window: MainWindow = make_window(demo)
+    finish(qtbot, window, window.export_work_orders)
+    view = window.log_panel.view
+    qtbot.waitUntil(lambda: window.log_panel.proxy.rowCount() > 0)
+    view.setFocus()
+    view.setCurrentIndex(window.log_panel.proxy.index(0, 0, QModelIndex()))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    dialog = window.details
+    assert dialog is not None
+    assert dialog.summary_label.text() == messages.EXPORT_FORMAT_MISSING.text
+    assert dialog.fix_button is not None
+    assert dialog.fix_button.text() == "Choose Sales order or Sales invoice"
+    qtbot.mouseClick(dialog.fix_button, Qt.LeftButton)
+    # The planner must choose; the window shows where.
+    assert window.form.sales_order.hasFocus() or window.form.format_box.styleSheet()
+    assert "Choose Sales order or Sales invoice" in dialog.done_label.text()

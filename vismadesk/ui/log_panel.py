@@ -1,0 +1,259 @@
+"""The sync log on the right: filter, search and the list of entries.
+
+The list is a QListView over the lazy `LogModel` (through `LogFilterProxy`), painted
+by a delegate: icon, time, action, summary, with error rows tinted in the error
+icon's orange so they stand out while scrolling. Double-click or Enter opens an
+entry (`entry_activated`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vismadesk.domain import Level
+from vismadesk.store import Store
+from vismadesk.ui import texts
+from vismadesk.ui.icons import level_icon
+from vismadesk.ui.log_model import POLL_MS, LogFilter, LogFilterProxy, LogModel, LogRow, Roles
+
+SEARCH_DELAY_MS = 250
+ICON_SIZE = 20
+# Row tints: light enough to read black text on, clearly not white.
+ROW_TINT = {
+    Level.ERROR: QColor("#FDEBDC"),
+    Level.WARNING: QColor("#FFF6D6"),
+}
+FILTER_CHOICES = (
+    (LogFilter.ALL, texts.FILTER_ALL),
+    (LogFilter.ERRORS, texts.FILTER_ERRORS),
+    (LogFilter.WARNINGS, texts.FILTER_WARNINGS),
+)
+
+
+class LogRowDelegate(QStyledItemDelegate):
+    """Paints one log entry on one line: icon, time, action, summary."""
+
+    PAD = 8
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
+        return option.font, small
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        height = max(ICON_SIZE, option.fontMetrics.height()) + 12
+        return QSize(400, height)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        row: LogRow | None = index.data(Roles.ROW)
+        if row is None:
+            return
+        painter.save()
+        rect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        if selected:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
+        elif row.level in ROW_TINT:
+            painter.fillRect(rect, ROW_TINT[row.level])
+        # A hairline between rows, like a native list with grid lines.
+        painter.setPen(QColor(0, 0, 0, 20))
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+
+        x = rect.left() + self.PAD
+        icon_rect = QRect(x, rect.center().y() - ICON_SIZE // 2 + 1, ICON_SIZE, ICON_SIZE)
+        level_icon(row.level).paint(painter, icon_rect)
+        x += ICON_SIZE + self.PAD
+
+        text_color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = QColor(text_color)
+        if not selected:
+            muted = palette.color(QPalette.ColorRole.PlaceholderText)
+            if muted.alpha() == 0 or muted == text_color:
+                muted = QColor("#6B7785")
+        normal, small = self._fonts(option)
+        flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+
+        painter.setFont(small)
+        fm_small = painter.fontMetrics()
+        time_w = fm_small.horizontalAdvance("00-00-0000 00:00") + self.PAD
+        painter.setPen(muted)
+        painter.drawText(QRect(x, rect.top(), time_w, rect.height()), flags, row.time_text())
+        x += time_w
+        action_w = fm_small.horizontalAdvance("Sign-in") + 2 * self.PAD
+        action = texts.ACTION_NAMES[row.action]
+        painter.drawText(QRect(x, rect.top(), action_w, rect.height()), flags, action)
+        x += action_w
+
+        summary_font = QFont(normal)
+        if row.level is Level.ERROR:
+            summary_font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(summary_font)
+        painter.setPen(text_color)
+        width = max(0, rect.right() - self.PAD - x)
+        text = painter.fontMetrics().elidedText(row.summary, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRect(x, rect.top(), width, rect.height()), flags, text)
+        painter.restore()
+
+
+class LogListView(QListView):
+    """Enter opens the current entry, as a double-click does."""
+
+    entry_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doubleClicked.connect(self._open)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._open(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def _open(self, index: QModelIndex) -> None:
+        entry_id = index.data(Roles.ID)
+        if entry_id is not None:
+            self.entry_activated.emit(int(entry_id))
+
+
+class LogPanel(QWidget):
+    entry_activated = Signal(int)
+
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, *, poll_ms: int = POLL_MS
+    ) -> None:
+        super().__init__(parent)
+        self.model = LogModel(store, self, poll_ms=poll_ms)
+        self.proxy = LogFilterProxy(self.model, self)
+
+        self.filter_combo = QComboBox()
+        self.filter_combo.setObjectName("logFilter")
+        for value, label in FILTER_CHOICES:
+            self.filter_combo.addItem(label, value)
+        self.filter_combo.setToolTip("Show all entries, only errors, or errors and warnings")
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("logSearch")
+        self.search_edit.setPlaceholderText(texts.SEARCH_PLACEHOLDER)
+        self.search_edit.setClearButtonEnabled(True)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.filter_combo)
+        bar.addWidget(self.search_edit, 1)
+
+        self.view = LogListView()
+        self.view.setObjectName("logView")
+        self.view.setModel(self.proxy)
+        self.view.setItemDelegate(LogRowDelegate(self.view))
+        # Every row has the same height: the view never measures a million rows.
+        self.view.setUniformItemSizes(True)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setMouseTracking(False)
+        self.view.entry_activated.connect(self.entry_activated)
+
+        self.empty_label = QLabel(texts.LOG_LOADING)
+        self.empty_label.setObjectName("logEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: #6B7785; padding: 24px;")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_edit.returnPressed.connect(self._apply_search)
+        self.filter_combo.currentIndexChanged.connect(self._apply_choice)
+
+        self.model.rowsAboutToBeInserted.connect(self._before_insert)
+        self.model.rowsInserted.connect(self._after_insert)
+        self.model.modelReset.connect(self._update_empty)
+        self.model.rowsInserted.connect(self._update_empty)
+        self.model.reloaded.connect(self._update_empty)
+        self._keep_offset: int | None = None
+        self._update_empty()
+
+    # --- filter ----------------------------------------------------------------------
+
+    @property
+    def filter_choice(self) -> str:
+        return str(self.filter_combo.currentData())
+
+    def set_filter_choice(self, choice: str) -> None:
+        i = self.filter_combo.findData(choice)
+        if i < 0:
+            raise ValueError(f"unknown log filter {choice!r}")
+        self.filter_combo.setCurrentIndex(i)
+        self._apply_choice()
+
+    def set_search(self, text: str) -> None:
+        """Search at once (the box waits for a pause in typing)."""
+        self.search_edit.setText(text)
+        self._apply_search()
+
+    def _apply_choice(self) -> None:
+        self.proxy.set_choice(self.filter_choice)
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        self.proxy.set_search(self.search_edit.text())
+
+    # --- live rows keep the reader's place ----------------------------------------------
+
+    def _before_insert(self, parent: QModelIndex, first: int, _last: int) -> None:
+        bar = self.view.verticalScrollBar()
+        # At the top, new entries push in and stay visible; further down the list,
+        # the row being read must not move away.
+        self._keep_offset = bar.value() if first == 0 and bar.value() > 0 else None
+
+    def _after_insert(self, parent: QModelIndex, first: int, last: int) -> None:
+        if self._keep_offset is None:
+            return
+        height = self.view.sizeHintForRow(0)
+        self.view.verticalScrollBar().setValue(self._keep_offset + (last - first + 1) * height)
+        self._keep_offset = None
+
+    def _update_empty(self, *_args: object) -> None:
+        if self.model.rowCount() > 0:
+            self.empty_label.hide()
+            return
+        if not self.model.loaded:
+            self.empty_label.setText(texts.LOG_LOADING)
+        elif self.proxy.choice != LogFilter.ALL or self.proxy.search:
+            self.empty_label.setText(texts.LOG_NO_MATCH)
+        else:
+            self.empty_label.setText(texts.LOG_EMPTY)
+        self.empty_label.show()
+
+    def close_model(self) -> None:
+        self.model.close()

@@ -1,0 +1,739 @@
+"""The main window: settings on the left, the log (and the work orders) on the right.
+
+It wires the parts together and owns the runs: every action goes through one
+`RunController`, so there is one run at a time; reads that only list things go
+through a `TaskRunner`. Nothing here talks to the network on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import weakref
+from collections.abc import Callable, Sequence
+
+import shiboken6
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vismadesk.domain import LogEntry
+from vismadesk.engine import export, signin, sync
+from vismadesk.engine.context import _CONNECTION_KEYS, Context
+from vismadesk.engine.runs import Progress, RunResult
+from vismadesk.messages import FixAction
+from vismadesk.ui import texts
+from vismadesk.ui.details_dialog import DetailsDialog
+from vismadesk.ui.icons import icon
+from vismadesk.ui.log_header import Check, Light, LogHeader, connection_check, token_check
+from vismadesk.ui.log_model import POLL_MS
+from vismadesk.ui.log_panel import LogPanel
+from vismadesk.ui.settings_form import SettingsForm
+from vismadesk.ui.work_orders_tab import WorkOrdersTab
+from vismadesk.ui.workers import RUN_LABELS, RunHooks, RunJob, RunKind, TaskRunner
+from vismadesk.ui.workers import RunController as _RunController
+from vismadesk.visma.auth import AuthState, AuthStatus
+
+log = logging.getLogger(__name__)
+
+# (title, text, choices) -> the chosen choice, or None when the question was dismissed.
+Ask = Callable[[str, str, Sequence[str]], str | None]
+STOP_AND_CLOSE = "Stop and close"
+KEEP_RUNNING = "Keep running"
+SAVE, DISCARD, CANCEL = "Save", "Don't save", "Cancel"
+LIGHTS_REFRESH_MS = 30_000
+CODES_STALE_AFTER_H = 24
+EXPORT_KINDS = {RunKind.EXPORT, RunKind.EXPORT_SELECTED, RunKind.RESET}
+
+
+def open_in_system_browser(url: str) -> bool:
+    return QDesktopServices.openUrl(QUrl(url))
+
+
+def message_box_ask(parent: QWidget) -> Ask:
+    def ask(title: str, text: str, choices: Sequence[str]) -> str | None:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        buttons = {box.addButton(c, QMessageBox.ButtonRole.ActionRole): c for c in choices}
+        box.exec()
+        return buttons.get(box.clickedButton())  # type: ignore[call-overload]
+
+    return ask
+
+
+class _AuthBridge(QObject):
+    """Carries sign-in changes (reported on any thread) to the GUI thread."""
+
+    changed = Signal(object)
+
+
+class MainWindow(QMainWindow):
+    # Every run's result when it has ended and its thread is gone (None if it crashed).
+    run_finished = Signal(object)
+    # After the work order lists were read from OutSmart (or failed to be).
+    work_orders_loaded = Signal()
+
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        open_url: Callable[[str], bool] | None = None,
+        demo: bool = False,
+        ask: Ask | None = None,
+        poll_ms: int = POLL_MS,
+        startup_notes: Sequence[str] = (),
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.demo = demo
+        self.ask: Ask = ask or message_box_ask(self)
+        self.runs = _RunController(open_url or open_in_system_browser, self)
+        self.tasks = TaskRunner(self)
+        self._close_when_idle = False
+        self._shut_down = False
+        self._after_run: Callable[[], None] | None = None
+        self._counts: tuple[int, int] | None = None
+        self._lists_loading = False
+        self.details: DetailsDialog | None = None
+        self.window_state = QSettings(
+            str(ctx.profile.config_dir / "window.ini"), QSettings.Format.IniFormat
+        )
+
+        self.setWindowTitle(
+            f"{texts.APP_TITLE}[*] — Demo (sandbox)" if demo else f"{texts.APP_TITLE}[*]"
+        )
+        self.setWindowIcon(icon("app"))
+        self._build(poll_ms)
+        self._wire()
+        self._restore_state()
+        self._on_auth(ctx.tokens.state)
+        self._apply_auto_sync()
+        self._refresh_lights()
+        for note in startup_notes:
+            self.statusBar().showMessage(note)
+        if self._outsmart_ready():
+            self.load_work_statuses()
+            self.load_work_orders()
+        else:
+            self.work_orders.set_problem(texts.WORK_ORDERS_NEED_TOKENS)
+
+    # --- building -------------------------------------------------------------------
+
+    def _build(self, poll_ms: int) -> None:
+        self.form = SettingsForm(self.ctx)
+        self.form.save_blocker = self._save_blocker
+        scroll = QScrollArea()
+        scroll.setObjectName("settingsScroll")
+        scroll.setWidget(self.form)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(360)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.header = LogHeader()
+        self.log_panel = LogPanel(self.ctx.store, poll_ms=poll_ms)
+        self.work_orders = WorkOrdersTab()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("rightTabs")
+        self.tabs.addTab(self.log_panel, texts.TAB_LOG)
+        self.tabs.addTab(self.work_orders, texts.TAB_WORK_ORDERS)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(4, 0, 0, 0)
+        rl.addWidget(self.header)
+        rl.addWidget(self.tabs, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([400, 800])
+        self.splitter.setChildrenCollapsible(False)
+
+        central = QWidget()
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(8, 8, 8, 4)
+        if self.demo:
+            self.banner = QLabel(texts.DEMO_BANNER)
+            self.banner.setObjectName("demoBanner")
+            self.banner.setWordWrap(True)
+            self.banner.setStyleSheet(
+                "#demoBanner { background: #FFF3CD; color: #5C4400; border: 1px solid #F0D78C;"
+                " border-radius: 6px; padding: 6px 10px; }"
+            )
+            cl.addWidget(self.banner)
+        cl.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.actions_by_kind: dict[RunKind, QAction] = {}
+        specs = (
+            (RunKind.EXPORT, "export", QKeySequence("Ctrl+E"), self.export_work_orders),
+            (RunKind.SYNC_RELATIONS, "sync-relations", QKeySequence("Ctrl+R"), self.sync_relations),
+            (RunKind.SYNC_MATERIALS, "sync-materials", QKeySequence("Ctrl+M"), self.sync_materials),
+            (RunKind.SYNC_ALL, "sync-all", QKeySequence("F5"), self.sync_all),
+        )
+        toolbar = self.addToolBar("Actions")
+        toolbar.setObjectName("actionsToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        menu_file = self.menuBar().addMenu("&File")
+        menu_actions = self.menuBar().addMenu("&Actions")
+        menu_connection = self.menuBar().addMenu("&Connection")
+        for kind, icon_name, keys, slot in specs:
+            action = QAction(icon(icon_name), RUN_LABELS[kind], self)
+            action.setObjectName(f"action_{kind.value}")
+            action.setShortcut(keys)
+            action.setToolTip(f"{RUN_LABELS[kind]} ({keys.toString()})")
+            action.triggered.connect(slot)
+            toolbar.addAction(action)
+            menu_actions.addAction(action)
+            self.actions_by_kind[kind] = action
+        menu_actions.addSeparator()
+        self.cancel_action = QAction(icon("cancel"), texts.CANCEL, self)
+        self.cancel_action.setShortcut(QKeySequence("Ctrl+."))
+        self.cancel_action.setEnabled(False)
+        self.cancel_action.triggered.connect(self.cancel_run)
+        menu_actions.addAction(self.cancel_action)
+
+        self.login_action = QAction(icon("login"), texts.LOGIN, self)
+        self.login_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.login_action.triggered.connect(self.login)
+        self.disconnect_action = QAction(icon("disconnect"), texts.DISCONNECT, self)
+        self.disconnect_action.triggered.connect(self.disconnect)
+        menu_connection.addAction(self.login_action)
+        menu_connection.addAction(self.disconnect_action)
+
+        save = QAction(texts.SAVE + " settings", self)
+        save.setShortcut(QKeySequence.StandardKey.Save)
+        save.triggered.connect(self.form.save)
+        find = QAction("Search the log", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self._focus_search)
+        quit_action = QAction(texts.QUIT, self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu_file.addAction(save)
+        menu_file.addAction(find)
+        menu_file.addSeparator()
+        menu_file.addAction(quit_action)
+        self.addActions([save, find, quit_action, self.login_action, self.cancel_action])
+
+        bar = self.statusBar()
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progressLabel")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progressBar")
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(False)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setObjectName("cancelRun")
+        self.cancel_button.setText(texts.CANCEL)
+        self.cancel_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.cancel_button.setIcon(icon("cancel"))
+        self.cancel_button.clicked.connect(self.cancel_run)
+        for w in (self.progress_label, self.progress, self.cancel_button):
+            bar.addPermanentWidget(w)
+            w.hide()
+        bar.showMessage(texts.READY)
+
+        self._lights_timer = QTimer(self)
+        self._lights_timer.setInterval(LIGHTS_REFRESH_MS)
+        self._lights_timer.timeout.connect(self._refresh_lights)
+        self._lights_timer.start()
+        self._auto_sync_timer = QTimer(self)
+        self._auto_sync_timer.timeout.connect(self._auto_sync)
+
+    def _wire(self) -> None:
+        self.runs.started.connect(self._on_run_started)
+        self.runs.finished.connect(self._on_run_finished)
+        self.runs.crashed.connect(self._on_run_crashed)
+        self.runs.progress_changed.connect(self._on_progress)
+        self.runs.refused.connect(self._notice)
+        self.runs.log_written.connect(self.log_panel.model.notify_new_entries)
+
+        self._auth_bridge = _AuthBridge(self)
+        self._auth_bridge.changed.connect(self._on_auth)
+        bridge = weakref.ref(self._auth_bridge)
+
+        def forward(state: AuthState) -> None:
+            b = bridge()
+            # The session may outlive this window (tests, a reopened window).
+            if b is not None and shiboken6.isValid(b):
+                b.changed.emit(state)
+
+        self.ctx.add_auth_listener(forward)
+
+        self.header.login_clicked.connect(self.login)
+        self.header.disconnect_clicked.connect(self.disconnect)
+        self.header.cancel_sign_in_clicked.connect(self.cancel_run)
+        self.header.copy_sign_in_clicked.connect(self._copy_sign_in)
+
+        self.form.dirty_changed.connect(self._on_dirty)
+        self.form.saved.connect(self._on_saved)
+        self.form.notice.connect(self._notice)
+        self.form.test_connection_requested.connect(self.test_outsmart)
+
+        self.log_panel.entry_activated.connect(self.open_entry)
+        self.work_orders.refresh_clicked.connect(self.load_work_orders)
+        self.work_orders.reset_clicked.connect(self.reset_work_orders)
+        self.work_orders.export_clicked.connect(self.export_selected)
+        self.tabs.currentChanged.connect(self._on_tab)
+
+    # --- window state -----------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        s = self.window_state
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        else:
+            self.resize(1280, 800)
+        splitter = s.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)  # type: ignore[arg-type]
+        choice = s.value("log/filter")
+        if isinstance(choice, str):
+            # A choice from another version keeps the default.
+            with contextlib.suppress(ValueError):
+                self.log_panel.set_filter_choice(choice)
+        tab = s.value("window/tab")
+        if tab is not None:
+            self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
+
+    def _save_state(self) -> None:
+        s = self.window_state
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("log/filter", self.log_panel.filter_choice)
+        s.setValue("window/tab", self.tabs.currentIndex())
+        s.sync()
+
+    # --- runs -------------------------------------------------------------------------
+
+    def _start(self, kind: RunKind, job: RunJob) -> bool:
+        return self.runs.start(kind, job)
+
+    @Slot()
+    def export_work_orders(self) -> bool:
+        ctx = self.ctx
+        return self._start(
+            RunKind.EXPORT,
+            lambda h: export.run_export(
+                ctx, on_log=h.on_log, on_progress=h.on_progress, cancel=h.cancel
+            ),
+        )
+
+    def export_selected(self, numbers: Sequence[str]) -> bool:
+        if not numbers:
+            return False
+        ctx, only = self.ctx, list(numbers)
+        return self._start(
+            RunKind.EXPORT_SELECTED,
+            lambda h: export.run_export(
+                ctx, only=only, on_log=h.on_log, on_progress=h.on_progress, cancel=h.cancel
+            ),
+        )
+
+    @Slot()
+    def sync_relations(self) -> bool:
+        return self._start(RunKind.SYNC_RELATIONS, self._sync_job(sync.sync_relations))
+
+    @Slot()
+    def sync_materials(self) -> bool:
+        return self._start(RunKind.SYNC_MATERIALS, self._sync_job(sync.sync_materials))
+
+    @Slot()
+    def sync_all(self) -> bool:
+        return self._start(RunKind.SYNC_ALL, self._sync_job(sync.sync_all))
+
+    def _sync_job(self, fn: Callable[..., RunResult]) -> RunJob:
+        ctx = self.ctx
+
+        def job(h: RunHooks) -> RunResult:
+            return fn(ctx, on_log=h.on_log, on_progress=h.on_progress, cancel=h.cancel)
+
+        return job
+
+    def reset_work_orders(self, numbers: Sequence[str]) -> bool:
+        if not numbers:
+            return False
+        ctx, chosen = self.ctx, list(numbers)
+        return self._start(
+            RunKind.RESET,
+            lambda h: sync.reset_work_orders(
+                ctx, chosen, on_log=h.on_log, on_progress=h.on_progress, cancel=h.cancel
+            ),
+        )
+
+    @Slot()
+    def login(self) -> bool:
+        ctx = self.ctx
+        return self._start(
+            RunKind.LOGIN,
+            lambda h: signin.login(
+                ctx, open_browser=h.open_browser, cancel=h.cancel, on_log=h.on_log
+            ),
+        )
+
+    @Slot()
+    def disconnect(self) -> bool:
+        ctx = self.ctx
+        started = self._start(RunKind.DISCONNECT, lambda h: signin.disconnect(ctx, on_log=h.on_log))
+        if started:
+            # The tokens are forgotten whatever the revoke answers: say so at once.
+            self.header.set_state(AuthState(AuthStatus.SIGNED_OUT), busy=True)
+        return started
+
+    @Slot()
+    def cancel_run(self) -> None:
+        kind = self.runs.running
+        if kind is None:
+            return
+        self.runs.cancel()
+        self.statusBar().showMessage(texts.RUN_CANCELLING.format(action=RUN_LABELS[kind]))
+
+    @Slot(str)
+    def _on_run_started(self, kind: str) -> None:
+        k = RunKind(kind)
+        if k in self.actions_by_kind:
+            self.actions_by_kind[k].setEnabled(False)
+        if k is RunKind.EXPORT_SELECTED:
+            self.actions_by_kind[RunKind.EXPORT].setEnabled(False)
+        self.cancel_action.setEnabled(True)
+        self.work_orders.set_busy(True)
+        self.header.set_state(self.ctx.tokens.state, busy=True)
+        label = RUN_LABELS[k]
+        self.statusBar().showMessage(texts.RUNNING.format(action=label))
+        self.progress_label.setText(texts.RUNNING.format(action=label))
+        self.progress.setRange(0, 0)  # busy until the first progress report
+        for w in (self.progress_label, self.progress, self.cancel_button):
+            w.show()
+
+    @Slot(object)
+    def _on_progress(self, p: Progress) -> None:
+        kind = self.runs.running
+        label = RUN_LABELS[kind] if kind else ""
+        if p.total > 0:
+            self.progress.setRange(0, p.total)
+            self.progress.setValue(p.done)
+            self.progress_label.setText(
+                texts.PROGRESS.format(action=label, done=p.done, total=p.total)
+            )
+
+    @Slot(str, str)
+    def _on_run_crashed(self, kind: str, text: str) -> None:
+        self._notice(f"{texts.RUN_FAILED.format(action=RUN_LABELS[RunKind(kind)])} {text}")
+
+    @Slot(str, object)
+    def _on_run_finished(self, kind: str, result: RunResult | None) -> None:
+        k = RunKind(kind)
+        for action in self.actions_by_kind.values():
+            action.setEnabled(True)
+        self.cancel_action.setEnabled(False)
+        self.work_orders.set_busy(False)
+        for w in (self.progress_label, self.progress, self.cancel_button):
+            w.hide()
+        if result is not None:
+            message = {0: texts.RUN_FINISHED, 1: texts.RUN_HAD_ERRORS}.get(
+                result.exit_code, texts.RUN_FAILED
+            )
+            self.statusBar().showMessage(message.format(action=RUN_LABELS[k]), 10_000)
+        self._on_auth(self.ctx.tokens.state)
+        self._refresh_lights()
+        if k in EXPORT_KINDS and not self._close_when_idle:
+            self.load_work_orders()
+        self.run_finished.emit(result)
+        after, self._after_run = self._after_run, None
+        if self._close_when_idle:
+            self.close()
+        elif after is not None:
+            after()
+
+    # --- sign-in --------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_auth(self, state: AuthState) -> None:
+        self.header.set_state(state, busy=self.runs.busy)
+        self.disconnect_action.setEnabled(state.status is AuthStatus.CONNECTED)
+        self.header.set_check("connection", connection_check(state))
+        self.header.set_check("token", token_check(state))
+
+    def _copy_sign_in(self) -> None:
+        url = self.runs.last_sign_in_url
+        if url:
+            QGuiApplication.clipboard().setText(url)
+            self._notice(texts.SIGN_IN_ADDRESS_COPIED)
+
+    # --- details and fixes ----------------------------------------------------------------
+
+    @Slot(int)
+    def open_entry(self, entry_id: int) -> DetailsDialog | None:
+        entry = self.ctx.store.log_entry(entry_id)
+        if entry is None:
+            return None
+        if self.details is not None and shiboken6.isValid(self.details):
+            self.details.close()
+        dialog = DetailsDialog(entry, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fix_requested.connect(self.apply_fix)
+        dialog.show()
+        self.details = dialog
+        return dialog
+
+    @Slot(object, object)
+    def apply_fix(self, fix: FixAction, entry: LogEntry) -> None:
+        note = ""
+        try:
+            if fix is FixAction.ENABLE_NEW_MATERIAL:
+                self.form.apply_one("new_material", True)
+                note = texts.FIX_DONE.format(what="New material is on")
+            elif fix is FixAction.ENABLE_NEW_RELATION:
+                self.form.apply_one("new_relation", True)
+                note = texts.FIX_DONE.format(what="New relation is on")
+            elif fix is FixAction.CHOOSE_EXPORT_FORMAT:
+                self.form.focus_field("export_format")
+                note = texts.CHOOSE_SEND_AS
+            elif fix is FixAction.ENTER_OUTSMART_TOKENS:
+                self.form.focus_field("outsmart_token")
+                note = texts.WORK_ORDERS_NEED_TOKENS
+            elif fix is FixAction.LOGIN:
+                if self.login():
+                    note = texts.SIGNING_IN
+            elif fix is FixAction.RECONNECT:
+                if self.disconnect():
+                    self._after_run = self.login
+                    note = texts.SIGNING_IN
+            elif (
+                fix is FixAction.RESET_STATUS
+                and entry.work_order
+                and self.reset_work_orders([entry.work_order])
+            ):
+                note = texts.RUNNING.format(action=texts.RESET_STATUS)
+        except Exception as e:  # a refused save: say why, change nothing
+            note = str(e)
+        if note and self.details is not None and shiboken6.isValid(self.details):
+            self.details.show_note(note)
+
+    # --- settings -------------------------------------------------------------------------
+
+    def _save_blocker(self, new: object) -> str | None:
+        reconnect = any(getattr(new, k) != getattr(self.ctx.settings, k) for k in _CONNECTION_KEYS)
+        if reconnect and (self.runs.busy or self.tasks.busy):
+            return texts.SAVE_WAITS_FOR_RUN
+        return None
+
+    @Slot(bool)
+    def _on_dirty(self, dirty: bool) -> None:
+        self.setWindowModified(dirty)
+        self._refresh_lights()
+
+    @Slot(object)
+    def _on_saved(self, _settings: object) -> None:
+        self._apply_auto_sync()
+        self._refresh_lights()
+        self.statusBar().showMessage(texts.SAVED, 5000)
+        if self._outsmart_ready():
+            self.load_work_statuses()
+            self.load_work_orders()
+
+    def _apply_auto_sync(self) -> None:
+        minutes = self.ctx.settings.auto_sync_minutes
+        if minutes > 0:
+            self._auto_sync_timer.start(minutes * 60_000)
+        else:
+            self._auto_sync_timer.stop()
+
+    @Slot()
+    def _auto_sync(self) -> None:
+        running = self.runs.running
+        if running is not None:
+            self.statusBar().showMessage(
+                texts.AUTO_SYNC_SKIPPED.format(running=RUN_LABELS[running]), 10_000
+            )
+            return
+        self.sync_all()
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def _outsmart_ready(self) -> bool:
+        try:
+            return self.ctx.outsmart.has_tokens()
+        except Exception:  # an unusable keyring: the runs will say so in the log
+            return False
+
+    @Slot()
+    def load_work_orders(self) -> None:
+        if self._lists_loading or self._shut_down:
+            return
+        if not self._outsmart_ready():
+            self.work_orders.set_problem(texts.WORK_ORDERS_NEED_TOKENS)
+            return
+        self._lists_loading = True
+        self.work_orders.set_loading()
+        ctx = self.ctx
+
+        def done(result: object, error: BaseException | None) -> None:
+            self._lists_loading = False
+            if error is not None or not isinstance(result, tuple):
+                self.work_orders.set_problem(_error_text(error))
+            else:
+                ready, failed = result
+                self.work_orders.set_lists(ready, failed)
+                self._counts = (len(ready), len(failed))
+            self._refresh_lights()
+            self.work_orders_loaded.emit()
+
+        self.tasks.submit("work-orders", lambda: sync.work_order_lists(ctx), done)
+
+    def load_work_statuses(self) -> None:
+        outsmart = self.ctx.outsmart
+        self.form.show_statuses_note(texts.STATUSES_LOADING)
+
+        def done(result: object, error: BaseException | None) -> None:
+            if error is not None or not isinstance(result, list):
+                self.form.show_statuses_note(_error_text(error))
+            else:
+                self.form.set_work_statuses(result)
+
+        self.tasks.submit("work-statuses", outsmart.work_statuses, done)
+
+    @Slot(str, str)
+    def test_outsmart(self, token: str, software_token: str) -> None:
+        outsmart = self.ctx.outsmart
+
+        def done(_result: object, error: BaseException | None) -> None:
+            if error is None:
+                self.form.show_connection_result(True, texts.CONNECTION_OK)
+            else:
+                self.form.show_connection_result(False, _error_text(error))
+
+        self.tasks.submit(
+            "check-outsmart", lambda: outsmart.check(token or None, software_token or None), done
+        )
+
+    # --- quick checks ---------------------------------------------------------------------
+
+    @Slot()
+    def _refresh_lights(self) -> None:
+        state = self.ctx.tokens.state
+        self.header.set_check("connection", connection_check(state))
+        self.header.set_check("token", token_check(state))
+        if self.form.dirty:
+            settings = Check(Light.WARN, "Unsaved changes", texts.SETTINGS_UNSAVED)
+        elif self.ctx.settings.export_format is None:
+            settings = Check(Light.BAD, "Send as not chosen", texts.SETTINGS_NO_FORMAT)
+        else:
+            settings = Check(Light.OK, "Settings saved", texts.SETTINGS_OK)
+        self.header.set_check("settings", settings)
+        self.header.set_check("codes", self._codes_check())
+        if self._counts is None:
+            ready = Check(Light.OFF, "Ready: not checked", texts.READY_UNKNOWN)
+        else:
+            n_ready, n_error = self._counts
+            tip = texts.READY_COUNT.format(ready=n_ready, error=n_error)
+            text = f"{n_ready} ready" + (f", {n_error} in error" if n_error else "")
+            ready = Check(Light.WARN if n_error else Light.OK, text, tip)
+        self.header.set_check("ready", ready)
+
+    def _codes_check(self) -> Check:
+        store = self.ctx.store
+        rel = store.cursor_time(sync.RELATIONS_CURSOR)
+        mat = store.cursor_time(sync.MATERIALS_CURSOR)
+
+        def shown(t: dt.datetime | None) -> str:
+            return t.astimezone().strftime("%d-%m %H:%M") if t else texts.CODES_NEVER
+
+        tip = texts.CODES_SYNCED.format(relations=shown(rel), materials=shown(mat))
+        if rel is None or mat is None:
+            return Check(Light.WARN, "Codes never synced", f"{tip} Run Sync all.")
+        oldest = min(rel, mat)
+        if dt.datetime.now(dt.UTC) - oldest > dt.timedelta(hours=CODES_STALE_AFTER_H):
+            return Check(Light.WARN, "Codes synced long ago", f"{tip} {texts.CODES_STALE}")
+        return Check(Light.OK, f"Codes synced {oldest.astimezone():%H:%M}", tip)
+
+    # --- small things -----------------------------------------------------------------------
+
+    @Slot(str)
+    def _notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15_000)
+
+    def _focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.log_panel)
+        self.log_panel.search_edit.setFocus()
+        self.log_panel.search_edit.selectAll()
+
+    @Slot(int)
+    def _on_tab(self, index: int) -> None:
+        if self.tabs.widget(index) is self.work_orders and not self.work_orders.loaded:
+            self.load_work_orders()
+
+    # --- closing ----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._shut_down:
+            event.accept()
+            return
+        running = self.runs.running
+        if running is not None:
+            if not self._close_when_idle:
+                answer = self.ask(
+                    texts.CLOSE_DURING_RUN_TITLE,
+                    texts.CLOSE_DURING_RUN.format(action=RUN_LABELS[running]),
+                    (STOP_AND_CLOSE, KEEP_RUNNING),
+                )
+                if answer != STOP_AND_CLOSE:
+                    event.ignore()
+                    return
+                self._close_when_idle = True
+                self.cancel_run()
+            # The window closes when the run has stopped (never a thread left behind).
+            event.ignore()
+            return
+        if self.form.dirty:
+            answer = self.ask(
+                texts.CLOSE_UNSAVED_TITLE, texts.CLOSE_UNSAVED, (SAVE, DISCARD, CANCEL)
+            )
+            if answer == SAVE:
+                if not self.form.save():
+                    self._close_when_idle = False
+                    event.ignore()
+                    return
+            elif answer != DISCARD:
+                self._close_when_idle = False
+                event.ignore()
+                return
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop everything this window started; the session itself stays open."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.runs.cancel()
+        self.runs.wait()
+        self.tasks.wait_all()
+        self._lights_timer.stop()
+        self._auto_sync_timer.stop()
+        if self.details is not None and shiboken6.isValid(self.details):
+            self.details.close()
+        self.log_panel.close_model()
+        self._save_state()
+
+
+def _error_text(error: BaseException | None) -> str:
+    if error is None:
+        return "OutSmart gave no answer."
+    return str(getattr(error, "message", None) or error)

@@ -1,0 +1,535 @@
+"""The settings on the left: what the export sends, how, and where to.
+
+The form edits a copy; nothing changes until Save. Every field is checked as it is
+typed (with the same rules `vismadesk config set` uses) and a problem is shown under
+its field. Unsaved changes are visible at the Save button and in the window title.
+The OutSmart tokens go to the keyring only, never to the settings file; the form
+never shows a stored token back, it only says one is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vismadesk.config import HOUR_ROUNDING_CHOICES, MAX_CONCURRENCY, SPECS, Settings, SettingsError
+from vismadesk.domain import ExportFormat, WorkStatus
+from vismadesk.secrets import SecretName, Secrets
+from vismadesk.ui import texts
+
+TOKEN_KEYS = {
+    "outsmart_token": SecretName.OUTSMART_TOKEN,
+    "outsmart_software_token": SecretName.OUTSMART_SOFTWARE_TOKEN,
+}
+URL_KEYS = ("outsmart_url", "visma_connect_url", "erp_url", "salesorders_url")
+INVALID_STYLE = "border: 1px solid #D64541; border-radius: 3px;"
+
+
+class SettingsHost(Protocol):
+    """What the form saves through: the session's Context has exactly this."""
+
+    settings: Settings
+    secrets: Secrets
+
+    def apply_settings(self, new: Settings) -> None: ...
+
+
+class StatusCombo(QComboBox):
+    """An OutSmart work status: pick one OutSmart lists, or type its code."""
+
+    def __init__(self, empty_label: str | None = None) -> None:
+        super().__init__()
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self._empty_label = empty_label
+        self._statuses: list[WorkStatus] = []
+        self._fill("")
+
+    def _fill(self, keep: str) -> None:
+        self.blockSignals(True)
+        self.clear()
+        if self._empty_label is not None:
+            self.addItem(self._empty_label, "")
+        for s in self._statuses:
+            self.addItem(f"{s.code} — {s.name}", s.code)
+        self.blockSignals(False)
+        self.set_code(keep)
+
+    def set_statuses(self, statuses: list[WorkStatus]) -> None:
+        keep = self.code()
+        self._statuses = list(statuses)
+        self._fill(keep)
+
+    def set_code(self, code: str) -> None:
+        i = self.findData(code)
+        if i < 0 and code:
+            self.addItem(code, code)
+            i = self.count() - 1
+        if i < 0:
+            self.setEditText("")
+        else:
+            self.setCurrentIndex(i)
+            self.setEditText(self.itemText(i))
+
+    def code(self) -> str:
+        text = self.currentText().strip()
+        i = self.findText(text)
+        if i >= 0:
+            return str(self.itemData(i) or "")
+        return text.split(" — ")[0].strip()
+
+
+class SettingsForm(QWidget):
+    dirty_changed = Signal(bool)
+    # After a successful save: the settings now in force.
+    saved = Signal(object)
+    # (token, software token) as typed, empty for "the stored ones".
+    test_connection_requested = Signal(str, str)
+    # Text for the status bar (a refused save, a problem); the form shows it too.
+    notice = Signal(str)
+
+    def __init__(self, host: SettingsHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self._baseline = host.settings.copy()
+        self._loading = False
+        self._dirty = False
+        self._errors: dict[str, str] = {}
+        self._error_labels: dict[str, QLabel] = {}
+        self._inputs: dict[str, QWidget] = {}
+        # Set by the window: returns why saving these settings must wait, or None.
+        self.save_blocker: Callable[[Settings], str | None] = lambda _s: None
+        self._build()
+        self.load(host.settings)
+
+    # --- building -------------------------------------------------------------------
+
+    def _row(self, form: QFormLayout, key: str, widget: QWidget, label: str | None = None) -> None:
+        """A field with its problem line under it; `label=""` spans the whole row."""
+        error = QLabel()
+        error.setObjectName(f"error_{key}")
+        error.setStyleSheet("color: #C0392B;")
+        error.setWordWrap(True)
+        error.hide()
+        box = QVBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        box.addWidget(error)
+        holder = QWidget()
+        holder.setLayout(box)
+        if label == "":
+            form.addRow(holder)
+        else:
+            form.addRow(label if label is not None else SPECS[key].label, holder)
+        self._error_labels[key] = error
+        self._inputs[key] = widget
+        widget.setObjectName(key)
+
+    @staticmethod
+    def _section(title: str) -> tuple[QGroupBox, QFormLayout]:
+        group = QGroupBox(title)
+        form = QFormLayout(group)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        return group, form
+
+    @staticmethod
+    def _help(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setStyleSheet("color: #5B6670; font-size: 9pt;")
+        return label
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+
+        # Export: what a work order becomes in VISMA.net.
+        export, f = self._section(texts.SECTION_EXPORT)
+        self.sales_order = QRadioButton(texts.SALES_ORDER)
+        self.sales_order.setObjectName("salesOrder")
+        self.sales_invoice = QRadioButton(texts.SALES_INVOICE)
+        self.sales_invoice.setObjectName("salesInvoice")
+        self.format_group = QButtonGroup(self)
+        self.format_group.addButton(self.sales_order)
+        self.format_group.addButton(self.sales_invoice)
+        radios = QWidget()
+        rl = QHBoxLayout(radios)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.sales_order)
+        rl.addWidget(self.sales_invoice)
+        rl.addStretch(1)
+        self._row(f, "export_format", radios, texts.SEND_AS)
+        self.format_box = radios
+
+        self.new_material = QCheckBox(texts.NEW_MATERIAL)
+        self.new_relation = QCheckBox(texts.NEW_RELATION)
+        for key, box, help_text in (
+            ("new_material", self.new_material, texts.NEW_MATERIAL_HELP),
+            ("new_relation", self.new_relation, texts.NEW_RELATION_HELP),
+        ):
+            holder = QWidget()
+            hl = QVBoxLayout(holder)
+            hl.setContentsMargins(0, 0, 0, 0)
+            hl.setSpacing(0)
+            hl.addWidget(box)
+            hl.addWidget(self._help(help_text))
+            self._row(f, key, holder, "")
+            box.setObjectName(key + "Box")
+        self.order_type = QLineEdit()
+        self.order_type.setMaxLength(2)
+        self.order_type.setMaximumWidth(80)
+        self._row(f, "order_type", self.order_type)
+        self.hour_rounding = QComboBox()
+        for minutes in HOUR_ROUNDING_CHOICES:
+            self.hour_rounding.addItem(
+                texts.HOUR_ROUNDING_NONE if minutes == 0 else f"{minutes} minutes", minutes
+            )
+        self._row(f, "hour_rounding", self.hour_rounding)
+        outer.addWidget(export)
+
+        statuses, f = self._section(texts.SECTION_STATUSES)
+        self.ready_status = StatusCombo(texts.READY_ANY)
+        self._row(f, "ready_status", self.ready_status)
+        self.error_status = StatusCombo()
+        self._row(f, "error_status", self.error_status)
+        self.statuses_note = self._help("")
+        self.statuses_note.hide()
+        f.addRow(self.statuses_note)
+        outer.addWidget(statuses)
+
+        items, f = self._section(texts.SECTION_NEW_ITEMS)
+        self.item_class = QLineEdit()
+        self._row(f, "item_class", self.item_class)
+        self.posting_class = QLineEdit()
+        self._row(f, "posting_class", self.posting_class)
+        outer.addWidget(items)
+
+        runs, f = self._section(texts.SECTION_RUNS)
+        self.concurrency = QSpinBox()
+        self.concurrency.setRange(1, MAX_CONCURRENCY)
+        self._row(f, "concurrency", self.concurrency, "Work orders at a time")
+        self.auto_sync = QSpinBox()
+        self.auto_sync.setRange(0, 24 * 60)
+        self.auto_sync.setSingleStep(15)
+        self.auto_sync.setSpecialValueText(texts.AUTO_SYNC_OFF)
+        self.auto_sync.setSuffix(" min")
+        self._row(f, "auto_sync_minutes", self.auto_sync, "Auto-sync every")
+        outer.addWidget(runs)
+
+        outsmart, f = self._section(texts.SECTION_OUTSMART)
+        self.token = QLineEdit()
+        self.software_token = QLineEdit()
+        for key, edit, label in (
+            ("outsmart_token", self.token, texts.OUTSMART_TOKEN),
+            ("outsmart_software_token", self.software_token, texts.OUTSMART_SOFTWARE_TOKEN),
+        ):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            self._row(f, key, edit, label)
+        self.test_button = QPushButton(texts.TEST_CONNECTION)
+        self.test_button.setObjectName("testConnection")
+        self.test_button.clicked.connect(self._test_connection)
+        self.test_result = QLabel()
+        self.test_result.setObjectName("testResult")
+        self.test_result.setWordWrap(True)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_result, 1)
+        f.addRow(test_row)
+        outer.addWidget(outsmart)
+
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setObjectName("advancedToggle")
+        self.advanced_toggle.setText(texts.SECTION_ADVANCED)
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setAutoRaise(True)
+        self.advanced_toggle.toggled.connect(self._show_advanced)
+        outer.addWidget(self.advanced_toggle)
+        self.advanced, f = self._section("")
+        for key in URL_KEYS:
+            self._row(f, key, QLineEdit())
+        self._row(f, "client_id", QLineEdit())
+        self._row(f, "tenant_id", QLineEdit())
+        self.offline_access = QCheckBox(SPECS["offline_access"].label)
+        self._row(f, "offline_access", self.offline_access, "")
+        self.advanced.hide()
+        outer.addWidget(self.advanced)
+        outer.addStretch(1)
+
+        self.save_button = QPushButton(texts.SAVE)
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("Undo changes")
+        self.revert_button.setObjectName("revertButton")
+        self.revert_button.clicked.connect(lambda: self.load(self.host.settings))
+        self.state_label = QLabel()
+        self.state_label.setObjectName("saveState")
+        self.state_label.setWordWrap(True)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.state_label, 1)
+        bottom.addWidget(self.revert_button)
+        bottom.addWidget(self.save_button)
+        outer.addLayout(bottom)
+
+        for w in (self.sales_order, self.sales_invoice, self.new_material, self.new_relation):
+            w.toggled.connect(self._changed)
+        self.offline_access.toggled.connect(self._changed)
+        for combo in (self.ready_status, self.error_status):
+            combo.editTextChanged.connect(self._changed)
+            combo.currentIndexChanged.connect(self._changed)
+        self.hour_rounding.currentIndexChanged.connect(self._changed)
+        for spin in (self.concurrency, self.auto_sync):
+            spin.valueChanged.connect(self._changed)
+        for key, w in self._inputs.items():
+            if isinstance(w, QLineEdit):
+                w.textChanged.connect(self._changed)
+                if key in TOKEN_KEYS:
+                    w.textChanged.connect(self._token_typed)
+
+    def _show_advanced(self, on: bool) -> None:
+        self.advanced.setVisible(on)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+
+    # --- values -----------------------------------------------------------------------
+
+    def _line(self, key: str) -> QLineEdit:
+        w = self._inputs[key]
+        assert isinstance(w, QLineEdit)
+        return w
+
+    def load(self, settings: Settings) -> None:
+        """Show these settings as the saved state (unsaved edits are dropped)."""
+        self._loading = True
+        try:
+            self._baseline = settings.copy()
+            s = settings
+            self.format_group.setExclusive(False)
+            self.sales_order.setChecked(s.export_format is ExportFormat.SALES_ORDER)
+            self.sales_invoice.setChecked(s.export_format is ExportFormat.SALES_INVOICE)
+            self.format_group.setExclusive(True)
+            self.new_material.setChecked(s.new_material)
+            self.new_relation.setChecked(s.new_relation)
+            self.ready_status.set_code(s.ready_status)
+            self.error_status.set_code(s.error_status)
+            self.order_type.setText(s.order_type)
+            self.item_class.setText(s.item_class)
+            self.posting_class.setText(s.posting_class)
+            i = self.hour_rounding.findData(s.hour_rounding)
+            self.hour_rounding.setCurrentIndex(max(0, i))
+            self.concurrency.setValue(s.concurrency)
+            self.auto_sync.setValue(s.auto_sync_minutes)
+            for key in (*URL_KEYS, "client_id", "tenant_id"):
+                self._line(key).setText(str(getattr(s, key)))
+            self.offline_access.setChecked(s.offline_access)
+            self.token.clear()
+            self.software_token.clear()
+            self._show_token_placeholders()
+        finally:
+            self._loading = False
+        self._changed()
+
+    def _show_token_placeholders(self) -> None:
+        for key, name in TOKEN_KEYS.items():
+            try:
+                stored = bool(self.host.secrets.get(name))
+            except Exception:  # an unusable keyring is reported when saving
+                stored = False
+            self._line(key).setPlaceholderText(texts.TOKEN_STORED if stored else texts.TOKEN_EMPTY)
+
+    def _raw_values(self) -> dict[str, Any]:
+        fmt: ExportFormat | None = None
+        if self.sales_order.isChecked():
+            fmt = ExportFormat.SALES_ORDER
+        elif self.sales_invoice.isChecked():
+            fmt = ExportFormat.SALES_INVOICE
+        values: dict[str, Any] = {
+            "export_format": fmt,
+            "new_material": self.new_material.isChecked(),
+            "new_relation": self.new_relation.isChecked(),
+            "ready_status": self.ready_status.code(),
+            "error_status": self.error_status.code(),
+            "order_type": self.order_type.text(),
+            "item_class": self.item_class.text(),
+            "posting_class": self.posting_class.text(),
+            "hour_rounding": self.hour_rounding.currentData(),
+            "concurrency": self.concurrency.value(),
+            "auto_sync_minutes": self.auto_sync.value(),
+            "offline_access": self.offline_access.isChecked(),
+        }
+        for key in (*URL_KEYS, "client_id", "tenant_id"):
+            values[key] = self._line(key).text()
+        return values
+
+    def current(self) -> tuple[Settings, dict[str, str]]:
+        """The settings as the form shows them, and the problem per field."""
+        new = self._baseline.copy()
+        errors: dict[str, str] = {}
+        for key, value in self._raw_values().items():
+            try:
+                new.set(key, value)
+            except SettingsError as e:
+                errors[key] = e.problem
+        return new, errors
+
+    def typed_tokens(self) -> dict[SecretName, str]:
+        return {
+            name: self._line(key).text().strip()
+            for key, name in TOKEN_KEYS.items()
+            if self._line(key).text().strip()
+        }
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return dict(self._errors)
+
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        new, errors = self.current()
+        self._errors = errors
+        for key, label in self._error_labels.items():
+            problem = errors.get(key)
+            label.setText(problem or "")
+            label.setVisible(bool(problem))
+            w = self._inputs[key]
+            w.setStyleSheet(INVALID_STYLE if problem else "")
+        dirty = (
+            bool(errors) or new.to_json() != self._baseline.to_json() or bool(self.typed_tokens())
+        )
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+        if errors:
+            self._state(texts.SETTINGS_HAVE_ERRORS, "#C0392B")
+        elif dirty:
+            self._state(texts.UNSAVED, "#B26A00")
+        elif self._baseline.export_format is None:
+            self._state(texts.CHOOSE_SEND_AS, "#B26A00")
+        else:
+            self._state(texts.SAVED, "#2E7D45")
+
+    def _state(self, text: str, color: str) -> None:
+        self.state_label.setText(text)
+        self.state_label.setStyleSheet(f"color: {color};")
+
+    def _token_typed(self, _text: str) -> None:
+        self.test_result.clear()
+
+    # --- saving -----------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Check, then write the settings file and the typed tokens. True when saved."""
+        self._changed()
+        new, errors = self.current()
+        if errors:
+            self.notice.emit(texts.SETTINGS_HAVE_ERRORS)
+            first = next(iter(errors))
+            self._inputs[first].setFocus()
+            return False
+        reason = self.save_blocker(new)
+        if reason:
+            self._state(reason, "#B26A00")
+            self.notice.emit(reason)
+            return False
+        try:
+            for name, value in self.typed_tokens().items():
+                self.host.secrets.set(name, value)
+            self.host.apply_settings(new)
+        except Exception as e:  # keyring or disk: say so, keep every typed value
+            self._state(str(e), "#C0392B")
+            self.notice.emit(str(e))
+            return False
+        self.load(self.host.settings)
+        self.saved.emit(self.host.settings)
+        return True
+
+    def apply_one(self, key: str, value: Any) -> None:
+        """Change one saved setting at once (a fix button), leaving other edits alone."""
+        new = self.host.settings.copy()
+        new.set(key, value)
+        reason = self.save_blocker(new)
+        if reason:
+            raise SettingsError(key, reason)
+        self.host.apply_settings(new)
+        self._baseline.set(key, value)
+        self._loading = True
+        try:
+            if key == "new_material":
+                self.new_material.setChecked(bool(value))
+            elif key == "new_relation":
+                self.new_relation.setChecked(bool(value))
+            else:
+                self.load(self.host.settings)
+        finally:
+            self._loading = False
+        self._changed()
+        self.saved.emit(self.host.settings)
+
+    # --- OutSmart -------------------------------------------------------------------
+
+    def set_work_statuses(self, statuses: list[WorkStatus]) -> None:
+        was_loading = self._loading
+        self._loading = True
+        try:
+            self.ready_status.set_statuses(statuses)
+            self.error_status.set_statuses(statuses)
+        finally:
+            self._loading = was_loading
+        self.statuses_note.hide()
+        self._changed()
+
+    def show_statuses_note(self, text: str) -> None:
+        self.statuses_note.setText(text)
+        self.statuses_note.setVisible(bool(text))
+
+    def _test_connection(self) -> None:
+        self.test_result.setStyleSheet("color: #5B6670;")
+        self.test_result.setText(texts.TESTING_CONNECTION)
+        self.test_button.setEnabled(False)
+        self.test_connection_requested.emit(self.token.text().strip(), self.software_token.text())
+
+    def show_connection_result(self, ok: bool, text: str) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setStyleSheet(f"color: {'#2E7D45' if ok else '#C0392B'};")
+        self.test_result.setText(text)
+
+    def focus_field(self, key: str) -> None:
+        """Bring a field into view and mark it, for a fix that needs the planner's choice."""
+        w = self.format_box if key == "export_format" else self._inputs[key]
+        if key in URL_KEYS or key in ("client_id", "tenant_id"):
+            self.advanced_toggle.setChecked(True)
+        target = self.sales_order if key == "export_format" else w
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        parent = self.parentWidget()
+        while parent is not None and not hasattr(parent, "ensureWidgetVisible"):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(w)  # type: ignore[attr-defined]
+        w.setStyleSheet("background: #FFF3CD; border-radius: 3px;")

@@ -1,0 +1,351 @@
+"""Runs and reads off the GUI thread: one QObject per job, moved to its own QThread.
+
+A *run* (export, sync, reset, login, disconnect) writes the log and changes data;
+only one runs at a time, and a second is refused with a clear notice. A *task*
+(listing work orders, reading work statuses, testing the OutSmart tokens) only
+reads; several may run next to a run.
+
+The engine calls its callbacks on worker threads, often from several at once. They
+are not turned into one Qt signal each: a notice goes out only when none is pending,
+and the GUI thread reads the latest state when it gets to it. A run of 5,000 work
+orders thus costs the event loop a few dozen wake-ups, not ten thousand.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from vismadesk.domain import LogEntry
+from vismadesk.engine.runs import Progress, RunResult
+from vismadesk.errors import AppError
+from vismadesk.redact import redact
+from vismadesk.ui import texts
+
+log = logging.getLogger(__name__)
+
+# How long a run waits for the window to open the browser before giving up.
+OPEN_URL_WAIT_S = 30.0
+PROGRESS_MS = 100
+
+
+class RunKind(StrEnum):
+    EXPORT = "export"
+    EXPORT_SELECTED = "export_selected"
+    SYNC_RELATIONS = "sync_relations"
+    SYNC_MATERIALS = "sync_materials"
+    SYNC_ALL = "sync_all"
+    RESET = "reset"
+    LOGIN = "login"
+    DISCONNECT = "disconnect"
+
+
+RUN_LABELS: dict[RunKind, str] = {
+    RunKind.EXPORT: texts.EXPORT_WORK_ORDERS,
+    RunKind.EXPORT_SELECTED: texts.EXPORT_SELECTED,
+    RunKind.SYNC_RELATIONS: texts.SYNC_RELATIONS,
+    RunKind.SYNC_MATERIALS: texts.SYNC_MATERIALS,
+    RunKind.SYNC_ALL: texts.SYNC_ALL,
+    RunKind.RESET: texts.RESET_STATUS,
+    RunKind.LOGIN: texts.LOGIN,
+    RunKind.DISCONNECT: texts.DISCONNECT,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RunHooks:
+    """What a run job passes to the engine: callbacks, the cancel event, the browser."""
+
+    on_log: Callable[[LogEntry], None]
+    on_progress: Callable[[Progress], None]
+    cancel: threading.Event
+    open_browser: Callable[[str], bool]
+
+
+RunJob = Callable[[RunHooks], RunResult]
+
+
+class RunWorker(QObject):
+    log_written = Signal()
+    progressed = Signal()
+    done = Signal(object)  # RunResult, or None when the job raised
+    crashed = Signal(str)
+    open_url_requested = Signal(str)
+
+    def __init__(self, job: RunJob) -> None:
+        super().__init__()
+        self._job = job
+        self.cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._log_pending = False
+        self._progress: Progress | None = None
+        self._progress_pending = False
+        self._opened = threading.Event()
+        self._open_result = False
+
+    # --- called on the worker's threads (and the engine's pool threads) --------------
+
+    def _on_log(self, _entry: LogEntry) -> None:
+        with self._lock:
+            if self._log_pending:
+                return
+            self._log_pending = True
+        self.log_written.emit()
+
+    def _on_progress(self, progress: Progress) -> None:
+        with self._lock:
+            self._progress = progress
+            if self._progress_pending:
+                return
+            self._progress_pending = True
+        self.progressed.emit()
+
+    def _open_browser(self, url: str) -> bool:
+        # The browser must be opened from the GUI thread; wait for it, but never past
+        # a cancel (the window may be closing and waiting for this thread).
+        self._opened.clear()
+        self.open_url_requested.emit(url)
+        waited = 0.0
+        while not self._opened.wait(0.1):
+            waited += 0.1
+            if self.cancel.is_set() or waited >= OPEN_URL_WAIT_S:
+                return False
+        return self._open_result
+
+    @Slot()
+    def run(self) -> None:
+        hooks = RunHooks(self._on_log, self._on_progress, self.cancel, self._open_browser)
+        try:
+            result = self._job(hooks)
+        except AppError as e:
+            self.crashed.emit(e.message)
+            result = None
+        except Exception as e:
+            log.exception("run failed")
+            self.crashed.emit(redact(f"{type(e).__name__}: {e}"))
+            result = None
+        self.done.emit(result)
+        # End the thread's loop from inside, so waiting for it never needs the GUI.
+        QThread.currentThread().quit()
+
+    # --- called on the GUI thread ------------------------------------------------------
+
+    def take_log_notice(self) -> None:
+        with self._lock:
+            self._log_pending = False
+
+    def take_progress(self) -> Progress | None:
+        with self._lock:
+            self._progress_pending = False
+            return self._progress
+
+    def browser_opened(self, ok: bool) -> None:
+        self._open_result = ok
+        self._opened.set()
+
+
+class RunController(QObject):
+    """Starts runs one at a time and reports them to the window."""
+
+    started = Signal(str)  # RunKind
+    finished = Signal(str, object)  # RunKind, RunResult | None
+    crashed = Signal(str, str)  # RunKind, text
+    progress_changed = Signal(object)  # Progress
+    log_written = Signal()
+    refused = Signal(str)  # the notice for the status bar
+
+    def __init__(self, open_url: Callable[[str], bool], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._open_url = open_url
+        self._kind: RunKind | None = None
+        self._worker: RunWorker | None = None
+        self._thread: QThread | None = None
+        self.last_sign_in_url: str | None = None
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(PROGRESS_MS)
+        self._progress_timer.timeout.connect(self._flush_progress)
+
+    @property
+    def running(self) -> RunKind | None:
+        return self._kind
+
+    @property
+    def busy(self) -> bool:
+        return self._kind is not None
+
+    def start(self, kind: RunKind, job: RunJob) -> bool:
+        """Start a run; False (with a `refused` notice) when another is still running."""
+        if self._kind is not None:
+            self.refused.emit(texts.RUN_BUSY.format(running=RUN_LABELS[self._kind]))
+            return False
+        worker = RunWorker(job)
+        thread = QThread()
+        thread.setObjectName(f"vismadesk-run-{kind.value}")
+        worker.moveToThread(thread)
+        worker.log_written.connect(self._on_log_written)
+        worker.progressed.connect(self._on_progressed)
+        worker.open_url_requested.connect(self._on_open_url)
+        worker.crashed.connect(self._on_crashed)
+        worker.done.connect(self._on_done)
+        thread.started.connect(worker.run)
+        self._kind, self._worker, self._thread = kind, worker, thread
+        self.started.emit(kind.value)
+        thread.start()
+        return True
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel.set()
+
+    def wait(self) -> None:
+        """Block until the running thread has ended (for closing; runs check cancel)."""
+        if self._thread is not None:
+            self._thread.wait()
+
+    # --- from the worker -------------------------------------------------------------
+
+    @Slot()
+    def _on_log_written(self) -> None:
+        if self._worker is not None:
+            self._worker.take_log_notice()
+        self.log_written.emit()
+
+    @Slot()
+    def _on_progressed(self) -> None:
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
+
+    @Slot()
+    def _flush_progress(self) -> None:
+        if self._worker is not None:
+            p = self._worker.take_progress()
+            if p is not None:
+                self.progress_changed.emit(p)
+
+    @Slot(str)
+    def _on_open_url(self, url: str) -> None:
+        self.last_sign_in_url = url
+        try:
+            ok = bool(self._open_url(url))
+        except Exception:
+            log.exception("opening the browser failed")
+            ok = False
+        if self._worker is not None:
+            self._worker.browser_opened(ok)
+
+    @Slot(str)
+    def _on_crashed(self, text: str) -> None:
+        if self._kind is not None:
+            self.crashed.emit(self._kind.value, text)
+
+    @Slot(object)
+    def _on_done(self, result: RunResult | None) -> None:
+        worker, thread, kind = self._worker, self._thread, self._kind
+        if thread is not None:
+            thread.quit()
+            thread.wait()
+            thread.deleteLater()
+        if worker is not None:
+            worker.deleteLater()
+        self._flush_progress()
+        self._progress_timer.stop()
+        self._kind = self._worker = self._thread = None
+        # The last entries of the run: make sure the log looks once more.
+        self.log_written.emit()
+        assert kind is not None
+        self.finished.emit(kind.value, result)
+
+
+class _TaskWorker(QObject):
+    done = Signal(object, object)  # result, error text or None
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self._fn = fn
+
+    @Slot()
+    def run(self) -> None:
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            result = self._fn()
+        except AppError as e:
+            error = e
+        except Exception as e:
+            log.exception("background task failed")
+            error = RuntimeError(redact(f"{type(e).__name__}: {e}"))
+        self.done.emit(result, error)
+        QThread.currentThread().quit()
+
+
+class _Task(QObject):
+    """The GUI-thread end of one task: finishes it where the window lives."""
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        thread: QThread,
+        worker: _TaskWorker,
+        on_done: Callable[[Any, BaseException | None], None],
+    ) -> None:
+        super().__init__(runner)
+        self._runner = runner
+        self.thread = thread
+        self._worker = worker
+        self._on_done = on_done
+
+    @Slot(object, object)
+    def finish(self, result: Any, error: BaseException | None) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        self.thread.deleteLater()
+        self._worker.deleteLater()
+        self._runner._finished(self)
+        try:
+            self._on_done(result, error)
+        finally:
+            self.deleteLater()
+
+
+class TaskRunner(QObject):
+    """Background reads; each calls back on the GUI thread with (result, error)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._active: list[_Task] = []
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._active)
+
+    def submit(
+        self,
+        name: str,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any, BaseException | None], None],
+    ) -> None:
+        worker = _TaskWorker(fn)
+        thread = QThread()
+        thread.setObjectName(f"vismadesk-task-{name}")
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        task = _Task(self, thread, worker, on_done)
+        worker.done.connect(task.finish)
+        self._active.append(task)
+        thread.start()
+
+    def _finished(self, task: _Task) -> None:
+        if task in self._active:
+            self._active.remove(task)
+
+    def wait_all(self) -> None:
+        """Block until every task's thread has ended (for closing; reads are short)."""
+        for task in list(self._active):
+            task.thread.wait()
