@@ -123,3 +123,35 @@ def test_fault_settings_read_back_and_reject_nonsense(sb: Sandbox) -> None:
         r = httpx.post(url, json=bad)
         assert r.status_code == 400, bad
     assert sb.faults()["error_rate"] == 0.25
+
+
+def test_a_client_that_vanishes_mid_request_changes_nothing_and_breaks_nothing() -> None:
+    with Sandbox(demo=False) as sb:
+        token = service_token(sb)
+        sent: list[dict[str, object]] = []
+        scope = {
+            "type": "http",
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/erp/v1/customer",
+            "raw_path": b"/erp/v1/customer",
+            "root_path": "",
+            "query_string": b"",
+            "headers": [(b"authorization", f"Bearer {token}".encode()), (b"host", b"x")],
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 80),
+        }
+
+        async def receive() -> dict[str, object]:
+            return {"type": "http.disconnect"}  # a killed process: the body never comes
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        asyncio.run(sb._build_app()(scope, receive, send))
+        assert sent == []
+        assert sb.state()["customers"] == []
+        assert sb.request_counts()["erp POST /v1/customer"] == 1
+        with erp(sb, token) as client:
+            assert client.post("/v1/customer", json={"name": {"value": "Na"}}).status_code == 201

@@ -10,6 +10,7 @@ latency, rate limit, a 500/503, a dropped connection, and for POSTs a lost respo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import random
@@ -21,6 +22,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match, Router
 from starlette.types import Message, Receive, Scope, Send
 
@@ -186,11 +188,15 @@ class ServiceGate:
             async def swallow(message: Message) -> None:
                 return None
 
-            await self.app(scope, receive, swallow)
+            with contextlib.suppress(ClientDisconnect):
+                await self.app(scope, receive, swallow)
             await self._drop(scope)
             return
         try:
             await self.app(scope, receive, send_with_headers)
+        except ClientDisconnect:
+            # The client went away mid-request (a killed process): nothing to answer.
+            return
         except HTTPException as e:
             # Starlette's own 404/405 would bypass this gate's headers and speak plain
             # text; the real services answer in their own error shape, headers included.
