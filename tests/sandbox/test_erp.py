@@ -64,6 +64,7 @@ def test_customer_list_is_paged_with_metadata(client: httpx.Client, sb: Sandbox)
     assert len(items) == 10
     for item in items:
         validate(item, CUSTOMER, "CustomerDto")
+        validate(item["metadata"], ERRORS, "ErpListItemMetadata")
         assert item["metadata"] == {"totalCount": total, "maxPageSize": 1000}
     numbers = [c["number"] for c in items]
     page2 = client.get("/v1/customer", params={"pageNumber": 2, "pageSize": 10}).json()

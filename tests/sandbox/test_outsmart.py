@@ -134,6 +134,8 @@ def test_master_data_reads(sb: Sandbox) -> None:
     assert {"ARBEID", "REISTIJD"} <= {h["code"] for h in hours["response"]}
     statuses = call(sb, "workstatusses/")
     validate(statuses, OS, "WorkstatussesEnvelope")
+    for status in statuses["response"]:
+        validate(status, OS, "Workstatus")
     codes = {s["sta_code"]: s["sta_name"] for s in statuses["response"]}
     assert codes["99"] == "Error" and "001" in codes
     validate(call(sb, "employees/"), OS, "EmployeesEnvelope")
@@ -172,9 +174,15 @@ def test_relations_post_upserts_and_counts(sb: Sandbox) -> None:
 def test_materials_post_and_body_errors(sb: Sandbox) -> None:
     body = [
         {"code": "00001", "description": "Omschrijving 1", "price": "4,55", "unit": "M2"},
-        {"code": "00012", "description": "Omschrijving 2", "price": "2.50", "unit": "M2"},
+        {"code": "00012", "description": "Omschrijving 2", "price": "2,50", "unit": "M2"},
     ]
-    assert call(sb, "materials/", "POST", body)["response"] == 2
+    validate(body, OS, "MaterialsPost")
+    synced = call(sb, "materials/", "POST", body)
+    validate(synced, OS, "CountEnvelope")
+    assert synced["response"] == 2
+    # A dot is read too, and shown back with the comma.
+    dotted = [{"code": "00012", "description": "Omschrijving 2", "price": "2.50", "unit": "M2"}]
+    assert call(sb, "materials/", "POST", dotted)["response"] == 1
     got = {m["code"]: m for m in call(sb, "materials/")["response"]}
     assert got["00001"]["price"] == "4,55" and got["00012"]["price"] == "2,50"
     error(
