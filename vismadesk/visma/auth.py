@@ -373,7 +373,7 @@ class TokenManager:
                 messages.LOGIN_FAILED.code, {"cause": e.message, **e.details}, reason=e.message
             ) from None
         with self._refresh_lock:
-            return self._adopt(body, mode=AuthMode.INTERACTIVE)[1]
+            return self._adopt(body, mode=AuthMode.INTERACTIVE, signing_in=True)[1]
 
     def login_service(self) -> AuthState:
         """Sign in without a person (client credentials), for scheduled runs."""
@@ -502,7 +502,9 @@ class TokenManager:
         assert last is not None
         raise last
 
-    def _adopt(self, body: dict[str, Any], *, mode: AuthMode) -> tuple[str, AuthState]:
+    def _adopt(
+        self, body: dict[str, Any], *, mode: AuthMode, signing_in: bool = False
+    ) -> tuple[str, AuthState]:
         """Take a token response: access token in memory, refresh token in the keyring."""
         access = body["access_token"]
         register_secret(access)
@@ -518,8 +520,9 @@ class TokenManager:
                 self._secrets.set(SecretName.VISMA_REFRESH_TOKEN, refresh)
             except SecretStoreError as e:
                 raise AuthError(messages.KEYRING_UNAVAILABLE.code, {"reason": str(e)}) from None
-        elif mode is AuthMode.INTERACTIVE and "refresh_token" not in body:
-            # This sign-in gave none: an old one must not outlive it.
+        elif signing_in and "refresh_token" not in body:
+            # This sign-in gave none: an old one must not outlive it. (A refresh that
+            # gives none leaves the stored one valid, RFC 6749 §6: it is kept.)
             self._forget_refresh_token()
         expires = self._clock() + lifetime
         with self._lock:
