@@ -232,6 +232,19 @@ def test_an_answer_with_the_wrong_state_is_refused_and_the_wait_goes_on(
     assert [f["code"] for f in endpoint.forms] == [real]  # the stray code was never used
 
 
+def test_an_error_without_our_state_cannot_cancel_the_sign_in(
+    tm: TokenManager, endpoint: TokenEndpoint
+) -> None:
+    """Any local page could send the listener `error=access_denied`; only the answer to
+    our own request (carrying our state) may end the sign-in."""
+    real = unique("code")
+    browser = Browser([lambda _state: {"error": "access_denied"}, approve(real)])
+    state = tm.login_interactive(browser, timeout_s=30)
+    browser.finish()
+    assert state.status is AuthStatus.CONNECTED
+    assert [a.status_code for a in browser.answers] == [400, 200]
+
+
 def test_stray_requests_to_the_listener_do_not_end_the_wait(
     tm: TokenManager, endpoint: TokenEndpoint
 ) -> None:

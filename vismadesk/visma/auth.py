@@ -473,9 +473,10 @@ class TokenManager:
         """POST /connect/token; retried only when nothing usable came back."""
         url = self._connect_url("/connect/token")
         last: AppError | None = None
+        wait_at_least = 0.0
         for attempt in range(attempts):
             if attempt:
-                self._backoff.wait(attempt - 1)
+                self._backoff.wait(attempt - 1, at_least=wait_at_least)
             try:
                 response = self._http.post(url, data=form)
             except httpx.HTTPError as e:
@@ -483,8 +484,10 @@ class TokenManager:
                 continue
             if response.status_code >= 500 or response.status_code == 429:
                 last = _unexpected(response, f"HTTP {response.status_code}")
-                if response.status_code == 429:
-                    self._backoff.sleep(retry_after_seconds(response, 1.0))
+                # A 429 says how long to wait; that replaces the backoff, not adds to it.
+                wait_at_least = (
+                    retry_after_seconds(response, 1.0) if response.status_code == 429 else 0.0
+                )
                 continue
             body = read_json(SERVICE, response)
             if response.status_code != 200:

@@ -85,9 +85,10 @@ class LoopbackReceiver:
             self._answer(request, 404, page("Not found", "This address is not in use."))
             return
         error = query.get("error")
-        if error is None and query.get("state") != self._expected_state:
-            # Not the answer to our request (an old tab, or someone else's link): say so,
-            # and keep waiting for the real one.
+        if query.get("state") != self._expected_state:
+            # Not the answer to our request (an old tab, a stray local request, someone
+            # else's link): say so, and keep waiting for the real one. An error without
+            # our state is refused too, so no other page can cancel a sign-in.
             self._answer(
                 request,
                 400,
@@ -97,9 +98,6 @@ class LoopbackReceiver:
                     "Start again with Login in vismadesk.",
                 ),
             )
-            return
-        if error is not None and query.get("state") not in (None, self._expected_state):
-            self._answer(request, 400, page("Sign-in not recognised", "Start again with Login."))
             return
         self.result = Redirect(
             code=query.get("code"),
