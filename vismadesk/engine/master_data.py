@@ -7,8 +7,10 @@ work order that needs it gets the same answer.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from vismadesk.domain import HourType, InventoryItem, Material, Relation
@@ -33,11 +35,28 @@ class MasterData:
     _failed: dict[str, AppError] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, visma: VismaClient, outsmart: OutSmartClient) -> MasterData:
-        customers = {c.number for c in visma.list_customers()}
-        inventory = {i.number: i for i in visma.list_inventory()}
-        relations = {r.debtor_number: r for r in outsmart.relations()}
-        return cls(customers, inventory, relations, outsmart)
+    def read(
+        cls, visma: VismaClient, outsmart: OutSmartClient, *, hour_types: bool = False
+    ) -> MasterData:
+        """Read the lists side by side: one after the other they cost a round trip each
+        before the first work order could start (a fifth of a 100-order run)."""
+        with ThreadPoolExecutor(4, thread_name_prefix="master-data") as pool:
+            customers = pool.submit(visma.list_customers)
+            inventory = pool.submit(visma.list_inventory)
+            relations = pool.submit(outsmart.relations)
+            hours = pool.submit(outsmart.hour_types) if hour_types else None
+            md = cls(
+                {c.number for c in customers.result()},
+                {i.number: i for i in inventory.result()},
+                {r.debtor_number: r for r in relations.result()},
+                outsmart,
+            )
+            # Unreadable now: left unread, so each work order that needs them asks
+            # again and meets the error itself, as when they are read on first use.
+            if hours is not None:
+                with contextlib.suppress(AppError):
+                    md._hour_types = {h.code: h for h in hours.result()}
+        return md
 
     def outsmart_material(self, code: str) -> Material | None:
         with self._lock:

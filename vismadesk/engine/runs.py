@@ -148,20 +148,22 @@ class ProgressReporter:
         self.done = 0
         self.failed = 0
         self._cb = on_progress
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def start(self) -> None:
         self._report(None)
 
     def step(self, current: str | None, *, failed: bool = False) -> None:
+        # Counted and reported under one lock: steps come from several worker threads,
+        # and a report overtaken by an older one would leave the count behind.
         with self._lock:
             self.done += 1
             if failed:
                 self.failed += 1
-        self._report(current)
+            self._report(current)
 
     def _report(self, current: str | None) -> None:
         if self._cb is not None:
             with self._lock:
                 p = Progress(self.action, self.done, self.total, self.failed, current)
-            self._cb(p)
+                self._cb(p)
