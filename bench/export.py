@@ -1,0 +1,224 @@
+"""Export throughput against the sandbox with added network latency.
+
+    uv run python bench/export.py            # N = 100, 1,000, 10,000
+    uv run python bench/export.py --quick    # N = 100
+    uv run python bench/export.py --sizes 100,1000 --repeat 3
+
+Each run: a fresh sandbox in its own process with 200 relations and 1,000 materials,
+all present in Visma.net, and N completed work orders with exactly 3 material lines
+and 1 work period each; `--latency-ms` is added to every request the services get.
+
+Efficiency = ideal time / measured time, where ideal time = (the fewest requests the
+job needs) x latency / concurrency. The fewest requests: the listing of ready work
+orders, the relations and the hour types from OutSmart, every page of customers and
+of inventory from Visma.net at the largest page size, and per work order one document
+create and one "mark handled". Start-up is the time until the first work order could
+start (listing and master data); "ms/WO steady" leaves it out, so growth with N shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._sandbox_process import SandboxProcess, sandbox_process
+from vismadesk.config import Settings
+from vismadesk.domain import ExportFormat
+from vismadesk.engine.context import Context
+from vismadesk.engine.export import run_export
+from vismadesk.engine.runs import Progress
+from vismadesk.profile import Profile
+from vismadesk.secrets import MemoryKeyring, SecretName, Secrets
+from vismadesk.visma.client import ERP_PAGE_SIZE
+
+RELATIONS = 200
+MATERIALS = 1000
+LINES = 3
+PERIODS = 1
+
+
+@dataclass
+class Row:
+    n: int
+    concurrency: int
+    wall_s: float
+    startup_s: float
+    visma_per_wo: float
+    outsmart_per_wo: float
+    fewest: int
+    latency_ms: int
+
+    @property
+    def wo_per_s(self) -> float:
+        return self.n / self.wall_s
+
+    @property
+    def ms_per_wo(self) -> float:
+        return self.wall_s / self.n * 1000
+
+    @property
+    def steady_ms_per_wo(self) -> float:
+        return (self.wall_s - self.startup_s) / self.n * 1000
+
+    @property
+    def efficiency(self) -> float:
+        ideal = self.fewest * (self.latency_ms / 1000) / self.concurrency
+        return ideal / self.wall_s
+
+
+def _split(counts: dict[str, int]) -> tuple[int, int]:
+    """(Visma.net requests, OutSmart requests); sign-in (Visma Connect) is neither."""
+    visma = sum(n for k, n in counts.items() if k.startswith(("erp ", "salesorders ")))
+    outsmart = sum(n for k, n in counts.items() if k.startswith("outsmart "))
+    return visma, outsmart
+
+
+def _diff(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
+    return {k: n - before.get(k, 0) for k, n in after.items() if n - before.get(k, 0)}
+
+
+def _context(sb: SandboxProcess, concurrency: int, tmp: str) -> Context:
+    settings = Settings(export_format=ExportFormat.SALES_INVOICE, concurrency=concurrency)
+    for key, value in sb.settings_overrides().items():
+        settings.set(key, value)
+    secrets = Secrets(backend=MemoryKeyring(), env={})
+    secrets.set(SecretName.OUTSMART_TOKEN, sb.credentials["outsmart_token"])
+    secrets.set(SecretName.OUTSMART_SOFTWARE_TOKEN, sb.credentials["outsmart_software_token"])
+    secrets.set(SecretName.VISMA_CLIENT_SECRET, sb.credentials["client_secret"])
+    ctx, _ = Context.open(Profile.in_directory(tmp), secrets=secrets, settings=settings, env={})
+    ctx.tokens.login_service()
+    return ctx
+
+
+def fewest_requests(n: int, facts: dict[str, int]) -> int:
+    pages = math.ceil(facts["customers"] / ERP_PAGE_SIZE) + math.ceil(
+        facts["inventory"] / ERP_PAGE_SIZE
+    )
+    outsmart_lists = 2 + (1 if facts["work_periods"] else 0)  # listing, relations, hour types
+    return 2 * n + pages + outsmart_lists
+
+
+def run_one(n: int, concurrency: int, latency_ms: int) -> Row:
+    with (
+        sandbox_process(
+            n, relations=RELATIONS, materials=MATERIALS, lines=LINES, periods=PERIODS
+        ) as sb,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        ctx = _context(sb, concurrency, tmp)
+        first_progress: list[float] = []
+        lock = threading.Lock()
+
+        def on_progress(_p: Progress) -> None:
+            # The first report comes once the master data is read: work starts now.
+            with lock:
+                if not first_progress:
+                    first_progress.append(time.perf_counter())
+
+        try:
+            sb.faults(latency_ms=latency_ms)
+            before = sb.request_counts()
+            started = time.perf_counter()
+            result = run_export(ctx, on_progress=on_progress)
+            wall = time.perf_counter() - started
+            sb.faults(latency_ms=0)
+            used = _diff(sb.request_counts(), before)
+        finally:
+            ctx.close()
+        invoices = len(sb.state()["invoices"])
+    if result.succeeded != n or invoices != n:
+        raise SystemExit(
+            f"export of {n} work orders: {result.succeeded} succeeded, {invoices} invoices"
+        )
+    visma, outsmart = _split(used)
+    return Row(
+        n=n,
+        concurrency=concurrency,
+        wall_s=wall,
+        startup_s=(first_progress[0] - started) if first_progress else 0.0,
+        visma_per_wo=visma / n,
+        outsmart_per_wo=outsmart / n,
+        fewest=fewest_requests(n, sb.facts),
+        latency_ms=latency_ms,
+    )
+
+
+def median_row(rows: list[Row]) -> Row:
+    """The run with the median wall time (other processes on the machine add noise)."""
+    ordered = sorted(rows, key=lambda r: r.wall_s)
+    return ordered[len(ordered) // 2]
+
+
+def print_table(rows: list[Row], latency_ms: int, repeat: int) -> None:
+    print(
+        f"\nexport benchmark: latency {latency_ms} ms/request, {RELATIONS} relations, "
+        f"{MATERIALS} materials, {LINES} material lines + {PERIODS} work period per WO; "
+        f"median of {repeat} run(s); load average {os.getloadavg()[0]:.2f} "
+        f"on {os.cpu_count()} CPUs"
+    )
+    header = (
+        f"{'N':>7} {'conc':>4} {'wall s':>8} {'start s':>7} {'WO/s':>7} {'ms/WO':>7} "
+        f"{'ms/WO steady':>12} {'Visma req/WO':>12} {'OutSmart req/WO':>15} "
+        f"{'fewest req':>10} {'ideal s':>8} {'efficiency':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        ideal = r.fewest * (r.latency_ms / 1000) / r.concurrency
+        print(
+            f"{r.n:>7,} {r.concurrency:>4} {r.wall_s:>8.2f} {r.startup_s:>7.3f} "
+            f"{r.wo_per_s:>7.1f} {r.ms_per_wo:>7.2f} {r.steady_ms_per_wo:>12.2f} "
+            f"{r.visma_per_wo:>12.3f} {r.outsmart_per_wo:>15.3f} {r.fewest:>10,} "
+            f"{ideal:>8.2f} {r.efficiency:>10.2f}"
+        )
+    print(
+        "\ntargets: efficiency >= 0.80 at concurrency 8 and 20 ms; "
+        "Visma requests per WO <= 1.05 once master data is read"
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="only N = 100")
+    ap.add_argument("--sizes", help="comma-separated N (default 100,1000,10000)")
+    ap.add_argument("--latency-ms", type=int, default=20)
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--repeat", type=int, default=1, help="runs per row; the median is shown")
+    ap.add_argument(
+        "--serial-up-to",
+        type=int,
+        default=1000,
+        help="also run at concurrency 1 for N up to this (default 1000)",
+    )
+    args = ap.parse_args()
+    if args.sizes:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    else:
+        sizes = [100] if args.quick else [100, 1_000, 10_000]
+    rows = []
+    for n in sizes:
+        for conc in (args.concurrency, 1):
+            if conc == 1 and (n > args.serial_up_to or args.concurrency == 1):
+                continue
+            runs = [run_one(n, conc, args.latency_ms) for _ in range(max(1, args.repeat))]
+            rows.append(median_row(runs))
+            if len(runs) > 1:
+                walls = ", ".join(f"{r.wall_s:.2f}" for r in runs)
+                spread = statistics.pstdev(r.wall_s for r in runs)
+                print(f"N={n:,} conc={conc}: wall s {walls} (sd {spread:.2f})", flush=True)
+    print_table(rows, args.latency_ms, max(1, args.repeat))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
