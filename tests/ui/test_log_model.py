@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFont
 
 from tests.ui.conftest import entry, fill
-from vismadesk.domain import Level
+from vismadesk.domain import Action, Level
 from vismadesk.store import Store
 from vismadesk.ui import log_model
-from vismadesk.ui.log_model import LogFilter, LogFilterProxy, LogModel, Roles
+from vismadesk.ui.log_model import ROW_TINT, LogFilter, LogFilterProxy, LogModel, Roles, badge
 
 
 @pytest.fixture
@@ -67,18 +68,37 @@ def test_newest_first_in_pages_until_the_oldest(qtbot, store: Store, make_model)
 
 
 def test_a_row_shows_time_action_summary_and_its_level_icon(store: Store, make_model) -> None:
-    store.add_log(
-        entry(1, Level.ERROR, summary="Material M-7 on work order WO1 not found in VISMA.net")
+    store.add_logs(
+        [
+            entry(1, Level.ERROR, summary="Material M-7 on work order WO1 not found in VISMA.net"),
+            entry(2, Level.SUCCESS, action=Action.IMPORT, summary="12 relations imported"),
+        ]
     )
     model = make_model()
-    index = model.index(0, 0)
-    assert index.data(Qt.ItemDataRole.DisplayRole) == (
-        "Material M-7 on work order WO1 not found in VISMA.net"
-    )
-    assert index.data(Roles.ACTION_TEXT) == "Export"
-    assert index.data(Roles.LEVEL) == "error"
-    assert index.data(Roles.TIME_TEXT)
-    assert not index.data(Qt.ItemDataRole.DecorationRole).isNull()
+    error, success = model.index(1, 0), model.index(0, 0)
+    assert error.data(Roles.SUMMARY) == "Material M-7 on work order WO1 not found in VISMA.net"
+    shown = error.data(Qt.ItemDataRole.DisplayRole)
+    assert shown.endswith("Material M-7 on work order WO1 not found in VISMA.net")
+    assert shown.startswith(error.data(Roles.TIME_TEXT))
+    assert error.data(Roles.ACTION_TEXT) == "Export"
+    assert success.data(Roles.ACTION_TEXT) == "Sync"
+    assert error.data(Roles.LEVEL) == "error"
+    # The icon and the action share one picture per kind; different kinds differ.
+    badge_error = error.data(Qt.ItemDataRole.DecorationRole)
+    badge_success = success.data(Qt.ItemDataRole.DecorationRole)
+    assert not badge_error.isNull()
+    assert badge_error.toImage() != badge_success.toImage()
+    # Error rows stand out: tinted in the error orange's light shade, and bold.
+    assert error.data(Qt.ItemDataRole.BackgroundRole).color() == ROW_TINT[Level.ERROR]
+    assert error.data(Qt.ItemDataRole.FontRole).weight() > QFont().weight()
+    assert success.data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_the_error_badge_is_unmistakably_orange(qapp) -> None:
+    image = badge(Level.ERROR, Action.EXPORT).toImage()
+    ratio = image.devicePixelRatio()
+    center = image.pixelColor(round(4 * ratio), round(10 * ratio))
+    assert (center.red(), center.green(), center.blue()) == (0xF2, 0x8C, 0x28)
 
 
 def test_live_entries_arrive_on_top_in_one_insert(qtbot, store: Store, make_model) -> None:
@@ -111,7 +131,7 @@ def test_entries_written_by_another_process_appear(qtbot, tmp_path: Path, make_m
             other.add_log(entry(99, summary="Written by the scheduled export"))
             other.close()
             qtbot.waitUntil(lambda: model.rowCount() == 6, timeout=5000)
-            assert model.index(0, 0).data() == "Written by the scheduled export"
+            assert model.index(0, 0).data(Roles.SUMMARY) == "Written by the scheduled export"
         finally:
             model.close()
     finally:
@@ -153,7 +173,7 @@ def test_search_finds_a_work_order_and_live_entries_respect_it(
     with qtbot.waitSignal(model.reloaded):
         proxy.set_search("  M-150 ")
     assert proxy.search == "M-150"
-    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == [
+    assert [proxy.index(r, 0).data(Roles.SUMMARY) for r in range(proxy.rowCount())] == [
         "Material M-150 on work order WO00150 not found in VISMA.net"
     ]
     # A live entry that does not match stays out; one that matches comes in.
@@ -161,7 +181,7 @@ def test_search_finds_a_work_order_and_live_entries_respect_it(
     store.add_log(entry(1001, Level.ERROR, summary="Material M-150 on work order WO2 not found"))
     model.notify_new_entries()
     qtbot.waitUntil(lambda: proxy.rowCount() == 2)
-    assert proxy.index(0, 0).data() == "Material M-150 on work order WO2 not found"
+    assert proxy.index(0, 0).data(Roles.SUMMARY) == "Material M-150 on work order WO2 not found"
 
 
 def test_only_the_latest_filter_wins(qtbot, store: Store, make_model) -> None:
@@ -172,7 +192,7 @@ def test_only_the_latest_filter_wins(qtbot, store: Store, make_model) -> None:
     proxy.set_search("exported")
     proxy.set_choice(LogFilter.ALL)
     qtbot.waitUntil(lambda: model.loaded and not model.busy)
-    rows = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    rows = [proxy.index(r, 0).data(Roles.SUMMARY) for r in range(proxy.rowCount())]
     assert rows and all("exported" in r for r in rows)
 
 

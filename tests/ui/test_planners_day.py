@@ -27,7 +27,7 @@ from vismadesk.visma.auth import AuthStatus
 def log_rows(window: MainWindow) -> list[tuple[str, str]]:
     proxy = window.log_panel.proxy
     return [
-        (proxy.index(r, 0).data(Roles.LEVEL), proxy.index(r, 0).data())
+        (proxy.index(r, 0).data(Roles.LEVEL), proxy.index(r, 0).data(Roles.SUMMARY))
         for r in range(proxy.rowCount())
     ]
 
@@ -37,7 +37,7 @@ def double_click_row(qtbot, window: MainWindow, text: str) -> None:  # type: ign
     proxy = window.log_panel.proxy
     for r in range(proxy.rowCount()):
         index = proxy.index(r, 0)
-        if index.data() == text:
+        if index.data(Roles.SUMMARY) == text:
             view.scrollTo(index)
             rect = view.visualRect(index)
             qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -1,15 +1,15 @@
 """The sync log on the right: filter, search and the list of entries.
 
-The list is a QListView over the lazy `LogModel` (through `LogFilterProxy`), painted
-by a delegate: icon, time, action, summary, with error rows tinted in the error
-icon's orange so they stand out while scrolling. Double-click or Enter opens an
-entry (`entry_activated`).
+The list is a QListView over the lazy `LogModel` (through `LogFilterProxy`): each
+row shows the level icon, the action, the time and the summary, with error rows
+tinted in the error icon's orange so they stand out while scrolling. Double-click
+or Enter opens an entry (`entry_activated`).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,104 +17,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
-from vismadesk.domain import Level
 from vismadesk.store import Store
 from vismadesk.ui import texts
-from vismadesk.ui.icons import level_icon
-from vismadesk.ui.log_model import POLL_MS, LogFilter, LogFilterProxy, LogModel, LogRow, Roles
+from vismadesk.ui.log_model import POLL_MS, LogFilter, LogFilterProxy, LogModel, Roles, badge_size
 
 SEARCH_DELAY_MS = 250
-ICON_SIZE = 20
-# Row tints: light enough to read black text on, clearly not white.
-ROW_TINT = {
-    Level.ERROR: QColor("#FDEBDC"),
-    Level.WARNING: QColor("#FFF6D6"),
-}
 FILTER_CHOICES = (
     (LogFilter.ALL, texts.FILTER_ALL),
     (LogFilter.ERRORS, texts.FILTER_ERRORS),
     (LogFilter.WARNINGS, texts.FILTER_WARNINGS),
 )
-
-
-class LogRowDelegate(QStyledItemDelegate):
-    """Paints one log entry on one line: icon, time, action, summary."""
-
-    PAD = 8
-
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
-        small = QFont(option.font)
-        small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
-        return option.font, small
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        height = max(ICON_SIZE, option.fontMetrics.height()) + 12
-        return QSize(400, height)
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        row: LogRow | None = index.data(Roles.ROW)
-        if row is None:
-            return
-        painter.save()
-        rect = option.rect
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
-        if selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
-        elif row.level in ROW_TINT:
-            painter.fillRect(rect, ROW_TINT[row.level])
-        # A hairline between rows, like a native list with grid lines.
-        painter.setPen(QColor(0, 0, 0, 20))
-        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
-
-        x = rect.left() + self.PAD
-        icon_rect = QRect(x, rect.center().y() - ICON_SIZE // 2 + 1, ICON_SIZE, ICON_SIZE)
-        level_icon(row.level).paint(painter, icon_rect)
-        x += ICON_SIZE + self.PAD
-
-        text_color = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        muted = QColor(text_color)
-        if not selected:
-            muted = palette.color(QPalette.ColorRole.PlaceholderText)
-            if muted.alpha() == 0 or muted == text_color:
-                muted = QColor("#6B7785")
-        normal, small = self._fonts(option)
-        flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-
-        painter.setFont(small)
-        fm_small = painter.fontMetrics()
-        time_w = fm_small.horizontalAdvance("00-00-0000 00:00") + self.PAD
-        painter.setPen(muted)
-        painter.drawText(QRect(x, rect.top(), time_w, rect.height()), flags, row.time_text())
-        x += time_w
-        action_w = fm_small.horizontalAdvance("Sign-in") + 2 * self.PAD
-        action = texts.ACTION_NAMES[row.action]
-        painter.drawText(QRect(x, rect.top(), action_w, rect.height()), flags, action)
-        x += action_w
-
-        summary_font = QFont(normal)
-        if row.level is Level.ERROR:
-            summary_font.setWeight(QFont.Weight.DemiBold)
-        painter.setFont(summary_font)
-        painter.setPen(text_color)
-        width = max(0, rect.right() - self.PAD - x)
-        text = painter.fontMetrics().elidedText(row.summary, Qt.TextElideMode.ElideRight, width)
-        painter.drawText(QRect(x, rect.top(), width, rect.height()), flags, text)
-        painter.restore()
 
 
 class LogListView(QListView):
@@ -166,7 +82,9 @@ class LogPanel(QWidget):
         self.view = LogListView()
         self.view.setObjectName("logView")
         self.view.setModel(self.proxy)
-        self.view.setItemDelegate(LogRowDelegate(self.view))
+        # Qt's own delegate paints the rows: no Python runs while painting (log_model).
+        self.view.setIconSize(badge_size())
+        self.view.setAlternatingRowColors(True)
         # Every row has the same height: the view never measures a million rows.
         self.view.setUniformItemSizes(True)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QToolButton,
@@ -133,12 +132,7 @@ class MainWindow(QMainWindow):
     def _build(self, poll_ms: int) -> None:
         self.form = SettingsForm(self.ctx)
         self.form.save_blocker = self._save_blocker
-        scroll = QScrollArea()
-        scroll.setObjectName("settingsScroll")
-        scroll.setWidget(self.form)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(360)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form.setMinimumWidth(360)
 
         self.header = LogHeader()
         self.log_panel = LogPanel(self.ctx.store, poll_ms=poll_ms)
@@ -155,7 +149,7 @@ class MainWindow(QMainWindow):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.form)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -438,6 +432,10 @@ class MainWindow(QMainWindow):
 
     @Slot(str, object)
     def _on_run_finished(self, kind: str, result: RunResult | None) -> None:
+        if self._shut_down:
+            # Closed while it ran: the session may be gone; only report the end.
+            self.run_finished.emit(result)
+            return
         k = RunKind(kind)
         for action in self.actions_by_kind.values():
             action.setEnabled(True)
@@ -724,7 +722,7 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self.runs.cancel()
         self.runs.wait()
-        self.tasks.wait_all()
+        self.tasks.shutdown()
         self._lights_timer.stop()
         self._auto_sync_timer.stop()
         if self.details is not None and shiboken6.isValid(self.details):

@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -160,7 +162,16 @@ class SettingsForm(QWidget):
         return label
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
+        # The fields scroll; the Save bar under them stays in view.
+        fields = QWidget()
+        fields.setObjectName("settingsFields")
+        outer = QVBoxLayout(fields)
+        outer.setContentsMargins(0, 0, 6, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("settingsScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         # Export: what a work order becomes in VISMA.net.
         export, f = self._section(texts.SECTION_EXPORT)
@@ -290,7 +301,15 @@ class SettingsForm(QWidget):
         bottom.addWidget(self.state_label, 1)
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.save_button)
-        outer.addLayout(bottom)
+        self.scroll.setWidget(fields)
+        bar = QFrame()
+        bar.setObjectName("saveBar")
+        bar.setStyleSheet("#saveBar { border-top: 1px solid #DCE2E8; }")
+        bar.setLayout(bottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(bar)
 
         for w in (self.sales_order, self.sales_invoice, self.new_material, self.new_relation):
             w.toggled.connect(self._changed)
@@ -527,9 +546,5 @@ class SettingsForm(QWidget):
             self.advanced_toggle.setChecked(True)
         target = self.sales_order if key == "export_format" else w
         target.setFocus(Qt.FocusReason.OtherFocusReason)
-        parent = self.parentWidget()
-        while parent is not None and not hasattr(parent, "ensureWidgetVisible"):
-            parent = parent.parentWidget()
-        if parent is not None:
-            parent.ensureWidgetVisible(w)  # type: ignore[attr-defined]
+        self.scroll.ensureWidgetVisible(w)
         w.setStyleSheet("background: #FFF3CD; border-radius: 3px;")

@@ -196,6 +196,7 @@ class RunController(QObject):
         worker.done.connect(self._on_done)
         thread.started.connect(worker.run)
         self._kind, self._worker, self._thread = kind, worker, thread
+        self.last_sign_in_url = None
         self.started.emit(kind.value)
         thread.start()
         return True
@@ -309,7 +310,9 @@ class _Task(QObject):
         self._worker.deleteLater()
         self._runner._finished(self)
         try:
-            self._on_done(result, error)
+            # After shutdown the window's session may be closed: nobody is waiting.
+            if not self._runner.closed:
+                self._on_done(result, error)
         finally:
             self.deleteLater()
 
@@ -320,6 +323,7 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._active: list[_Task] = []
+        self.closed = False
 
     @property
     def busy(self) -> bool:
@@ -345,7 +349,8 @@ class TaskRunner(QObject):
         if task in self._active:
             self._active.remove(task)
 
-    def wait_all(self) -> None:
-        """Block until every task's thread has ended (for closing; reads are short)."""
+    def shutdown(self) -> None:
+        """Wait for every task's thread (reads are short); later answers are dropped."""
+        self.closed = True
         for task in list(self._active):
             task.thread.wait()
