@@ -129,7 +129,6 @@ def make_window(qtbot, planner: Planner) -> Iterator[Callable[..., MainWindow]]:
             session.context, open_url=planner.open_url, demo=True, ask=planner.ask, **kwargs
         )
         qtbot.addWidget(w)
-        w.resize(1300, 820)
         w.show()
         made.append(w)
         return w

@@ -52,6 +52,26 @@ _DETAIL_LABELS = {
 }
 
 
+# What the entry's record is, by message: "Material C101040" reads better than "Record".
+_RECORD_LABELS = {
+    messages.MATERIAL_NOT_IN_VISMA.code: "Material",
+    messages.QUANTITY_NOT_POSITIVE.code: "Material",
+    messages.MATERIAL_CREATE_FAILED.code: "Material",
+    messages.MATERIAL_CREATED.code: "Material",
+    messages.HOUR_TYPE_NOT_IN_VISMA.code: "Hour type",
+    messages.RELATION_NOT_IN_VISMA.code: "Relation",
+    messages.RELATION_NOT_IN_OUTSMART.code: "Relation",
+    messages.CUSTOMER_CREATE_FAILED.code: "Relation",
+    messages.CUSTOMER_CREATED.code: "Relation",
+    messages.WORK_ORDER_EXPORTED.code: "Document",
+    messages.WORK_ORDER_ALREADY_EXPORTED.code: "Document",
+}
+
+
+def record_label(entry: LogEntry) -> str:
+    return _RECORD_LABELS.get(entry.code or "", texts.DETAILS_RECORD)
+
+
 def fix_of(entry: LogEntry) -> FixAction | None:
     msg = messages.CATALOGUE.get(entry.code or "")
     return msg.fix if msg is not None else None
@@ -102,7 +122,7 @@ def entry_as_text(entry: LogEntry) -> str:
     if entry.work_order:
         lines.append(f"{texts.DETAILS_WORK_ORDER}: {entry.work_order}")
     if entry.record:
-        lines.append(f"{texts.DETAILS_RECORD}: {entry.record}")
+        lines.append(f"{record_label(entry)}: {entry.record}")
     hint = hint_of(entry)
     if hint:
         lines.append(f"{texts.DETAILS_FIX}: {hint}")
@@ -146,7 +166,7 @@ class DetailsDialog(QDialog):
         if entry.work_order:
             facts.addRow(texts.DETAILS_WORK_ORDER, self._selectable(entry.work_order))
         if entry.record:
-            facts.addRow(texts.DETAILS_RECORD, self._selectable(entry.record))
+            facts.addRow(record_label(entry), self._selectable(entry.record))
         for label, value in detail_lines(entry):
             facts.addRow(label, self._selectable(value))
 
@@ -230,7 +250,9 @@ class DetailsDialog(QDialog):
     @staticmethod
     def _selectable(text: str) -> QLabel:
         label = QLabel(text)
-        label.setWordWrap(True)
+        # Only long values wrap: a wrapping label in a form row may be given one
+        # line's height and lose the rest (the time of "When" did).
+        label.setWordWrap(len(text) > 60 or "\n" in text)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 

@@ -15,7 +15,14 @@ from collections.abc import Callable, Sequence
 
 import shiboken6
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -28,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vismadesk.domain import LogEntry
+from vismadesk.domain import LogEntry, WorkOrder
 from vismadesk.engine import export, signin, sync
 from vismadesk.engine.context import _CONNECTION_KEYS, Context
 from vismadesk.engine.runs import Progress, RunResult
@@ -132,7 +139,7 @@ class MainWindow(QMainWindow):
     def _build(self, poll_ms: int) -> None:
         self.form = SettingsForm(self.ctx)
         self.form.save_blocker = self._save_blocker
-        self.form.setMinimumWidth(360)
+        self.form.setMinimumWidth(330)
 
         self.header = LogHeader()
         self.log_panel = LogPanel(self.ctx.store, poll_ms=poll_ms)
@@ -294,9 +301,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)  # type: ignore[arg-type]
         else:
             self.resize(1280, 800)
-        splitter = s.value("window/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)  # type: ignore[arg-type]
+        # The splitter is restored once the window has its size (see showEvent).
+        self._splitter_state = s.value("window/splitter")
         choice = s.value("log/filter")
         if isinstance(choice, str):
             # A choice from another version keeps the default.
@@ -587,13 +593,22 @@ class MainWindow(QMainWindow):
             if error is not None or not isinstance(result, tuple):
                 self.work_orders.set_problem(_error_text(error))
             else:
-                ready, failed = result
-                self.work_orders.set_lists(ready, failed)
+                ready, failed, reasons = result
+                self.work_orders.set_lists(ready, failed, reasons)
                 self._counts = (len(ready), len(failed))
             self._refresh_lights()
             self.work_orders_loaded.emit()
 
-        self.tasks.submit("work-orders", lambda: sync.work_order_lists(ctx), done)
+        def read() -> tuple[list[WorkOrder], list[WorkOrder], dict[str, str]]:
+            ready, failed = sync.work_order_lists(ctx)
+            reasons = {}
+            for wo in failed:
+                journal = ctx.store.journal_get(wo.number)
+                if journal is not None and journal.last_error:
+                    reasons[wo.number] = journal.last_error
+            return ready, failed, reasons
+
+        self.tasks.submit("work-orders", read, done)
 
     def load_work_statuses(self) -> None:
         outsmart = self.ctx.outsmart
@@ -604,6 +619,7 @@ class MainWindow(QMainWindow):
                 self.form.show_statuses_note(_error_text(error))
             else:
                 self.form.set_work_statuses(result)
+                self.work_orders.status_names = {s.code: s.name for s in result}
 
         self.tasks.submit("work-statuses", outsmart.work_statuses, done)
 
@@ -676,6 +692,12 @@ class MainWindow(QMainWindow):
     def _on_tab(self, index: int) -> None:
         if self.tabs.widget(index) is self.work_orders and not self.work_orders.loaded:
             self.load_work_orders()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        state, self._splitter_state = self._splitter_state, None
+        if state is not None:
+            self.splitter.restoreState(state)  # type: ignore[arg-type]
 
     # --- closing ----------------------------------------------------------------------------
 

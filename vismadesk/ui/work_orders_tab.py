@@ -36,10 +36,10 @@ COLUMNS = (
 )
 
 
-def _list() -> QTreeWidget:
+def _list(extra: tuple[str, ...] = ()) -> QTreeWidget:
     tree = QTreeWidget()
-    tree.setColumnCount(len(COLUMNS))
-    tree.setHeaderLabels(list(COLUMNS))
+    tree.setColumnCount(len(COLUMNS) + len(extra))
+    tree.setHeaderLabels([*COLUMNS, *extra])
     tree.setRootIsDecorated(False)
     tree.setUniformRowHeights(True)
     tree.setAlternatingRowColors(True)
@@ -47,12 +47,17 @@ def _list() -> QTreeWidget:
     tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     header = tree.header()
-    for col, width in enumerate((90, 200, 70, 260, 90, 80)):
+    for col, width in enumerate((90, 200, 70, 300, 90, 120)):
         header.resizeSection(col, width)
     return tree
 
 
-def _fill(tree: QTreeWidget, orders: list[WorkOrder]) -> None:
+def _fill(
+    tree: QTreeWidget,
+    orders: list[WorkOrder],
+    names: dict[str, str],
+    reasons: dict[str, str] | None = None,
+) -> None:
     tree.setSortingEnabled(False)
     tree.clear()
     items = []
@@ -65,9 +70,15 @@ def _fill(tree: QTreeWidget, orders: list[WorkOrder]) -> None:
                 wo.relation or "",
                 wo.description.splitlines()[0] if wo.description else "",
                 date,
-                wo.work_status,
+                f"{wo.work_status} — {names[wo.work_status]}"
+                if wo.work_status in names
+                else wo.work_status,
             ]
         )
+        if reasons is not None:
+            why = reasons.get(wo.number, "")
+            item.setText(len(COLUMNS), why.splitlines()[0] if why else "")
+            item.setToolTip(len(COLUMNS), why)
         item.setData(0, Qt.ItemDataRole.UserRole, wo.number)
         # Sort dates as dates, not as day-first text.
         item.setData(4, Qt.ItemDataRole.UserRole, wo.work_date.isoformat() if wo.work_date else "")
@@ -91,7 +102,11 @@ class WorkOrdersTab(QWidget):
         super().__init__(parent)
         self.ready_list = _list()
         self.ready_list.setObjectName("readyList")
-        self.error_list = _list()
+        self.error_list = _list((texts.COL_WHY,))
+        # What a planner looks for first in this list: why, right after the number.
+        why = self.error_list.header()
+        why.moveSection(len(COLUMNS), 1)
+        why.resizeSection(len(COLUMNS), 360)
         self.error_list.setObjectName("errorList")
 
         self.export_button = QPushButton(icon("export"), texts.EXPORT_SELECTED)
@@ -139,6 +154,8 @@ class WorkOrdersTab(QWidget):
         self.error_list.itemSelectionChanged.connect(self._update_buttons)
         self._busy = False
         self.loaded = False
+        # OutSmart's work status names by code, once known (the form reads them).
+        self.status_names: dict[str, str] = {}
         self._update_buttons()
 
     def selected_ready(self) -> list[str]:
@@ -159,9 +176,15 @@ class WorkOrdersTab(QWidget):
         self.status.setText(texts.WORK_ORDERS_LOADING)
         self.refresh_button.setEnabled(False)
 
-    def set_lists(self, ready: list[WorkOrder], error: list[WorkOrder]) -> None:
-        _fill(self.ready_list, ready)
-        _fill(self.error_list, error)
+    def set_lists(
+        self,
+        ready: list[WorkOrder],
+        error: list[WorkOrder],
+        reasons: dict[str, str] | None = None,
+    ) -> None:
+        """The lists as OutSmart gave them; `reasons`: why each failed, from the journal."""
+        _fill(self.ready_list, ready, self.status_names)
+        _fill(self.error_list, error, self.status_names, reasons or {})
         self.ready_box.setTitle(f"{texts.READY_TITLE} ({len(ready)})")
         self.error_box.setTitle(f"{texts.ERROR_TITLE} ({len(error)})")
         self.status.setText(

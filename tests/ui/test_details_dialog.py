@@ -1,0 +1,149 @@
+"""The details dialog: the full entry, its fix as a button, the exchange, Copy."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from tests.ui.conftest import entry
+from vismadesk import messages
+from vismadesk.domain import Action, Level, LogEntry
+from vismadesk.messages import FixAction
+from vismadesk.store import Store
+from vismadesk.ui.details_dialog import DetailsDialog
+
+
+def stored(store: Store, e: LogEntry) -> LogEntry:
+    """As the window gets it: written, then read back by id."""
+    saved = store.add_log(e)
+    assert saved.id is not None
+    got = store.log_entry(saved.id)
+    assert got is not None
+    return got
+
+
+def open_dialog(qtbot, e: LogEntry) -> DetailsDialog:  # type: ignore[no-untyped-def]
+    dialog = DetailsDialog(e)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def seed_entry(store: Store, message: messages.Message, **values: str) -> LogEntry:
+    return stored(
+        store,
+        LogEntry(
+            action=Action.EXPORT,
+            level=message.level,
+            summary=message.render(**values),
+            details={"hint": message.hint},
+            work_order=values.get("work_order"),
+            record=values.get("material") or values.get("relation"),
+            code=message.code,
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "values", "button"),
+    [
+        (
+            messages.MATERIAL_NOT_IN_VISMA,
+            {"material": "M-7", "work_order": "WO1"},
+            "Turn on New material",
+        ),
+        (
+            messages.RELATION_NOT_IN_VISMA,
+            {"relation": "10040", "work_order": "WO2"},
+            "Turn on New relation",
+        ),
+        (messages.EXPORT_FORMAT_MISSING, {}, "Choose Sales order or Sales invoice"),
+        (messages.TOKEN_INVALID, {}, "Click Login"),
+        (messages.TOKEN_REFRESH_FAILED, {}, "Disconnect and log in again"),
+        (
+            messages.QUANTITY_NOT_POSITIVE,
+            {"material": "R-3", "work_order": "WO3"},
+            "Reset work order WO3",
+        ),
+    ],
+)
+def test_the_fix_from_the_catalogue_is_a_button(
+    qtbot, store: Store, message: messages.Message, values: dict, button: str
+) -> None:
+    e = seed_entry(store, message, **values)
+    dialog = open_dialog(qtbot, e)
+    assert dialog.summary_label.text() == message.render(**values)
+    assert dialog.hint_label.text() == message.hint
+    assert dialog.fix_button is not None
+    assert dialog.fix_button.text() == button
+    with qtbot.waitSignal(dialog.fix_requested) as blocker:
+        qtbot.mouseClick(dialog.fix_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0] is message.fix
+    assert blocker.args[1].id == e.id
+
+
+def test_a_failed_work_order_also_offers_its_reset(qtbot, store: Store) -> None:
+    e = seed_entry(store, messages.MATERIAL_NOT_IN_VISMA, material="M-7", work_order="WO1")
+    dialog = open_dialog(qtbot, e)
+    assert dialog.reset_button is not None
+    assert dialog.reset_button.text() == "Reset work order WO1"
+    with qtbot.waitSignal(dialog.fix_requested) as blocker:
+        qtbot.mouseClick(dialog.reset_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0] is FixAction.RESET_STATUS
+
+
+def test_a_success_entry_has_no_fix_buttons(qtbot, store: Store) -> None:
+    dialog = open_dialog(qtbot, stored(store, entry(5)))
+    assert dialog.fix_button is None
+    assert dialog.reset_button is None
+
+
+def test_the_exchange_is_shown_without_secrets_and_copy_takes_everything(
+    qtbot, store: Store
+) -> None:
+    exchange = (
+        "POST https://api.finance.visma.net/v1/customerinvoice\n"
+        "Authorization: Bearer eyJhbGciOi.secret-part.signature\n"
+        '{"access_token": "abc123secret"}\n'
+        "-> 400 Bad Request\n"
+        '{"message": "Customer 10040 not found"}'
+    )
+    e = stored(
+        store,
+        entry(
+            7,
+            Level.ERROR,
+            summary="Error creating customer invoice for work order WO7 in VISMA.net",
+            code=messages.DOCUMENT_CREATE_FAILED.code,
+            work_order="WO7",
+            details={
+                "hint": messages.DOCUMENT_CREATE_FAILED.hint,
+                "status": 400,
+                "visma_message": "Customer 10040 not found",
+                "request_id": "req-42",
+                "exchange": exchange,
+            },
+        ),
+    )
+    dialog = open_dialog(qtbot, e)
+    assert dialog.exchange_view is not None
+    shown = dialog.exchange_view.toPlainText()
+    assert "POST https://api.finance.visma.net/v1/customerinvoice" in shown
+    assert "Customer 10040 not found" in shown
+    assert "secret-part" not in shown and "abc123secret" not in shown
+
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith("Error — ")
+    for part in (
+        "Error creating customer invoice for work order WO7 in VISMA.net",
+        "Work order: WO7",
+        "How to fix it: VISMA.net refused the document.",
+        "VISMA.net said: Customer 10040 not found",
+        "Request id: req-42",
+        "-> 400 Bad Request",
+    ):
+        assert part in copied, part
+    assert "abc123secret" not in copied
+    assert dialog.copied_label.text() == "The entry is on the clipboard."
