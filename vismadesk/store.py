@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,15 @@ def _row_to_journal(r: tuple) -> JournalEntry:
     )
 
 
+class _ThreadConnection:
+    """One thread's connection, kept in that thread's `threading.local` data."""
+
+    __slots__ = ("__weakref__", "conn")
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+
 class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path) if str(path) != ":memory:" else path
@@ -216,9 +226,9 @@ class Store:
     # --- connections -----------------------------------------------------------------
 
     def _conn(self) -> sqlite3.Connection:
-        c: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if c is not None:
-            return c
+        held: _ThreadConnection | None = getattr(self._local, "held", None)
+        if held is not None:
+            return held.conn
         if self._closed:
             raise StoreError("the store is closed")
         c = sqlite3.connect(
@@ -229,10 +239,21 @@ class Store:
         # NORMAL is durable against a crashed or killed process in WAL mode, which is
         # what the export journal must survive.
         c.execute("PRAGMA synchronous = NORMAL")
-        self._local.conn = c
+        held = _ThreadConnection(c)
+        self._local.held = held
+        # When the thread ends, its thread-local data goes and the connection is
+        # closed with it: a long session starts thousands of worker threads.
+        weakref.finalize(held, self._release, c)
         with self._all_lock:
             self._all.append(c)
         return c
+
+    def _release(self, c: sqlite3.Connection) -> None:
+        with self._all_lock:
+            if c in self._all:
+                self._all.remove(c)
+        with contextlib.suppress(sqlite3.ProgrammingError):
+            c.close()
 
     def close(self) -> None:
         with self._all_lock:
