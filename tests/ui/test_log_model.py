@@ -13,7 +13,17 @@ from tests.ui.conftest import entry, fill
 from vismadesk.domain import Action, Level
 from vismadesk.store import Store
 from vismadesk.ui import log_model
-from vismadesk.ui.log_model import ROW_TINT, LogFilter, LogFilterProxy, LogModel, Roles, badge
+from vismadesk.ui.log_model import (
+    ROW_TINT,
+    LogFilter,
+    LogFilterProxy,
+    LogModel,
+    Roles,
+    badge,
+    level_of,
+    summary_of,
+    time_of,
+)
 
 
 @pytest.fixture
@@ -76,13 +86,12 @@ def test_a_row_shows_time_action_summary_and_its_level_icon(store: Store, make_m
     )
     model = make_model()
     error, success = model.index(1, 0), model.index(0, 0)
-    assert error.data(Roles.SUMMARY) == "Material M-7 on work order WO1 not found in VISMA.net"
+    assert summary_of(error) == "Material M-7 on work order WO1 not found in VISMA.net"
     shown = error.data(Qt.ItemDataRole.DisplayRole)
     assert shown.endswith("Material M-7 on work order WO1 not found in VISMA.net")
-    assert shown.startswith(error.data(Roles.TIME_TEXT))
-    assert error.data(Roles.ACTION_TEXT) == "Export"
-    assert success.data(Roles.ACTION_TEXT) == "Sync"
-    assert error.data(Roles.LEVEL) == "error"
+    assert shown.startswith(time_of(error))
+    assert time_of(error) == entry(1).time.astimezone().strftime("%d-%m %H:%M:%S")
+    assert level_of(error) == "error"
     # The icon and the action share one picture per kind; different kinds differ.
     badge_error = error.data(Qt.ItemDataRole.DecorationRole)
     badge_success = success.data(Qt.ItemDataRole.DecorationRole)
@@ -131,7 +140,7 @@ def test_entries_written_by_another_process_appear(qtbot, tmp_path: Path, make_m
             other.add_log(entry(99, summary="Written by the scheduled export"))
             other.close()
             qtbot.waitUntil(lambda: model.rowCount() == 6, timeout=5000)
-            assert model.index(0, 0).data(Roles.SUMMARY) == "Written by the scheduled export"
+            assert summary_of(model.index(0, 0)) == "Written by the scheduled export"
         finally:
             model.close()
     finally:
@@ -146,7 +155,7 @@ def test_error_filter_reads_only_errors(qtbot, store: Store, make_model) -> None
         proxy.set_choice(LogFilter.ERRORS)
     fetch_all(qtbot, model)
     assert proxy.rowCount() == 70
-    assert {proxy.index(r, 0).data(Roles.LEVEL) for r in range(proxy.rowCount())} == {"error"}
+    assert {level_of(proxy.index(r, 0)) for r in range(proxy.rowCount())} == {"error"}
     with qtbot.waitSignal(model.reloaded):
         proxy.set_choice(LogFilter.ALL)
     assert proxy.rowCount() == 200
@@ -158,7 +167,7 @@ def test_warnings_filter_shows_warnings_and_errors(qtbot, store: Store, make_mod
     proxy = LogFilterProxy(model)
     with qtbot.waitSignal(model.reloaded):
         proxy.set_choice(LogFilter.WARNINGS)
-    assert [proxy.index(r, 0).data(Roles.LEVEL) for r in range(proxy.rowCount())] == [
+    assert [level_of(proxy.index(r, 0)) for r in range(proxy.rowCount())] == [
         "error",
         "warning",
     ]
@@ -173,7 +182,7 @@ def test_search_finds_a_work_order_and_live_entries_respect_it(
     with qtbot.waitSignal(model.reloaded):
         proxy.set_search("  M-150 ")
     assert proxy.search == "M-150"
-    assert [proxy.index(r, 0).data(Roles.SUMMARY) for r in range(proxy.rowCount())] == [
+    assert [summary_of(proxy.index(r, 0)) for r in range(proxy.rowCount())] == [
         "Material M-150 on work order WO00150 not found in VISMA.net"
     ]
     # A live entry that does not match stays out; one that matches comes in.
@@ -181,7 +190,7 @@ def test_search_finds_a_work_order_and_live_entries_respect_it(
     store.add_log(entry(1001, Level.ERROR, summary="Material M-150 on work order WO2 not found"))
     model.notify_new_entries()
     qtbot.waitUntil(lambda: proxy.rowCount() == 2)
-    assert proxy.index(0, 0).data(Roles.SUMMARY) == "Material M-150 on work order WO2 not found"
+    assert summary_of(proxy.index(0, 0)) == "Material M-150 on work order WO2 not found"
 
 
 def test_only_the_latest_filter_wins(qtbot, store: Store, make_model) -> None:
@@ -192,7 +201,7 @@ def test_only_the_latest_filter_wins(qtbot, store: Store, make_model) -> None:
     proxy.set_search("exported")
     proxy.set_choice(LogFilter.ALL)
     qtbot.waitUntil(lambda: model.loaded and not model.busy)
-    rows = [proxy.index(r, 0).data(Roles.SUMMARY) for r in range(proxy.rowCount())]
+    rows = [summary_of(proxy.index(r, 0)) for r in range(proxy.rowCount())]
     assert rows and all("exported" in r for r in rows)
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint
 from tests.ui.conftest import entry, fill
 from vismadesk.domain import Level
 from vismadesk.store import Store
-from vismadesk.ui.log_model import LogFilter, Roles
+from vismadesk.ui.log_model import LogFilter, Roles, summary_of
 from vismadesk.ui.log_panel import LogPanel
 
 
@@ -58,7 +58,7 @@ def test_the_search_box_searches_after_a_pause_in_typing(qtbot, store: Store, ma
     assert panel.proxy.search == ""
     qtbot.waitUntil(lambda: panel.proxy.search == "M-50")
     qtbot.waitUntil(lambda: panel.model.loaded and panel.proxy.rowCount() == 1)
-    assert panel.proxy.index(0, 0).data(Roles.SUMMARY) == (
+    assert summary_of(panel.proxy.index(0, 0)) == (
         "Material M-50 on work order WO00050 not found in VISMA.net"
     )
 
@@ -83,4 +83,4 @@ def test_at_the_top_new_rows_come_into_view(qtbot, store: Store, make_panel) -> 
     store.add_log(entry(1000, Level.ERROR, summary="Fresh from the export"))
     with qtbot.waitSignal(panel.model.live_rows_added):
         panel.model.notify_new_entries()
-    assert panel.view.indexAt(QPoint(5, 5)).data(Roles.SUMMARY) == "Fresh from the export"
+    assert summary_of(panel.view.indexAt(QPoint(5, 5))) == "Fresh from the export"

@@ -18,7 +18,7 @@ from vismadesk.demo import DemoSession
 from vismadesk.domain import ExportFormat, Level
 from vismadesk.engine.runs import EXIT_CONFIG, EXIT_OK, EXIT_SOME_FAILED
 from vismadesk.sandbox.demo import MATERIAL_MISSING_IN_VISMA
-from vismadesk.ui.log_model import LogFilter, Roles
+from vismadesk.ui.log_model import LogFilter, level_of, summary_of
 from vismadesk.ui.main_window import MainWindow
 from vismadesk.ui.workers import RunKind
 from vismadesk.visma.auth import AuthStatus
@@ -27,7 +27,7 @@ from vismadesk.visma.auth import AuthStatus
 def log_rows(window: MainWindow) -> list[tuple[str, str]]:
     proxy = window.log_panel.proxy
     return [
-        (proxy.index(r, 0).data(Roles.LEVEL), proxy.index(r, 0).data(Roles.SUMMARY))
+        (level_of(proxy.index(r, 0)), summary_of(proxy.index(r, 0)))
         for r in range(proxy.rowCount())
     ]
 
@@ -37,7 +37,7 @@ def double_click_row(qtbot, window: MainWindow, text: str) -> None:  # type: ign
     proxy = window.log_panel.proxy
     for r in range(proxy.rowCount()):
         index = proxy.index(r, 0)
-        if index.data(Roles.SUMMARY) == text:
+        if summary_of(index) == text:
             view.scrollTo(index)
             rect = view.visualRect(index)
             qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -13,7 +13,7 @@ from vismadesk import messages
 from vismadesk.demo import DemoSession, start_demo
 from vismadesk.domain import ExportFormat
 from vismadesk.engine.runs import EXIT_CONFIG
-from vismadesk.ui.log_model import Roles
+from vismadesk.ui.log_model import summary_of
 from vismadesk.ui.main_window import KEEP_RUNNING, STOP_AND_CLOSE, MainWindow
 from vismadesk.ui.workers import RunKind
 from vismadesk.visma.auth import AuthStatus
@@ -28,7 +28,7 @@ def ready_demo(demo: DemoSession) -> DemoSession:
 
 
 def newest_summary(window: MainWindow) -> str:
-    return window.log_panel.proxy.index(0, 0).data(Roles.SUMMARY) or ""
+    return summary_of(window.log_panel.proxy.index(0, 0))
 
 
 def test_a_second_run_is_refused_clearly(qtbot, ready_demo: DemoSession, make_window) -> None:
@@ -222,3 +222,20 @@ def test_auto_sync_runs_sync_all_on_its_timer(qtbot, ready_demo: DemoSession, ma
         assert window.runs.running is RunKind.SYNC_ALL
     assert blocker.args[0].exit_code == 0
     assert window.header.lights["codes"].label.text().startswith("Codes synced")
+
+
+def test_a_long_session_does_not_pile_up_database_connections(
+    qtbot, ready_demo: DemoSession, make_window
+) -> None:
+    window: MainWindow = make_window(ready_demo)
+    store = ready_demo.context.store
+    finish(qtbot, window, window.sync_all)
+    qtbot.waitUntil(lambda: not window.tasks.busy)
+    # Every run and read has its own thread(s); each thread's connection must close
+    # with it, or a window left open for days runs out of file handles.
+    open_after_first = len(store._all)
+    for _ in range(4):
+        finish(qtbot, window, window.sync_all)
+        finish(qtbot, window, window.export_work_orders)
+        qtbot.waitUntil(lambda: not window.tasks.busy)
+    qtbot.waitUntil(lambda: len(store._all) <= open_after_first)

@@ -10,7 +10,7 @@ from vismadesk.demo import DemoSession
 from vismadesk.domain import ExportFormat
 from vismadesk.secrets import SecretName
 from vismadesk.store import Store
-from vismadesk.ui.log_model import LogFilter, Roles
+from vismadesk.ui.log_model import LogFilter, summary_of
 from vismadesk.ui.main_window import MainWindow
 from vismadesk.ui.workers import RunKind
 
@@ -119,7 +119,7 @@ def test_without_outsmart_tokens_the_fix_points_at_them(
     finish(qtbot, window, window.export_work_orders)
     panel = window.log_panel
     qtbot.waitUntil(
-        lambda: panel.proxy.index(0, 0).data(Roles.SUMMARY) == messages.OUTSMART_TOKENS_MISSING.text
+        lambda: summary_of(panel.proxy.index(0, 0)) == messages.OUTSMART_TOKENS_MISSING.text
     )
     dialog = window.open_entry(panel.model.entry_id(0))
     assert dialog is not None and dialog.fix_button is not None
@@ -137,7 +137,7 @@ def test_entries_a_scheduled_run_writes_appear(qtbot, demo: DemoSession, make_wi
         other.close()
     qtbot.waitUntil(
         lambda: (
-            window.log_panel.proxy.index(0, 0).data(Roles.SUMMARY)
+            summary_of(window.log_panel.proxy.index(0, 0))
             == "Written at 03:00 by the scheduled export"
         ),
         timeout=5000,

@@ -25,7 +25,6 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
-    QThread,
     QTimer,
     Signal,
     Slot,
@@ -38,7 +37,6 @@ from PySide6.QtGui import (
     QGuiApplication,
     QPainter,
     QPixmap,
-    QStandardItem,
     QStandardItemModel,
 )
 
@@ -46,6 +44,7 @@ from vismadesk.domain import Action, Level, LogEntry
 from vismadesk.store import Store
 from vismadesk.ui import texts
 from vismadesk.ui.icons import level_icon
+from vismadesk.ui.threads import PyThread
 
 PAGE_SIZE = 200
 # A burst bigger than this (a night of scheduled runs written by another process)
@@ -94,23 +93,36 @@ class LogQuery:
 
 class Roles:
     ID = Qt.ItemDataRole.UserRole + 1
-    LEVEL = Qt.ItemDataRole.UserRole + 2
-    SUMMARY = Qt.ItemDataRole.UserRole + 3
-    TIME_TEXT = Qt.ItemDataRole.UserRole + 4
-    ACTION_TEXT = Qt.ItemDataRole.UserRole + 5
-    WORK_ORDER = Qt.ItemDataRole.UserRole + 6
+    LEVEL = Qt.ItemDataRole.UserRole + 2  # index into LEVELS
 
+
+# Kept as small numbers in the items: a million rows must not carry a million strings.
+LEVELS: tuple[Level, ...] = tuple(Level)
+_LEVEL_INDEX = {lv: i for i, lv in enumerate(LEVELS)}
 
 _ROLE_NAMES = {
     Qt.ItemDataRole.DisplayRole: b"display",
     Qt.ItemDataRole.DecorationRole: b"decoration",
     Roles.ID: b"entryId",
     Roles.LEVEL: b"level",
-    Roles.SUMMARY: b"summary",
-    Roles.TIME_TEXT: b"timeText",
-    Roles.ACTION_TEXT: b"actionText",
-    Roles.WORK_ORDER: b"workOrder",
 }
+
+
+def summary_of(index: QModelIndex | QPersistentModelIndex) -> str:
+    """The entry's summary as shown in a row (the row shows the time before it)."""
+    shown = index.data(Qt.ItemDataRole.DisplayRole)
+    return shown.split(SEPARATOR, 1)[1] if shown else ""
+
+
+def time_of(index: QModelIndex | QPersistentModelIndex) -> str:
+    shown = index.data(Qt.ItemDataRole.DisplayRole)
+    return shown.split(SEPARATOR, 1)[0] if shown else ""
+
+
+def level_of(index: QModelIndex | QPersistentModelIndex) -> Level | None:
+    i = index.data(Roles.LEVEL)
+    return LEVELS[i] if i is not None else None
+
 
 # --- how a row looks ---------------------------------------------------------------------
 # Everything a row shows is stored in its item when it is loaded, and Qt's own
@@ -189,31 +201,29 @@ def row_height() -> int:
     return height
 
 
-def make_item(row: LogRow) -> QStandardItem:
-    time_text = row.time_text()
-    item = QStandardItem(f"{time_text}{SEPARATOR}{row.summary}")
-    item.setSizeHint(QSize(0, row_height()))
-    item.setEditable(False)
-    item.setDropEnabled(False)
-    item.setDragEnabled(False)
-    item.setData(badge(row.level, row.action), Qt.ItemDataRole.DecorationRole)
-    item.setData(f"{texts.LEVEL_NAMES[row.level]}: {row.summary}", Qt.ItemDataRole.ToolTipRole)
-    item.setData(
-        f"{texts.LEVEL_NAMES[row.level]}, {texts.ACTION_NAMES[row.action]}, {time_text}: "
-        f"{row.summary}",
-        Qt.ItemDataRole.AccessibleTextRole,
-    )
+def item_data(row: LogRow) -> dict[int, object]:
+    """One row, as little as it needs: the text, shared pictures, the id and level."""
+    data: dict[int, object] = {
+        Qt.ItemDataRole.DisplayRole: f"{row.time_text()}{SEPARATOR}{row.summary}",
+        Qt.ItemDataRole.DecorationRole: badge(row.level, row.action),
+        Qt.ItemDataRole.SizeHintRole: QSize(0, row_height()),
+        Roles.ID: row.id,
+        Roles.LEVEL: _LEVEL_INDEX[row.level],
+    }
     if row.level in ROW_TINT:
-        item.setBackground(QBrush(ROW_TINT[row.level]))
+        data[Qt.ItemDataRole.BackgroundRole] = _tint(row.level)
     if row.level is Level.ERROR:
-        item.setFont(_error_font())
-    item.setData(row.id, Roles.ID)
-    item.setData(row.level.value, Roles.LEVEL)
-    item.setData(row.summary, Roles.SUMMARY)
-    item.setData(time_text, Roles.TIME_TEXT)
-    item.setData(texts.ACTION_NAMES[row.action], Roles.ACTION_TEXT)
-    item.setData(row.work_order, Roles.WORK_ORDER)
-    return item
+        data[Qt.ItemDataRole.FontRole] = _error_font()
+    return data
+
+
+def _tint(level: Level) -> QBrush:
+    key = f"tint-{level.value}"
+    if key not in _style:
+        _style[key] = QBrush(ROW_TINT[level])
+    brush = _style[key]
+    assert isinstance(brush, QBrush)
+    return brush
 
 
 class LogReader(QObject):
@@ -299,7 +309,7 @@ class LogModel(QStandardItemModel):
         self._checked: int | None = None
         self._closed = False
 
-        self._thread = QThread()
+        self._thread = PyThread()
         self._thread.setObjectName("vismadesk-log-reader")
         self._reader = LogReader(store)
         self._reader.moveToThread(self._thread)
@@ -391,6 +401,18 @@ class LogModel(QStandardItemModel):
         self._thread.quit()
         self._thread.wait()
 
+    def _put(self, at: int, rows: list[LogRow]) -> None:
+        # Qt creates the items itself (no Python object per row, a third less memory),
+        # and the values go in before the view gets to paint them; one insert signal,
+        # not one change signal per row.
+        self.insertRows(at, len(rows))
+        blocked = self.blockSignals(True)
+        try:
+            for i, row in enumerate(rows):
+                self.setItemData(self.index(at + i, 0), item_data(row))
+        finally:
+            self.blockSignals(blocked)
+
     # --- reading --------------------------------------------------------------------
 
     def _ask_page(self, before_id: int | None) -> None:
@@ -420,7 +442,7 @@ class LogModel(QStandardItemModel):
             return
         first = self._checked is None
         if rows:
-            self.invisibleRootItem().appendRows([make_item(r) for r in rows])
+            self._put(self.rowCount(), rows)
         self._more = more
         self._page_pending = False
         self.busy_changed.emit(False)
@@ -441,7 +463,7 @@ class LogModel(QStandardItemModel):
             return
         self._checked = max(self._checked or 0, checked)
         if rows:
-            self.invisibleRootItem().insertRows(0, [make_item(r) for r in reversed(rows)])
+            self._put(0, rows[::-1])
             self.live_rows_added.emit(len(rows))
         if self._live_wanted and not self._live_timer.isActive():
             self._live_timer.start()

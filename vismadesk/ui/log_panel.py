@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
 
 from vismadesk.store import Store
 from vismadesk.ui import texts
-from vismadesk.ui.log_model import POLL_MS, LogFilter, LogFilterProxy, LogModel, Roles, badge_size
+from vismadesk.ui.log_model import (
+    POLL_MS,
+    LogFilter,
+    LogFilterProxy,
+    LogModel,
+    Roles,
+    badge_size,
+    row_height,
+)
 
 SEARCH_DELAY_MS = 250
 FILTER_CHOICES = (
@@ -157,8 +165,10 @@ class LogPanel(QWidget):
     def _after_insert(self, parent: QModelIndex, first: int, last: int) -> None:
         if self._keep_offset is None:
             return
-        height = self.view.sizeHintForRow(0)
-        self.view.verticalScrollBar().setValue(self._keep_offset + (last - first + 1) * height)
+        # Every row is row_height() tall (and the new rows get their values only
+        # after this signal, so asking the view would measure an empty row).
+        added = (last - first + 1) * row_height()
+        self.view.verticalScrollBar().setValue(self._keep_offset + added)
         self._keep_offset = None
 
     def _update_empty(self, *_args: object) -> None:

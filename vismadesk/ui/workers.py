@@ -27,6 +27,7 @@ from vismadesk.engine.runs import Progress, RunResult
 from vismadesk.errors import AppError
 from vismadesk.redact import redact
 from vismadesk.ui import texts
+from vismadesk.ui.threads import PyThread
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,7 @@ class RunController(QObject):
             self.refused.emit(texts.RUN_BUSY.format(running=RUN_LABELS[self._kind]))
             return False
         worker = RunWorker(job)
-        thread = QThread()
+        thread = PyThread()
         thread.setObjectName(f"vismadesk-run-{kind.value}")
         worker.moveToThread(thread)
         worker.log_written.connect(self._on_log_written)
@@ -336,7 +337,7 @@ class TaskRunner(QObject):
         on_done: Callable[[Any, BaseException | None], None],
     ) -> None:
         worker = _TaskWorker(fn)
-        thread = QThread()
+        thread = PyThread()
         thread.setObjectName(f"vismadesk-task-{name}")
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
