@@ -1,0 +1,220 @@
+"""The real `vismadesk` window in this (fresh) process, with a stopwatch attached.
+
+    python bench/_window_probe.py --t0 MONOTONIC --profile DIR --measure startup|open|log
+
+Runs `vismadesk --profile DIR` through `vismadesk.cli.main`, as the installed command
+does. The only addition is a probe attached to the main window once it is built: it
+watches the log list's paint events and, for `--measure log`, drives the log panel
+the way a planner would (filter to errors, search, scroll to the oldest entry). Times
+are CLOCK_MONOTONIC, which Linux shares between processes, so `--t0` (taken by the
+parent just before it started this process) turns them into "since process start".
+The results go to stdout as one JSON line prefixed with PROBE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PREFIX = "PROBE "
+
+
+def rss_mb() -> float:
+    """Peak resident set size so far (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Probe:
+    def __init__(self, window: Any, args: argparse.Namespace) -> None:
+        from PySide6.QtCore import QEvent, QObject, QTimer
+
+        self.window = window
+        self.args = args
+        self.t0: float = args.t0
+        self.result: dict[str, Any] = {"pid": os.getpid()}
+        self.panel = window.log_panel
+        self.model = self.panel.model
+        self.view = self.panel.view
+        self._on_paint: Callable[[], None] | None = None
+        self._paint_event = QEvent.Type.Paint
+        self._timer = QTimer
+        probe = self
+
+        class Filter(QObject):
+            def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+                if event.type() == probe._paint_event and probe._on_paint is not None:
+                    # After this paint has been processed and flushed.
+                    QTimer.singleShot(0, probe._painted)
+                return False
+
+        self._filter = Filter()
+        # Whatever happens, the process ends and says how far it got.
+        self._watchdog = QTimer()
+        self._watchdog.setSingleShot(True)
+        self._watchdog.timeout.connect(self._timed_out)
+        self._watchdog.start(int(args.timeout_s * 1000))
+        self.view.viewport().installEventFilter(self._filter)
+        self._on_paint = self._first_paint
+
+    def since_start(self) -> float:
+        return time.monotonic() - self.t0
+
+    def _painted(self) -> None:
+        cb = self._on_paint
+        if cb is not None:
+            cb()
+
+    # --- first paint -----------------------------------------------------------------
+
+    def _first_paint(self) -> None:
+        if "first_paint_s" not in self.result:
+            self.result["first_paint_s"] = self.since_start()
+        if self.args.measure == "startup":
+            self._on_paint = None
+            self.result["rss_mb"] = rss_mb()
+            self._finish()
+            return
+        if self.model.rowCount() == 0:
+            return  # the first page is still on its way
+        self._on_paint = None
+        self.result["rows_painted_s"] = self.since_start()
+        self.result["rows_at_first_paint"] = self.model.rowCount()
+        self.result["rss_after_open_mb"] = rss_mb()
+        if self.args.measure == "open":
+            self._finish()
+            return
+        self._timer.singleShot(0, self._filter_errors)
+
+    # --- filter, search ----------------------------------------------------------------
+
+    def _until_painted_after_reload(self, start: float, key: str, then: Callable[[], None]) -> None:
+        """Measure from `start` until the list shows the new filter's first rows."""
+        state = {"reloaded": False}
+
+        def reloaded() -> None:
+            state["reloaded"] = True
+            self.view.viewport().update()
+
+        def painted() -> None:
+            if not state["reloaded"]:
+                return
+            self._on_paint = None
+            self.model.reloaded.disconnect(reloaded)
+            self.result[key] = time.monotonic() - start
+            self.result[key.replace("_s", "_rows")] = self.model.rowCount()
+            self._timer.singleShot(0, then)
+
+        self.model.reloaded.connect(reloaded)
+        self._on_paint = painted
+
+    def _filter_errors(self) -> None:
+        from vismadesk.ui.log_model import LogFilter
+
+        start = time.monotonic()
+        self._until_painted_after_reload(start, "filter_errors_s", self._filter_all)
+        self.panel.set_filter_choice(LogFilter.ERRORS)
+
+    def _filter_all(self) -> None:
+        from vismadesk.ui.log_model import LogFilter
+
+        start = time.monotonic()
+        self._until_painted_after_reload(start, "filter_all_s", self._search_number)
+        self.panel.set_filter_choice(LogFilter.ALL)
+
+    def _search_number(self) -> None:
+        start = time.monotonic()
+        self._until_painted_after_reload(start, "search_number_s", self._search_word)
+        self.panel.set_search(self.args.search_number)
+
+    def _search_word(self) -> None:
+        start = time.monotonic()
+        self._until_painted_after_reload(start, "search_word_s", self._search_clear)
+        self.panel.set_search(self.args.search_word)
+
+    def _search_clear(self) -> None:
+        start = time.monotonic()
+        self._until_painted_after_reload(start, "search_clear_s", self._scroll_start)
+        self.panel.set_search("")
+
+    # --- scrolling to the oldest entry ---------------------------------------------------
+
+    def _scroll_start(self) -> None:
+        self.result["rss_before_scroll_mb"] = rss_mb()
+        self._scroll_t = time.monotonic()
+        self._scroll_deadline = self._scroll_t + self.args.scroll_limit_s
+        # Each page that comes in (even an empty last one) ends with busy going False.
+        self.model.busy_changed.connect(self._scroll_step)
+        self._scroll_step(False)
+
+    def _scroll_step(self, busy: bool) -> None:
+        from PySide6.QtCore import QModelIndex
+
+        if busy:
+            return
+        more = self.model.canFetchMore(QModelIndex())
+        if more and time.monotonic() < self._scroll_deadline:
+            # What End does in the list, again each time the next page has come in.
+            self.view.scrollToBottom()
+            if not self.model.busy:  # the view did not ask for the next page itself
+                self.model.fetchMore(QModelIndex())
+            return
+        self.model.busy_changed.disconnect(self._scroll_step)
+        self.result["scroll_s"] = time.monotonic() - self._scroll_t
+        self.result["scroll_rows"] = self.model.rowCount()
+        self.result["scroll_reached_oldest"] = not more
+        self.result["rss_after_scroll_mb"] = rss_mb()
+        self._finish()
+
+    # --- the end --------------------------------------------------------------------------
+
+    def _timed_out(self) -> None:
+        self.result["timed_out"] = True
+        self._finish()
+
+    def _finish(self) -> None:
+        self._watchdog.stop()
+        self._on_paint = None
+        self.result["peak_rss_mb"] = rss_mb()
+        print(PREFIX + json.dumps(self.result), flush=True)
+        self.window.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--t0", type=float, required=True)
+    ap.add_argument("--profile", required=True)
+    ap.add_argument("--measure", choices=("startup", "open", "log"), default="log")
+    ap.add_argument("--search-number", default="WB500123")
+    ap.add_argument("--search-word", default="Zwolle")
+    ap.add_argument("--scroll-limit-s", type=float, default=60.0)
+    ap.add_argument("--timeout-s", type=float, default=600.0)
+    args = ap.parse_args()
+
+    import vismadesk.ui.main_window as main_window
+    from vismadesk.cli import main as vismadesk_main
+
+    built = main_window.MainWindow.__init__
+    probes: list[Probe] = []
+
+    def init_and_probe(self: Any, *a: Any, **k: Any) -> None:
+        built(self, *a, **k)
+        probes.append(Probe(self, args))
+
+    main_window.MainWindow.__init__ = init_and_probe  # type: ignore[method-assign]
+    code = vismadesk_main(["--profile", args.profile])
+    return code if probes else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
