@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import sys
+from collections.abc import Iterator
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+import shiboken6
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from vismadesk import __version__
 from vismadesk.ui import texts
@@ -25,6 +30,31 @@ def _application() -> QApplication:
     app.setOrganizationName("vismadesk")
     app.setWindowIcon(icon("app"))
     return app
+
+
+@contextlib.contextmanager
+def _close_on_signals(window: QWidget) -> Iterator[None]:
+    """Ctrl+C in the terminal (or a TERM) closes the window the normal way.
+
+    Python only sees a signal when it runs; a light timer gives it the chance while
+    Qt's loop waits. The previous handlers come back afterwards.
+    """
+
+    def close(_signum: int, _frame: object) -> None:
+        if shiboken6.isValid(window) and window.isVisible():
+            window.close()
+
+    previous = {sig: signal.signal(sig, close) for sig in (signal.SIGINT, signal.SIGTERM)}
+    timer = QTimer(window)
+    timer.setInterval(250)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
@@ -50,14 +80,17 @@ def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
         if session is not None:
             session.close()
         return 2
-    try:
-        window = MainWindow(ctx, demo=demo, startup_notes=notes)
-        window.show()
-        code = app.exec()
-        window.shutdown()
-        return int(code)
-    finally:
-        if session is not None:
-            session.close()
-        else:
-            ctx.close()
+    window = MainWindow(ctx, demo=demo, startup_notes=notes)
+    # Until the session is cleaned up: a second Ctrl+C must not cut that short
+    # (the demo's throw-away profile would stay behind).
+    with _close_on_signals(window):
+        try:
+            window.show()
+            code = app.exec()
+            window.shutdown()
+            return int(code)
+        finally:
+            if session is not None:
+                session.close()
+            else:
+                ctx.close()
