@@ -49,6 +49,9 @@ _DETAIL_LABELS = {
     "section": "Where to find it",
     "document": "Document",
     "order_type": "Order type",
+    "authorize_url": "Sign-in address",
+    "reason": "Reason",
+    "visma_error": "VISMA.net error",
 }
 
 

@@ -55,11 +55,12 @@ def connection_text(state: AuthState) -> tuple[str, str]:
     if state.status is AuthStatus.SIGNING_IN:
         return texts.SIGNING_IN, ""
     if state.status is AuthStatus.CONNECTED:
+        if state.user is None and state.company is None:
+            # Signed in on an earlier day: who and where is known after the next call.
+            return texts.CONNECTED, texts.CONNECTED_EARLIER
         head = texts.CONNECTED_AS.format(
             user=state.user or "your account", company=state.company or "your company"
         )
-        if state.user is None and state.company is None:
-            head = texts.CONNECTED_AS.format(user="the saved sign-in", company="VISMA.net")
         detail = (
             texts.TOKEN_EXPIRES.format(time=local_time(state.expires_at))
             if state.expires_at
