@@ -1,4 +1,4 @@
-"""The header's words and lights for each sign-in state."""
+"""The header's words and the quick-check lights."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import replace
 
 from vismadesk import messages
-from vismadesk.ui.log_header import Light, LogHeader, connection_text, token_check
+from vismadesk.ui.log_header import LogHeader
+from vismadesk.ui.quick_checks import Light, codes_check, connection_text, ready_check, token_check
 from vismadesk.visma.auth import AuthMode, AuthState, AuthStatus
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -58,3 +59,18 @@ def test_the_token_light() -> None:
     failing = token_check(replace(connected, error=messages.TOKEN_REFRESH_FAILED.text), NOW)
     assert failing.light is Light.BAD and failing.tooltip == messages.TOKEN_REFRESH_FAILED.text
     assert token_check(AuthState(AuthStatus.SIGNED_OUT), NOW).light is Light.BAD
+
+
+def test_codes_are_in_step_when_both_syncs_ran_within_a_day() -> None:
+    assert codes_check(None, NOW, NOW).light is Light.WARN
+    recent = codes_check(NOW - dt.timedelta(hours=2), NOW - dt.timedelta(hours=1), NOW)
+    assert recent.light is Light.OK and recent.text.startswith("Codes synced")
+    stale = codes_check(NOW - dt.timedelta(days=3), NOW, NOW)
+    assert stale.light is Light.WARN and "Sync all" in stale.tooltip
+
+
+def test_ready_counts_warn_about_work_orders_in_the_error_status() -> None:
+    assert ready_check(None).light is Light.OFF
+    assert ready_check((12, 0)).text == "12 ready"
+    both = ready_check((12, 3))
+    assert both.light is Light.WARN and both.text == "12 ready, 3 in error"

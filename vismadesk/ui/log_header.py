@@ -1,96 +1,17 @@
-"""The log header: who is connected, Login / Disconnect, and the seed's quick checks.
+"""The log header: who is connected, Login / Disconnect, and the quick-check lights.
 
-The quick checks ("Check these points before you go deeper") are five status
-lights: connection active, token valid, settings saved, codes in step, work orders
-ready for export. Each has a short text and a tooltip that says what to do.
+What each light says is worked out in `quick_checks`; this module only shows it.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-from dataclasses import dataclass
-from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vismadesk.ui import texts
 from vismadesk.ui.icons import icon
+from vismadesk.ui.quick_checks import LIGHT_NAMES, LIGHT_TITLES, Check, Light, connection_text
 from vismadesk.visma.auth import AuthState, AuthStatus
-
-
-class Light(StrEnum):
-    OK = "ok"
-    WARN = "warn"
-    BAD = "bad"
-    OFF = "off"
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    light: Light
-    text: str
-    tooltip: str
-
-
-LIGHT_NAMES = ("connection", "token", "settings", "codes", "ready")
-LIGHT_TITLES = {
-    "connection": texts.LIGHT_CONNECTION,
-    "token": texts.LIGHT_TOKEN,
-    "settings": texts.LIGHT_SETTINGS,
-    "codes": texts.LIGHT_CODES,
-    "ready": texts.LIGHT_READY,
-}
-
-
-def local_time(t: dt.datetime) -> str:
-    local = t.astimezone()
-    if local.date() == dt.datetime.now().astimezone().date():
-        return local.strftime("%H:%M")
-    return local.strftime("%d-%m %H:%M")
-
-
-def connection_text(state: AuthState) -> tuple[str, str]:
-    """(headline, detail) for the header."""
-    if state.status is AuthStatus.SIGNING_IN:
-        return texts.SIGNING_IN, ""
-    if state.status is AuthStatus.CONNECTED:
-        if state.user is None and state.company is None:
-            # Signed in on an earlier day: who and where is known after the next call.
-            return texts.CONNECTED, texts.CONNECTED_EARLIER
-        head = texts.CONNECTED_AS.format(
-            user=state.user or "your account", company=state.company or "your company"
-        )
-        detail = (
-            texts.TOKEN_EXPIRES.format(time=local_time(state.expires_at))
-            if state.expires_at
-            else ""
-        )
-        return head, detail
-    return texts.SIGNED_OUT, state.error or ""
-
-
-def connection_check(state: AuthState) -> Check:
-    if state.status is AuthStatus.CONNECTED:
-        return Check(Light.OK, "Connection active", texts.CONNECTION_ACTIVE)
-    if state.status is AuthStatus.SIGNING_IN:
-        return Check(Light.WARN, "Signing in", texts.CONNECTION_WAITING)
-    return Check(Light.BAD, "Not connected", texts.CONNECTION_INACTIVE)
-
-
-def token_check(state: AuthState, now: dt.datetime | None = None) -> Check:
-    now = now or dt.datetime.now(dt.UTC)
-    if state.status is not AuthStatus.CONNECTED:
-        return Check(Light.BAD, "No token", texts.TOKEN_NONE)
-    if state.error:
-        return Check(Light.BAD, "Token problem", state.error)
-    if state.expires_at is None:
-        return Check(Light.OK, "Token saved", texts.TOKEN_RENEWS.format(time="-"))
-    when = local_time(state.expires_at)
-    if state.expires_at > now:
-        tip = texts.TOKEN_VALID_UNTIL.format(time=when)
-        return Check(Light.OK, f"Token valid until {when}", tip)
-    return Check(Light.WARN, "Token expired", texts.TOKEN_RENEWS.format(time=when))
 
 
 class StatusLight(QWidget):

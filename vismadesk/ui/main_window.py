@@ -8,7 +8,6 @@ through a `TaskRunner`. Nothing here talks to the network on the GUI thread.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import weakref
 from collections.abc import Callable, Sequence
@@ -43,13 +42,26 @@ from vismadesk.messages import FixAction
 from vismadesk.ui import texts
 from vismadesk.ui.details_dialog import DetailsDialog
 from vismadesk.ui.icons import icon
-from vismadesk.ui.log_header import Check, Light, LogHeader, connection_check, token_check
+from vismadesk.ui.log_header import LogHeader
 from vismadesk.ui.log_model import POLL_MS
 from vismadesk.ui.log_panel import LogPanel
+from vismadesk.ui.quick_checks import (
+    codes_check,
+    connection_check,
+    ready_check,
+    settings_check,
+    token_check,
+)
 from vismadesk.ui.settings_form import SettingsForm
 from vismadesk.ui.work_orders_tab import WorkOrdersTab
-from vismadesk.ui.workers import RUN_LABELS, RunHooks, RunJob, RunKind, TaskRunner
-from vismadesk.ui.workers import RunController as _RunController
+from vismadesk.ui.workers import (
+    RUN_LABELS,
+    RunController,
+    RunHooks,
+    RunJob,
+    RunKind,
+    TaskRunner,
+)
 from vismadesk.visma.auth import AuthState, AuthStatus
 
 log = logging.getLogger(__name__)
@@ -60,7 +72,6 @@ STOP_AND_CLOSE = "Stop and close"
 KEEP_RUNNING = "Keep running"
 SAVE, DISCARD, CANCEL = "Save", "Don't save", "Cancel"
 LIGHTS_REFRESH_MS = 30_000
-CODES_STALE_AFTER_H = 24
 EXPORT_KINDS = {RunKind.EXPORT, RunKind.EXPORT_SELECTED, RunKind.RESET}
 
 
@@ -104,7 +115,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.demo = demo
         self.ask: Ask = ask or message_box_ask(self)
-        self.runs = _RunController(open_url or open_in_system_browser, self)
+        self.runs = RunController(open_url or open_in_system_browser, self)
         self.tasks = TaskRunner(self)
         self._close_when_idle = False
         self._shut_down = False
@@ -642,40 +653,18 @@ class MainWindow(QMainWindow):
     @Slot()
     def _refresh_lights(self) -> None:
         state = self.ctx.tokens.state
-        self.header.set_check("connection", connection_check(state))
-        self.header.set_check("token", token_check(state))
-        if self.form.dirty:
-            settings = Check(Light.WARN, "Unsaved changes", texts.SETTINGS_UNSAVED)
-        elif self.ctx.settings.export_format is None:
-            settings = Check(Light.BAD, "Send as not chosen", texts.SETTINGS_NO_FORMAT)
-        else:
-            settings = Check(Light.OK, "Settings saved", texts.SETTINGS_OK)
-        self.header.set_check("settings", settings)
-        self.header.set_check("codes", self._codes_check())
-        if self._counts is None:
-            ready = Check(Light.OFF, "Ready: not checked", texts.READY_UNKNOWN)
-        else:
-            n_ready, n_error = self._counts
-            tip = texts.READY_COUNT.format(ready=n_ready, error=n_error)
-            text = f"{n_ready} ready" + (f", {n_error} in error" if n_error else "")
-            ready = Check(Light.WARN if n_error else Light.OK, text, tip)
-        self.header.set_check("ready", ready)
-
-    def _codes_check(self) -> Check:
         store = self.ctx.store
-        rel = store.cursor_time(sync.RELATIONS_CURSOR)
-        mat = store.cursor_time(sync.MATERIALS_CURSOR)
-
-        def shown(t: dt.datetime | None) -> str:
-            return t.astimezone().strftime("%d-%m %H:%M") if t else texts.CODES_NEVER
-
-        tip = texts.CODES_SYNCED.format(relations=shown(rel), materials=shown(mat))
-        if rel is None or mat is None:
-            return Check(Light.WARN, "Codes never synced", f"{tip} Run Sync all.")
-        oldest = min(rel, mat)
-        if dt.datetime.now(dt.UTC) - oldest > dt.timedelta(hours=CODES_STALE_AFTER_H):
-            return Check(Light.WARN, "Codes synced long ago", f"{tip} {texts.CODES_STALE}")
-        return Check(Light.OK, f"Codes synced {oldest.astimezone():%H:%M}", tip)
+        checks = {
+            "connection": connection_check(state),
+            "token": token_check(state),
+            "settings": settings_check(self.ctx.settings, unsaved=self.form.dirty),
+            "codes": codes_check(
+                store.cursor_time(sync.RELATIONS_CURSOR), store.cursor_time(sync.MATERIALS_CURSOR)
+            ),
+            "ready": ready_check(self._counts),
+        }
+        for name, check in checks.items():
+            self.header.set_check(name, check)
 
     # --- small things -----------------------------------------------------------------------
 

@@ -1,0 +1,133 @@
+"""The seed's quick checks, worked out: what each status light in the log header says.
+
+"Check these points before you go deeper: the connection is still active, the
+authentication token is still valid, the correct import or export settings are
+saved, the customer and material codes still match, the work order is ready for
+export." Each check is a light (ok, warn, bad, off), a short text and a tooltip
+that says what to do. No Qt here: the header only shows what these return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from vismadesk.config import Settings
+from vismadesk.ui import texts
+from vismadesk.visma.auth import AuthState, AuthStatus
+
+CODES_STALE_AFTER = dt.timedelta(hours=24)
+
+
+class Light(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    BAD = "bad"
+    OFF = "off"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    light: Light
+    text: str
+    tooltip: str
+
+
+LIGHT_NAMES = ("connection", "token", "settings", "codes", "ready")
+LIGHT_TITLES = {
+    "connection": texts.LIGHT_CONNECTION,
+    "token": texts.LIGHT_TOKEN,
+    "settings": texts.LIGHT_SETTINGS,
+    "codes": texts.LIGHT_CODES,
+    "ready": texts.LIGHT_READY,
+}
+
+
+def local_time(t: dt.datetime) -> str:
+    local = t.astimezone()
+    if local.date() == dt.datetime.now().astimezone().date():
+        return local.strftime("%H:%M")
+    return local.strftime("%d-%m %H:%M")
+
+
+def connection_text(state: AuthState) -> tuple[str, str]:
+    """(headline, detail) for the header."""
+    if state.status is AuthStatus.SIGNING_IN:
+        return texts.SIGNING_IN, ""
+    if state.status is AuthStatus.CONNECTED:
+        if state.user is None and state.company is None:
+            # Signed in on an earlier day: who and where is known after the next call.
+            return texts.CONNECTED, texts.CONNECTED_EARLIER
+        head = texts.CONNECTED_AS.format(
+            user=state.user or "your account", company=state.company or "your company"
+        )
+        detail = (
+            texts.TOKEN_EXPIRES.format(time=local_time(state.expires_at))
+            if state.expires_at
+            else ""
+        )
+        return head, detail
+    return texts.SIGNED_OUT, state.error or ""
+
+
+def connection_check(state: AuthState) -> Check:
+    if state.status is AuthStatus.CONNECTED:
+        return Check(Light.OK, "Connection active", texts.CONNECTION_ACTIVE)
+    if state.status is AuthStatus.SIGNING_IN:
+        return Check(Light.WARN, "Signing in", texts.CONNECTION_WAITING)
+    return Check(Light.BAD, "Not connected", texts.CONNECTION_INACTIVE)
+
+
+def token_check(state: AuthState, now: dt.datetime | None = None) -> Check:
+    now = now or dt.datetime.now(dt.UTC)
+    if state.status is not AuthStatus.CONNECTED:
+        return Check(Light.BAD, "No token", texts.TOKEN_NONE)
+    if state.error:
+        return Check(Light.BAD, "Token problem", state.error)
+    if state.expires_at is None:
+        return Check(Light.OK, "Token saved", texts.TOKEN_RENEWS.format(time="-"))
+    when = local_time(state.expires_at)
+    if state.expires_at > now:
+        tip = texts.TOKEN_VALID_UNTIL.format(time=when)
+        return Check(Light.OK, f"Token valid until {when}", tip)
+    return Check(Light.WARN, "Token expired", texts.TOKEN_RENEWS.format(time=when))
+
+
+def settings_check(settings: Settings, *, unsaved: bool) -> Check:
+    if unsaved:
+        return Check(Light.WARN, "Unsaved changes", texts.SETTINGS_UNSAVED)
+    if settings.export_format is None:
+        return Check(Light.BAD, "Send as not chosen", texts.SETTINGS_NO_FORMAT)
+    return Check(Light.OK, "Settings saved", texts.SETTINGS_OK)
+
+
+def codes_check(
+    relations_synced: dt.datetime | None,
+    materials_synced: dt.datetime | None,
+    now: dt.datetime | None = None,
+) -> Check:
+    """In step when both syncs ran within the last day (the sync cursors' times)."""
+
+    def shown(t: dt.datetime | None) -> str:
+        return t.astimezone().strftime("%d-%m %H:%M") if t else texts.CODES_NEVER
+
+    tip = texts.CODES_SYNCED.format(
+        relations=shown(relations_synced), materials=shown(materials_synced)
+    )
+    if relations_synced is None or materials_synced is None:
+        return Check(Light.WARN, "Codes never synced", f"{tip} Run Sync all.")
+    oldest = min(relations_synced, materials_synced)
+    if (now or dt.datetime.now(dt.UTC)) - oldest > CODES_STALE_AFTER:
+        return Check(Light.WARN, "Codes synced long ago", f"{tip} {texts.CODES_STALE}")
+    return Check(Light.OK, f"Codes synced {local_time(oldest)}", tip)
+
+
+def ready_check(counts: tuple[int, int] | None) -> Check:
+    """(ready for export, in the error status) as OutSmart last listed them."""
+    if counts is None:
+        return Check(Light.OFF, "Ready: not checked", texts.READY_UNKNOWN)
+    ready, failed = counts
+    tip = texts.READY_COUNT.format(ready=ready, error=failed)
+    text = f"{ready} ready" + (f", {failed} in error" if failed else "")
+    return Check(Light.WARN if failed else Light.OK, text, tip)
