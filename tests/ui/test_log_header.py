@@ -74,3 +74,14 @@ def test_ready_counts_warn_about_work_orders_in_the_error_status() -> None:
     assert ready_check((12, 0)).text == "12 ready"
     both = ready_check((12, 3))
     assert both.light is Light.WARN and both.text == "12 ready, 3 in error"
+
+
+def test_a_company_known_only_by_its_tenant_id_is_shortened_in_the_headline() -> None:
+    from vismadesk.ui.quick_checks import connection_text
+
+    tenant = "d92af996-6555-587e-0d25-689781495ffe"
+    head, detail = connection_text(
+        AuthState(AuthStatus.CONNECTED, user="planner@example.nl", company=tenant)
+    )
+    assert head == "Connected as planner@example.nl to company d92af996…"
+    assert tenant in detail

@@ -10,6 +10,7 @@ that says what to do. No Qt here: the header only shows what these return.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,6 +19,7 @@ from vismadesk.ui import texts
 from vismadesk.visma.auth import AuthState, AuthStatus
 
 CODES_STALE_AFTER = dt.timedelta(hours=24)
+_GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 
 
 class Light(StrEnum):
@@ -59,15 +61,17 @@ def connection_text(state: AuthState) -> tuple[str, str]:
         if state.user is None and state.company is None:
             # Signed in on an earlier day: who and where is known after the next call.
             return texts.CONNECTED, texts.CONNECTED_EARLIER
-        head = texts.CONNECTED_AS.format(
-            user=state.user or "your account", company=state.company or "your company"
-        )
-        detail = (
-            texts.TOKEN_EXPIRES.format(time=local_time(state.expires_at))
-            if state.expires_at
-            else ""
-        )
-        return head, detail
+        company = state.company or "your company"
+        parts = []
+        if _GUID.fullmatch(company):
+            # Visma Connect names the company only by its tenant id: show the start of
+            # it in the headline and the whole id below, where it can be compared.
+            parts.append(texts.COMPANY_TENANT.format(tenant=company))
+            company = texts.COMPANY_SHORT.format(start=company[:8])
+        head = texts.CONNECTED_AS.format(user=state.user or "your account", company=company)
+        if state.expires_at:
+            parts.insert(0, texts.TOKEN_EXPIRES.format(time=local_time(state.expires_at)))
+        return head, " · ".join(parts)
     return texts.SIGNED_OUT, state.error or ""
 
 
