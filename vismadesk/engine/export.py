@@ -256,13 +256,7 @@ class ExportRun:
             order_type = journal.order_type or self.settings.order_type
             found = self.ctx.visma.find_document(wo.number, fmt, order_type, wo.relation)
             if found is not None:
-                self.ctx.store.journal_record(
-                    wo.number,
-                    JournalState.CREATED,
-                    doc_number=found.number,
-                    order_type=found.order_type or None,
-                    run_id=self.run_id,
-                )
+                self._record_created(wo, found)
                 return self._finish(wo, found, already=True)
 
         md = self._md
@@ -412,14 +406,17 @@ class ExportRun:
                     )
                 ],
             )
+        self._record_created(wo, ref)
+        return self._finish(wo, ref, already=False)
+
+    def _record_created(self, wo: WorkOrder, doc: DocumentRef) -> None:
         self.ctx.store.journal_record(
             wo.number,
             JournalState.CREATED,
-            doc_number=ref.number,
-            order_type=ref.order_type or None,
+            doc_number=doc.number,
+            order_type=doc.order_type or None,
             run_id=self.run_id,
         )
-        return self._finish(wo, ref, already=False)
 
     def _finish(self, wo: WorkOrder, doc: DocumentRef, *, already: bool) -> Outcome:
         try:
