@@ -40,3 +40,22 @@ def test_the_demo_window_opens_on_the_sandbox_and_closes(qtbot, platform_dirs: P
     # A throw-away profile, gone afterwards; the user's own was never written.
     assert not Path(str(seen["profile"])).exists()
     assert not Profile.platform_default().settings_path.exists()
+
+
+def test_the_window_writes_its_diagnostics_to_the_profiles_log_file(qtbot, tmp_path: Path) -> None:
+    import logging
+
+    def note_then_close() -> None:
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
+        if not windows:
+            QTimer.singleShot(50, note_then_close)
+            return
+        logging.getLogger("vismadesk.ui").warning("something a support desk should see")
+        windows[0].close()
+
+    QTimer.singleShot(0, note_then_close)
+    assert run_window(demo=False, profile_dir=str(tmp_path)) == 0
+    text = (tmp_path / "logs" / "vismadesk.log").read_text(encoding="utf-8")
+    assert "something a support desk should see" in text

@@ -59,6 +59,7 @@ def _close_on_signals(window: QWidget) -> Iterator[None]:
 
 def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
     """Open the console and run until it is closed; returns the exit code."""
+    from vismadesk.diagnostics import start_file_log, stop_file_log
     from vismadesk.engine.context import Context
     from vismadesk.profile import Profile
     from vismadesk.ui.main_window import MainWindow
@@ -73,7 +74,9 @@ def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
             session = start_demo()
             ctx, notes = session.context, []
         else:
-            ctx, notes = Context.open(Profile.resolve(profile_dir))
+            profile = Profile.resolve(profile_dir)
+            ctx, notes = Context.open(profile)
+            start_file_log(profile)
     except Exception as e:  # no window without a session: say why and stop
         log.exception("could not open the session")
         QMessageBox.critical(None, texts.STARTUP_FAILED, str(e))
@@ -94,3 +97,4 @@ def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
                 session.close()
             else:
                 ctx.close()
+                stop_file_log()
