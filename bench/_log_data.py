@@ -17,6 +17,8 @@ import datetime as dt
 import json
 import random
 import sqlite3
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -188,3 +190,34 @@ def build(db_path: Path, count: int, seed: int = 7) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+
+
+class LogWriter(threading.Thread):
+    """Writes realistic entries at a steady rate through its own Store connection,
+    as a scheduled run in another process or a second window would."""
+
+    def __init__(self, db_path: Path, rate: int, seed: int = 11) -> None:
+        super().__init__(name="bench-log-writer", daemon=True)
+        self.db_path = db_path
+        self.rate = rate
+        self.seed = seed
+        self.stop_event = threading.Event()
+        self.written = 0
+
+    def run(self) -> None:
+        store = Store(self.db_path)
+        source = entries(10_000_000, seed=self.seed)
+        started = time.perf_counter()
+        try:
+            while not self.stop_event.is_set():
+                entry = next(source)
+                entry.time = dt.datetime.now(dt.UTC)
+                store.add_log(entry)
+                self.written += 1
+                # Hold the rate: wait for this entry's moment (an Event wait, so a stop
+                # is noticed at once).
+                delay = started + self.written / self.rate - time.perf_counter()
+                if delay > 0:
+                    self.stop_event.wait(delay)
+        finally:
+            store.close()

@@ -1,6 +1,6 @@
 """The real `vismadesk` window in this (fresh) process, with a stopwatch attached.
 
-    python bench/_window_probe.py --t0 MONOTONIC --profile DIR --measure startup|open|log
+    python bench/_window_probe.py --t0 MONOTONIC --profile DIR --measure startup|open|log|stall
 
 Runs `vismadesk --profile DIR` through `vismadesk.cli.main`, as the installed command
 does. The only addition is a probe attached to the main window once it is built: it
@@ -84,6 +84,10 @@ class Probe:
             self._on_paint = None
             self.result["rss_mb"] = rss_mb()
             self._finish()
+            return
+        if self.args.measure == "stall":
+            self._on_paint = None
+            self._stall_prepare()
             return
         if self.model.rowCount() == 0:
             return  # the first page is still on its way
@@ -176,6 +180,70 @@ class Probe:
         self.result["rss_after_scroll_mb"] = rss_mb()
         self._finish()
 
+    # --- event-loop stalls during an export ---------------------------------------------
+
+    def _stall_prepare(self) -> None:
+        # The window reads the work order lists when it opens; let that end first.
+        if getattr(self.window, "_lists_loading", False):
+            self.window.work_orders_loaded.connect(self._stall_signed_in)
+        else:
+            self._timer.singleShot(0, self._stall_signed_in)
+
+    def _stall_signed_in(self) -> None:
+        import contextlib
+
+        with contextlib.suppress(TypeError, RuntimeError):
+            self.window.work_orders_loaded.disconnect(self._stall_signed_in)
+        # The planner signed in earlier; here the service sign-in stands in for it.
+        self.window.ctx.tokens.login_service()
+        self._timer.singleShot(0, self._stall_start)
+
+    def _stall_start(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self._ticks: list[float] = []
+        self._tick_timer = QTimer()
+        self._tick_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._tick_timer.setInterval(self.args.tick_ms)
+        self._tick_timer.timeout.connect(lambda: self._ticks.append(time.perf_counter()))
+        self._writer = None
+        if self.args.log_rate:
+            from bench._log_data import LogWriter
+
+            self._writer = LogWriter(self.window.ctx.profile.db_path, self.args.log_rate)
+        self._ticks.append(time.perf_counter())
+        self._tick_timer.start()
+        if self._writer is not None:
+            self._writer.start()
+        if self.args.idle_s:
+            self._timer.singleShot(int(self.args.idle_s * 1000), lambda: self._stall_end(None))
+            return
+        self.window.run_finished.connect(self._stall_end)
+        self._run_started = time.perf_counter()
+        if not self.window.export_work_orders():
+            self.result["error"] = "the window refused to start the export"
+            self._finish()
+
+    def _stall_end(self, run_result: object) -> None:
+        import itertools
+
+        self._tick_timer.stop()
+        if self._writer is not None:
+            self._writer.stop_event.set()
+            self._writer.join()
+            self.result["log_entries_written"] = self._writer.written
+        t = self._ticks
+        tick = self.args.tick_ms
+        late = [max(0.0, (b - a) * 1000 - tick) for a, b in itertools.pairwise(t)]
+        self.result["lateness_ms"] = late
+        self.result["tick_times_s"] = [x - t[0] for x in t[1:]]
+        self.result["measured_s"] = t[-1] - t[0]
+        if run_result is not None:
+            self.result["run_s"] = time.perf_counter() - self._run_started
+            self.result["succeeded"] = getattr(run_result, "succeeded", None)
+            self.result["failed"] = getattr(run_result, "failed", None)
+        self._finish()
+
     # --- the end --------------------------------------------------------------------------
 
     def _timed_out(self) -> None:
@@ -194,11 +262,14 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--t0", type=float, required=True)
     ap.add_argument("--profile", required=True)
-    ap.add_argument("--measure", choices=("startup", "open", "log"), default="log")
+    ap.add_argument("--measure", choices=("startup", "open", "log", "stall"), default="log")
     ap.add_argument("--search-number", default="WB500123")
     ap.add_argument("--search-word", default="Zwolle")
     ap.add_argument("--scroll-limit-s", type=float, default=60.0)
     ap.add_argument("--timeout-s", type=float, default=600.0)
+    ap.add_argument("--tick-ms", type=int, default=5)
+    ap.add_argument("--log-rate", type=int, default=0, help="entries/s from another thread")
+    ap.add_argument("--idle-s", type=float, default=0.0, help="measure the idle window instead")
     args = ap.parse_args()
 
     import vismadesk.ui.main_window as main_window
