@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from vismadesk import __version__, messages
+from vismadesk import __version__, messages, piecewise_json
 from vismadesk.errors import AppError, NetworkError
 from vismadesk.redact import RedactingFilter, redact
 
@@ -43,6 +43,9 @@ _SHOWN_RESPONSE_HEADERS = (
 )
 
 Sleep = Callable[[float], None]
+# Bodies this big are decoded record by record, so other threads (the window) keep
+# running meanwhile; smaller ones take less than a frame either way.
+PIECEWISE_FROM_BYTES = 256 * 1024
 MAX_RETRY_AFTER_S = 60.0
 _mask_lock = threading.Lock()
 
@@ -149,6 +152,9 @@ def read_json(service: str, response: httpx.Response) -> Any:
     if looks_like_html(response):
         raise unexpected_response(service, response, "an HTML page instead of JSON")
     try:
+        content = response.content
+        if len(content) >= PIECEWISE_FROM_BYTES:
+            return piecewise_json.loads(content)
         return response.json()
     except ValueError:
         raise unexpected_response(service, response, "the body is not valid JSON") from None

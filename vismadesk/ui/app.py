@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -89,6 +90,11 @@ def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
     with _close_on_signals(window):
         try:
             window.show()
+            # What exists now (Qt bindings, modules, the window) lives as long as the
+            # app. Frozen, it is left out of every full garbage collection: one holds
+            # the interpreter lock, so a collection triggered by an export thread
+            # stalled this thread for 50-120 ms (bench/gui_stall.py).
+            gc.freeze()
             code = app.exec()
             window.shutdown()
             return int(code)
