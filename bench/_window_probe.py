@@ -205,13 +205,22 @@ class Probe:
         self._tick_timer = QTimer()
         self._tick_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._tick_timer.setInterval(self.args.tick_ms)
-        self._tick_timer.timeout.connect(lambda: self._ticks.append(time.perf_counter()))
+        self._cpu: list[float] = []
+
+        def tick() -> None:
+            self._ticks.append(time.perf_counter())
+            # The GUI thread's own CPU time: a stall it spent working (painting,
+            # inserting rows) versus one it spent waiting for the interpreter lock.
+            self._cpu.append(time.thread_time())
+
+        self._tick_timer.timeout.connect(tick)
         self._writer = None
         if self.args.log_rate:
             from bench._log_data import LogWriter
 
             self._writer = LogWriter(self.window.ctx.profile.db_path, self.args.log_rate)
         self._ticks.append(time.perf_counter())
+        self._cpu.append(time.thread_time())
         self._tick_timer.start()
         if self._writer is not None:
             self._writer.start()
@@ -236,6 +245,7 @@ class Probe:
         tick = self.args.tick_ms
         late = [max(0.0, (b - a) * 1000 - tick) for a, b in itertools.pairwise(t)]
         self.result["lateness_ms"] = late
+        self.result["gui_cpu_ms"] = [(b - a) * 1000 for a, b in itertools.pairwise(self._cpu)]
         self.result["tick_times_s"] = [x - t[0] for x in t[1:]]
         self.result["measured_s"] = t[-1] - t[0]
         if run_result is not None:
