@@ -84,12 +84,16 @@ class Context:
     def save_settings(self) -> None:
         save_settings(self.settings, self.profile.settings_path)
 
+    def needs_reconnect(self, new: Settings) -> bool:
+        """Whether adopting `new` means the clients must talk to somewhere else."""
+        return any(getattr(new, k) != getattr(self.settings, k) for k in _CONNECTION_KEYS)
+
     def apply_settings(self, new: Settings) -> None:
         """Adopt and save new settings; rebuild the clients if they must connect elsewhere.
 
         Call only while no run is active: runs hold the clients.
         """
-        reconnect = any(getattr(new, k) != getattr(self.settings, k) for k in _CONNECTION_KEYS)
+        reconnect = self.needs_reconnect(new)
         save_settings(new, self.profile.settings_path)
         if reconnect:
             self._close_clients()

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from vismadesk.domain import LogEntry, WorkOrder
 from vismadesk.engine import export, signin, sync
-from vismadesk.engine.context import _CONNECTION_KEYS, Context
+from vismadesk.engine.context import Context
 from vismadesk.engine.runs import Progress, RunResult
 from vismadesk.messages import FixAction
 from vismadesk.ui import texts
@@ -544,7 +544,7 @@ class MainWindow(QMainWindow):
     # --- settings -------------------------------------------------------------------------
 
     def _save_blocker(self, new: object) -> str | None:
-        reconnect = any(getattr(new, k) != getattr(self.ctx.settings, k) for k in _CONNECTION_KEYS)
+        reconnect = self.ctx.needs_reconnect(new)
         if reconnect and (self.runs.busy or self.tasks.busy):
             return texts.SAVE_WAITS_FOR_RUN
         return None
