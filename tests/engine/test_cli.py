@@ -158,3 +158,13 @@ def test_a_scheduled_run_leaves_a_diagnostic_log_without_secrets(
     assert "not found in VISMA.net" in text
     for secret in _secrets(sandbox):
         assert secret not in text
+
+
+def test_a_demo_export_on_the_command_line_sends_sales_invoices_to_the_sandbox(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["export", "--demo"]) == 1  # the demo data has a few of each seed error
+    out = capsys.readouterr().out
+    assert "Demo: work orders are sent as sales invoices." in out
+    assert "exported as customer invoice" in out
+    assert "work orders have errors" in out

@@ -69,6 +69,12 @@ def _session(args: argparse.Namespace, out: TextIO) -> Iterator:  # type: ignore
         demo.context.secrets.set(
             SecretName.VISMA_CLIENT_SECRET, demo.sandbox.credentials["client_secret"]
         )
+        if demo.context.settings.export_format is None:
+            # A throw-away profile has no settings to choose in: the demo picks one.
+            from vismadesk.domain import ExportFormat
+
+            demo.context.settings.export_format = ExportFormat.SALES_INVOICE
+            print("Demo: work orders are sent as sales invoices.", file=out)
         try:
             yield demo.context
         finally:
