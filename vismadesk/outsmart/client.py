@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from vismadesk import messages
+from vismadesk import gc_pause, messages
 from vismadesk.config import Settings
 from vismadesk.domain import HourType, Material, Relation, WorkOrder, WorkStatus
 from vismadesk.errors import AppError, OutSmartError
@@ -117,15 +117,20 @@ class OutSmartClient:
         params = {"status": status, "update_status": "false"}
         if workstatus:
             params["workstatus"] = workstatus
-        rows = self._call("GET", "GetWorkorders/", params, shape=_list)
-        if unreadable is None:
-            return _parse_all(rows, records.work_order)
-        orders = []
-        for row in rows:
-            try:
-                orders.append(records.work_order(row))
-            except AppError as e:
-                unreadable.append(e)
+        # Thousands of work orders become objects here at once: see gc_pause. The raw
+        # rows go before the collector runs again, so it never has to walk them.
+        with gc_pause.paused():
+            rows = self._call("GET", "GetWorkorders/", params, shape=_list)
+            if unreadable is None:
+                orders = _parse_all(rows, records.work_order)
+            else:
+                orders = []
+                for row in rows:
+                    try:
+                        orders.append(records.work_order(row))
+                    except AppError as e:
+                        unreadable.append(e)
+            del rows
         return orders
 
     def work_order(self, number: str) -> WorkOrder:
