@@ -296,6 +296,12 @@ class LogModel(QStandardItemModel):
         super().__init__(parent)
         self.setColumnCount(1)
         self.setItemRoleNames(_ROLE_NAMES)
+        # Every picture a row can show, drawn now: drawn on first use, the first error
+        # of an export cost the GUI thread milliseconds just when the export threads
+        # held the interpreter lock most (a 40-75 ms stall as the export began).
+        for level in Level:
+            for action in Action:
+                badge(level, action)
         self._store = store
         self._page_size = page_size
         self._query = LogQuery()
