@@ -469,20 +469,24 @@ class ExportRun:
                 assert p.error is not None
                 entry = self.log.error(p.error, work_order=wo.number, record=p.record)
             summaries.append(entry.summary)
+        self._park_in_error_status(wo.number, wo.work_status, summaries)
+        return Outcome.FAILED
+
+    def _park_in_error_status(self, number: str, current: str, summaries: list[str]) -> None:
+        """Set the error work status in OutSmart; the journal keeps why, and what a reset
+        restores."""
         status = self.settings.error_status
         try:
-            set_work_status(self.ctx.outsmart, wo.number, status)
+            set_work_status(self.ctx.outsmart, number, status)
         except AppError as e:
-            self.log.error(e, work_order=wo.number, details={"while": "setting the error status"})
-        previous = wo.work_status if wo.work_status != status else None
+            self.log.error(e, work_order=number, details={"while": "setting the error status"})
         self.ctx.store.journal_record(
-            wo.number,
+            number,
             JournalState.FAILED,
             last_error="\n".join(summaries),
             run_id=self.run_id,
-            previous_status=previous or None,
+            previous_status=current if current and current != status else None,
         )
-        return Outcome.FAILED
 
     def _fail_unreadable(self, err: AppError) -> str:
         """A work order whose data cannot be read: explained, and parked in the error status."""
@@ -495,19 +499,9 @@ class ExportRun:
             details={"cause": err.message, **err.details},
             field=field,
         )
-        if field == "WorkorderNo":
-            return number  # no number to address it by in OutSmart
-        try:
-            set_work_status(self.ctx.outsmart, number, self.settings.error_status)
-        except AppError as e:
-            self.log.error(e, work_order=number, details={"while": "setting the error status"})
-        self.ctx.store.journal_record(
-            number,
-            JournalState.FAILED,
-            last_error=entry.summary,
-            run_id=self.run_id,
-            previous_status=str(err.details.get("work_status") or "") or None,
-        )
+        if field != "WorkorderNo":  # without a number, OutSmart cannot be told
+            current = str(err.details.get("work_status") or "")
+            self._park_in_error_status(number, current, [entry.summary])
         return number
 
     def _unexpected(self, wo: WorkOrder, err: AppError) -> Outcome:
