@@ -408,25 +408,19 @@ class TokenManager:
             "tenant_id": s.tenant_id,
             "scope": " ".join(SERVICE_SCOPES),
         }
-        values: dict[str, object] = (
-            {"reason": "VISMA.net refused the client credentials"}
-            if failure == messages.LOGIN_FAILED.code
-            else {}
-        )
+        # LOGIN_FAILED names a reason; the refresh messages are the seed's fixed words.
+        signing_in = failure == messages.LOGIN_FAILED.code
         try:
             body = self._token_request(form)
         except _TokenEndpointError as e:
-            details = e.details
-            if failure == messages.LOGIN_FAILED.code:
-                values["reason"] = f"VISMA.net refused the client credentials ({e.error})"
-            elif e.error in _DEAD_GRANT:
+            if not signing_in and e.error in _DEAD_GRANT:
                 self._signed_out()
-                raise AuthError(messages.TOKEN_INVALID.code, details) from None
-            raise AuthError(failure, details, **values) from None
+                raise AuthError(messages.TOKEN_INVALID.code, e.details) from None
+            why = f"VISMA.net refused the client credentials ({e.error})"
+            raise AuthError(failure, e.details, **({"reason": why} if signing_in else {})) from None
         except AppError as e:
-            if failure == messages.LOGIN_FAILED.code:
-                values["reason"] = e.message
-            raise AuthError(failure, {"cause": e.message, **e.details}, **values) from None
+            reason = {"reason": e.message} if signing_in else {}
+            raise AuthError(failure, {"cause": e.message, **e.details}, **reason) from None
         return self._adopt(body, mode=AuthMode.SERVICE)
 
     # --- signing out -----------------------------------------------------------------
