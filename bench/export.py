@@ -37,8 +37,8 @@ from vismadesk.domain import ExportFormat
 from vismadesk.engine.context import Context
 from vismadesk.engine.export import run_export
 from vismadesk.engine.runs import Progress
+from vismadesk.keyring_store import MemoryKeyring, SecretName, Secrets
 from vismadesk.profile import Profile
-from vismadesk.secrets import MemoryKeyring, SecretName, Secrets
 from vismadesk.visma.client import ERP_PAGE_SIZE
 
 RELATIONS = 200

@@ -20,7 +20,7 @@ import keyring
 import platformdirs
 import pytest
 
-from vismadesk.secrets import MemoryKeyring
+from vismadesk.keyring_store import MemoryKeyring
 
 _PLATFORM_DIRS = {
     "user_config_dir": "config",

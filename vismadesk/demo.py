@@ -12,9 +12,9 @@ from typing import Any
 
 from vismadesk.config import Settings
 from vismadesk.engine.context import Context
+from vismadesk.keyring_store import MemoryKeyring, SecretName, Secrets
 from vismadesk.profile import Profile
 from vismadesk.sandbox import Sandbox
-from vismadesk.secrets import MemoryKeyring, SecretName, Secrets
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from vismadesk import gc_pause
+from vismadesk.net import gc_pause
 
 
 def test_paused_then_running_again() -> None:

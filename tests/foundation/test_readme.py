@@ -8,7 +8,7 @@ from pathlib import Path
 from vismadesk import messages
 from vismadesk.cli import _register_extras, build_parser
 from vismadesk.config import SETTING_KEYS
-from vismadesk.secrets import ENV_OVERRIDES
+from vismadesk.keyring_store import ENV_OVERRIDES
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 

@@ -10,9 +10,9 @@ import pytest
 import respx
 
 from vismadesk.config import Settings
+from vismadesk.keyring_store import SecretName, Secrets
+from vismadesk.net.transport import Backoff
 from vismadesk.outsmart.client import OutSmartClient
-from vismadesk.secrets import SecretName, Secrets
-from vismadesk.transport import Backoff
 
 BASE = "https://outsmart.test/openapi/8/"
 TOKEN = "tok-7f3a9c2e41d8b6"

@@ -14,10 +14,10 @@ from vismadesk import messages
 from vismadesk.config import Settings
 from vismadesk.domain import HourType, Material, Relation, WorkOrder
 from vismadesk.errors import AppError, OutSmartError
+from vismadesk.keyring_store import SecretName, Secrets
+from vismadesk.net.transport import Backoff
 from vismadesk.outsmart.client import OutSmartClient
 from vismadesk.sandbox import Sandbox
-from vismadesk.secrets import SecretName, Secrets
-from vismadesk.transport import Backoff
 
 
 def _dec(text: Any) -> Decimal:

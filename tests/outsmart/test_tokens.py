@@ -18,9 +18,9 @@ from vismadesk import messages
 from vismadesk.config import Settings
 from vismadesk.domain import HourType, Material, Relation
 from vismadesk.errors import AppError
+from vismadesk.keyring_store import MemoryKeyring, SecretName, Secrets
+from vismadesk.net.transport import Backoff
 from vismadesk.outsmart.client import OutSmartClient
-from vismadesk.secrets import MemoryKeyring, SecretName, Secrets
-from vismadesk.transport import Backoff
 
 CALLS: dict[str, Callable[[OutSmartClient], Any]] = {
     "check": lambda c: c.check(),

@@ -18,7 +18,7 @@ import time
 import httpx
 
 from vismadesk.sandbox import Sandbox
-from vismadesk.sandbox import demo as demo_data
+from vismadesk.sandbox import company as demo_data
 
 
 def _peak_rss_mib() -> float:

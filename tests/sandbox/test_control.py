@@ -15,8 +15,8 @@ import httpx
 
 from tests.sandbox.helpers import erp, outsmart_params, salesorders, service_token, validate, wrap
 from vismadesk import cli as main_cli
+from vismadesk.cli.sandbox import run as run_cli
 from vismadesk.sandbox import Sandbox
-from vismadesk.sandbox.cli import run as run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from vismadesk.config import Settings, load_settings, save_settings
 from vismadesk.domain import ExportFormat, WorkStatus
-from vismadesk.secrets import MemoryKeyring, SecretName, Secrets
+from vismadesk.keyring_store import MemoryKeyring, SecretName, Secrets
 from vismadesk.ui.settings_form import SettingsForm
 
 

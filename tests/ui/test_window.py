@@ -8,7 +8,7 @@ from tests.ui.conftest import entry, finish
 from vismadesk import messages
 from vismadesk.demo import DemoSession
 from vismadesk.domain import ExportFormat
-from vismadesk.secrets import SecretName
+from vismadesk.keyring_store import SecretName
 from vismadesk.store import Store
 from vismadesk.ui.log_model import LogFilter, summary_of
 from vismadesk.ui.main_window import MainWindow

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pytest
 
 from vismadesk.config import Settings
+from vismadesk.keyring_store import MemoryKeyring, SecretName, Secrets
 from vismadesk.sandbox import Sandbox
 from vismadesk.sandbox.browser import play_browser
-from vismadesk.secrets import MemoryKeyring, SecretName, Secrets
 from vismadesk.visma.auth import TokenManager
 from vismadesk.visma.client import VismaClient
 

@@ -11,7 +11,7 @@ import pytest
 from tests.visma.conftest import REVOCATIONS, TOKEN_CALLS, Session, use_service_credentials
 from vismadesk import messages
 from vismadesk.errors import AuthError
-from vismadesk.secrets import SecretName
+from vismadesk.keyring_store import SecretName
 from vismadesk.visma.auth import AuthMode, AuthStatus
 
 

@@ -26,7 +26,7 @@ from tests.visma.unit_support import (
 from vismadesk import messages
 from vismadesk.config import Settings
 from vismadesk.errors import AppError, AuthError
-from vismadesk.secrets import MemoryKeyring, SecretName, Secrets
+from vismadesk.keyring_store import MemoryKeyring, SecretName, Secrets
 from vismadesk.visma.auth import (
     REFRESH_MARGIN_S,
     SERVICE_SCOPES,

@@ -14,7 +14,7 @@ from tests.visma.unit_support import ERP, SALESORDERS, Rig, unique, visma_rig
 from vismadesk import messages
 from vismadesk.domain import Customer, DocumentLine, ExportFormat, SalesDocument
 from vismadesk.errors import AppError, VismaApiError
-from vismadesk.secrets import SecretName
+from vismadesk.keyring_store import SecretName
 
 VISMA_ID = "0c8e5b7a-1d2f-4a3b-9c6d-7e8f9a0b1c2d"
 TRACE_ID = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"

@@ -20,8 +20,8 @@ from vismadesk.domain import (
     SalesDocument,
 )
 from vismadesk.errors import AppError, AuthError, NetworkError, VismaApiError
-from vismadesk.secrets import SecretName
-from vismadesk.transport import Backoff
+from vismadesk.keyring_store import SecretName
+from vismadesk.net.transport import Backoff
 from vismadesk.visma.auth import AuthStatus
 from vismadesk.visma.client import ATTEMPTS, CREATE_ATTEMPTS
 

@@ -20,8 +20,8 @@ from vismadesk.domain import (
     SalesDocument,
 )
 from vismadesk.errors import VismaApiError
+from vismadesk.keyring_store import MemoryKeyring, SecretName, Secrets
 from vismadesk.sandbox import Sandbox
-from vismadesk.secrets import MemoryKeyring, SecretName, Secrets
 from vismadesk.visma.auth import TokenManager
 from vismadesk.visma.client import VismaClient
 

@@ -28,7 +28,7 @@ from tests.visma.unit_support import (
 )
 from vismadesk import messages
 from vismadesk.errors import AuthError
-from vismadesk.secrets import SecretName, Secrets
+from vismadesk.keyring_store import SecretName, Secrets
 from vismadesk.visma.auth import (
     INTERACTIVE_SCOPES,
     AuthState,

@@ -19,8 +19,8 @@ import httpx
 import respx
 
 from vismadesk.config import Settings
-from vismadesk.secrets import SecretName, Secrets
-from vismadesk.transport import Backoff
+from vismadesk.keyring_store import SecretName, Secrets
+from vismadesk.net.transport import Backoff
 from vismadesk.visma.auth import TokenManager
 from vismadesk.visma.client import VismaClient
 

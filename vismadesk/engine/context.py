@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from vismadesk.config import Settings, load_settings, save_settings
+from vismadesk.keyring_store import Secrets
 from vismadesk.outsmart.client import OutSmartClient
 from vismadesk.profile import Profile
-from vismadesk.secrets import Secrets
 from vismadesk.store import Store
 from vismadesk.visma.auth import AuthState, TokenManager
 from vismadesk.visma.client import VismaClient

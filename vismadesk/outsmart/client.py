@@ -17,14 +17,13 @@ from typing import Any, TypeVar
 
 import httpx
 
-from vismadesk import gc_pause, messages
+from vismadesk import messages
 from vismadesk.config import Settings
 from vismadesk.domain import HourType, Material, Relation, WorkOrder, WorkStatus
 from vismadesk.errors import AppError, OutSmartError
-from vismadesk.outsmart import codes, records
-from vismadesk.redact import register_secret
-from vismadesk.secrets import KeyringUnavailable, SecretName, Secrets, SecretStoreError
-from vismadesk.transport import (
+from vismadesk.keyring_store import KeyringUnavailable, SecretName, Secrets, SecretStoreError
+from vismadesk.net import gc_pause
+from vismadesk.net.transport import (
     Backoff,
     exchange_excerpt,
     looks_like_html,
@@ -35,6 +34,8 @@ from vismadesk.transport import (
     transport_error,
     unexpected_response,
 )
+from vismadesk.outsmart import codes, records
+from vismadesk.redact import register_secret
 
 SERVICE = records.SERVICE
 # One try and three retries: with the default backoff about two seconds of waiting,

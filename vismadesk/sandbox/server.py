@@ -21,8 +21,8 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.types import Scope
 
+from vismadesk.sandbox import company as demo_data
 from vismadesk.sandbox import connect, control, erp, outsmart, salesorders
-from vismadesk.sandbox import demo as demo_data
 from vismadesk.sandbox.core import PREFIXES, Core, json_response
 from vismadesk.sandbox.faults import Faults, Gatekeeper, ServiceGate
 from vismadesk.sandbox.oauth import Credentials, OAuth

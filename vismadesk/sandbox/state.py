@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from vismadesk.sandbox.demo import DemoData
+from vismadesk.sandbox.company import DemoData
 
 
 @dataclass(slots=True)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from vismadesk.config import HOUR_ROUNDING_CHOICES, MAX_CONCURRENCY, SPECS, Settings, SettingsError
 from vismadesk.domain import ExportFormat, WorkStatus
-from vismadesk.secrets import SecretName, Secrets
+from vismadesk.keyring_store import SecretName, Secrets
 from vismadesk.ui import texts
 
 TOKEN_KEYS = {

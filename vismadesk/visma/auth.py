@@ -32,9 +32,8 @@ import httpx
 from vismadesk import messages
 from vismadesk.config import Settings
 from vismadesk.errors import AppError, AuthError
-from vismadesk.redact import register_secret
-from vismadesk.secrets import SecretName, Secrets, SecretStoreError
-from vismadesk.transport import (
+from vismadesk.keyring_store import SecretName, Secrets, SecretStoreError
+from vismadesk.net.transport import (
     Backoff,
     exchange_excerpt,
     new_http_client,
@@ -43,6 +42,7 @@ from vismadesk.transport import (
     transport_error,
     unexpected_response,
 )
+from vismadesk.redact import register_secret
 from vismadesk.visma.loopback import LoopbackReceiver
 
 # Refresh this long before the access token expires, so no request leaves with a

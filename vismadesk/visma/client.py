@@ -26,7 +26,7 @@ from vismadesk.domain import (
     SalesDocument,
 )
 from vismadesk.errors import AppError, AuthError, NetworkError, VismaApiError
-from vismadesk.transport import (
+from vismadesk.net.transport import (
     Backoff,
     exchange_excerpt,
     new_http_client,

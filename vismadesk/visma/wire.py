@@ -26,7 +26,7 @@ from vismadesk.domain import (
     SalesDocument,
 )
 from vismadesk.errors import VismaApiError
-from vismadesk.transport import exchange_excerpt, looks_like_html
+from vismadesk.net.transport import exchange_excerpt, looks_like_html
 
 _VISMA_ID = re.compile(r"VismaId:\s*([0-9A-Fa-f-]{36})")
 # SalesOrders v3 caps customer.refNo (and customer.order) at 40 characters.

@@ -20,8 +20,9 @@ from typing import Any
 
 import httpx
 
-from vismadesk import __version__, messages, piecewise_json
+from vismadesk import __version__, messages
 from vismadesk.errors import AppError, NetworkError
+from vismadesk.net import piecewise_json
 from vismadesk.redact import RedactingFilter, redact
 
 # Connect fast or say so; a slow ERP answer (big pages) gets longer.

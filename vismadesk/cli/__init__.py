@@ -78,7 +78,7 @@ def _register_extras() -> None:
         return
     import importlib
 
-    for module in ("vismadesk.sandbox.cli", "vismadesk.engine.cli"):
+    for module in ("vismadesk.cli.sandbox", "vismadesk.cli.runs"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as e:

@@ -11,8 +11,7 @@ import pytest
 from keyring.backends import fail, null
 
 from vismadesk import messages
-from vismadesk.redact import MASK, redact
-from vismadesk.secrets import (
+from vismadesk.keyring_store import (
     ENV_OVERRIDES,
     MAX_SECRET_BYTES,
     SERVICE,
@@ -22,6 +21,7 @@ from vismadesk.secrets import (
     Secrets,
     SecretStoreError,
 )
+from vismadesk.redact import MASK, redact
 
 
 class RaisingKeyring(keyring.backend.KeyringBackend):

@@ -6,7 +6,7 @@ import time
 from decimal import Decimal
 
 from tests.sandbox.helpers import validate
-from vismadesk.sandbox import demo
+from vismadesk.sandbox import company as demo
 
 
 def test_same_seed_same_company() -> None:

@@ -19,8 +19,8 @@ from typing import TextIO
 from vismadesk.domain import Level, LogEntry
 from vismadesk.engine.runs import EXIT_CONFIG, Progress, RunResult
 from vismadesk.errors import AppError
+from vismadesk.keyring_store import SecretName, SecretStoreError
 from vismadesk.redact import redact
-from vismadesk.secrets import SecretName, SecretStoreError
 
 AddCommon = Callable[[argparse.ArgumentParser], None]
 

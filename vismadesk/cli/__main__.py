@@ -1,0 +1,5 @@
+import sys
+
+from vismadesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""What both HTTP clients share: the transport, big-answer decoding, GC pauses."""
