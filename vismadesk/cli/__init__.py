@@ -12,10 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from vismadesk import __version__
-
-EXIT_OK = 0
-EXIT_SOME_FAILED = 1
-EXIT_CONFIG = 2
+from vismadesk.domain import ExitCode
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -119,13 +116,13 @@ def cmd_config(args: argparse.Namespace) -> int:
                 if isinstance(shown, bool):
                     shown = str(shown).lower()
                 print(f"{key} = {shown}" if not args.key else shown)
-            return EXIT_OK
+            return ExitCode.OK
         settings.set(args.key, args.value)
     except SettingsError as e:
         print(f"error: {e}", file=sys.stderr)
-        return EXIT_CONFIG
+        return ExitCode.CONFIG
     save_settings(settings, profile.settings_path)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -156,7 +153,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         else:
             local = e.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             print(f"{local}  {e.level.value:<7}  {e.action.value:<6}  {e.summary}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_window(args: argparse.Namespace) -> int:
@@ -171,7 +168,7 @@ def cmd_window(args: argparse.Namespace) -> int:
                 + ".",
                 file=sys.stderr,
             )
-            return EXIT_CONFIG
+            return ExitCode.CONFIG
         raise
     return run_window(demo=args.demo, profile_dir=args.profile)
 

@@ -16,8 +16,8 @@ import webbrowser
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-from vismadesk.domain import Level, LogEntry
-from vismadesk.engine.runs import EXIT_CONFIG, Progress, RunResult
+from vismadesk.domain import ExitCode, Level, LogEntry
+from vismadesk.engine.runs import Progress, RunHooks, RunResult
 from vismadesk.errors import AppError
 from vismadesk.keyring_store import SecretName, SecretStoreError
 from vismadesk.redact import redact
@@ -183,7 +183,7 @@ def _run(args: argparse.Namespace, job: Callable, out: TextIO | None = None) -> 
                 _sign_in_for_run(ctx, args.demo)
             except AppError as e:
                 console.log(ctx.store.add_log(_auth_entry(e)))
-                return EXIT_CONFIG
+                return ExitCode.CONFIG
             try:
                 result: RunResult = job(ctx, console, cancel)
             except KeyboardInterrupt:
@@ -194,7 +194,7 @@ def _run(args: argparse.Namespace, job: Callable, out: TextIO | None = None) -> 
             return result.exit_code
     except SecretStoreError as e:
         print(f"error: {e}", file=sys.stderr)
-        return EXIT_CONFIG
+        return ExitCode.CONFIG
 
 
 def _auth_entry(e: AppError) -> LogEntry:
@@ -219,9 +219,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     only = list(args.work_orders) or None
     return _run(
         args,
-        lambda ctx, c, cancel: run_export(
-            ctx, only=only, on_log=c.log, on_progress=c.progress, cancel=cancel
-        ),
+        lambda ctx, c, cancel: run_export(ctx, RunHooks(c.log, c.progress, cancel), only=only),
     )
 
 
@@ -233,9 +231,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         "materials": sync.sync_materials,
         "all": sync.sync_all,
     }[args.what]
-    return _run(
-        args, lambda ctx, c, cancel: fn(ctx, on_log=c.log, on_progress=c.progress, cancel=cancel)
-    )
+    return _run(args, lambda ctx, c, cancel: fn(ctx, RunHooks(c.log, c.progress, cancel)))
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
@@ -244,7 +240,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return _run(
         args,
         lambda ctx, c, cancel: reset_work_orders(
-            ctx, list(args.work_orders), on_log=c.log, on_progress=c.progress, cancel=cancel
+            ctx, list(args.work_orders), RunHooks(c.log, c.progress, cancel)
         ),
     )
 
@@ -275,10 +271,10 @@ def cmd_login(args: argparse.Namespace) -> int:
             _ask_client_secret(ctx)
         return login(
             ctx,
+            RunHooks(c.log),
             service=args.service,
             open_browser=_open_browser,
             timeout_s=args.timeout,
-            on_log=c.log,
         )
 
     return _account(args, job)
@@ -287,7 +283,7 @@ def cmd_login(args: argparse.Namespace) -> int:
 def cmd_disconnect(args: argparse.Namespace) -> int:
     from vismadesk.engine.signin import disconnect
 
-    return _account(args, lambda ctx, c: disconnect(ctx, on_log=c.log))
+    return _account(args, lambda ctx, c: disconnect(ctx, RunHooks(c.log)))
 
 
 def _account(args: argparse.Namespace, job: Callable) -> int:  # type: ignore[type-arg]
@@ -298,4 +294,4 @@ def _account(args: argparse.Namespace, job: Callable) -> int:  # type: ignore[ty
             return job(ctx, console).exit_code
     except SecretStoreError as e:
         print(f"error: {e}", file=sys.stderr)
-        return EXIT_CONFIG
+        return ExitCode.CONFIG

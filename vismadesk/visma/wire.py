@@ -23,6 +23,7 @@ from vismadesk.domain import (
     DocumentRef,
     ExportFormat,
     InventoryItem,
+    ItemType,
     SalesDocument,
 )
 from vismadesk.errors import VismaApiError
@@ -222,7 +223,7 @@ def parse_inventory(d: dict[str, Any]) -> InventoryItem:
     return InventoryItem(
         number=_text(d, "inventoryNumber"),
         description=_text(d, "description"),
-        type=_text(d, "type") or "NonStockItem",
+        type=_text(d, "type") or ItemType.NON_STOCK,
         status=_text(d, "status") or "Active",
         unit=_text(d, "salesUnit", "baseUnit"),
         price=_decimal(d.get("defaultPrice")),
