@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from vismadesk import messages
-from vismadesk.cli import _register_extras, build_parser
+from vismadesk.cli.parser import build_parser
 from vismadesk.config import SETTING_KEYS
 from vismadesk.keyring_store import ENV_OVERRIDES
 
@@ -36,7 +36,6 @@ def test_quick_start_is_exactly_the_two_commands() -> None:
 
 
 def test_every_command_setting_and_variable_is_documented() -> None:
-    _register_extras()
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     for name in sub.choices:  # type: ignore[union-attr]
