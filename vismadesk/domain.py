@@ -24,7 +24,7 @@ class ExportFormat(StrEnum):
 
     @property
     def visma_section(self) -> str:
-        """Where a planner finds the document in VISMA.net (the seed's FAQ)."""
+        """Where a planner finds the document in VISMA.net (the troubleshooting page's FAQ)."""
         return "Sales orders" if self is ExportFormat.SALES_ORDER else "Customer invoices"
 
 

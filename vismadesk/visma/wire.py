@@ -104,7 +104,7 @@ def _document_datetime(day: dt.date) -> str:
     return day.strftime("%Y-%m-%dT00:00:00")
 
 
-def invoice_body(doc: SalesDocument) -> dict[str, Any]:
+def customer_invoice_body(doc: SalesDocument) -> dict[str, Any]:
     body = wrap(
         {
             "customerNumber": doc.customer_number,
@@ -233,7 +233,7 @@ def parse_inventory(d: dict[str, Any]) -> InventoryItem:
     )
 
 
-def invoice_ref(d: dict[str, Any]) -> DocumentRef:
+def customer_invoice_ref(d: dict[str, Any]) -> DocumentRef:
     return DocumentRef(ExportFormat.SALES_INVOICE, _text(d, "referenceNumber"))
 
 
