@@ -1,4 +1,4 @@
-"""End to end against the sandbox: each seed message for its cause, exactly once."""
+"""End to end against the sandbox: each troubleshooting-page message for its cause, once."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from vismadesk.engine.export import run_export
 from vismadesk.engine.runs import RunHooks
 from vismadesk.engine.sync import reset_work_orders
 
-SEED_TEXT = {
+PAGE_TEXT = {
     "relation_not_in_outsmart": "Work order {wo} relation {rec} does not exist in OutSmart",
     "relation_not_in_visma": "Relation {rec} on work order {wo} not found in VISMA.net",
     "material_not_in_visma": "Material {rec} on work order {wo} not found in VISMA.net",
@@ -50,7 +50,7 @@ def test_signed_out_export_asks_to_reauthenticate(demo: DemoSession) -> None:
 
 
 @pytest.mark.parametrize("fmt", [ExportFormat.SALES_INVOICE, ExportFormat.SALES_ORDER])
-def test_each_seed_error_for_its_cause_and_the_rest_exported_once(
+def test_each_troubleshooting_page_error_for_its_cause_and_the_rest_exported_once(
     demo: DemoSession, fmt: ExportFormat
 ) -> None:
     demo.context.settings.export_format = fmt
@@ -58,7 +58,7 @@ def test_each_seed_error_for_its_cause_and_the_rest_exported_once(
     oracle = expected_problems(state, new_material=False, new_relation=False)
     failing = {wo for wo, p in oracle.items() if p}
     causes = {code for p in oracle.values() for code, _ in p}
-    # The demo data triggers every seed error; if not, this test would prove little.
+    # The demo data triggers every troubleshooting-page error; if not, this test would prove little.
     assert {
         "relation_not_in_outsmart",
         "relation_not_in_visma",
@@ -78,8 +78,8 @@ def test_each_seed_error_for_its_cause_and_the_rest_exported_once(
             assert (wo, code, record or None) in errors, (wo, code, record)
     # Word for word, with the fix in the details.
     for e in entries:
-        if e.code in SEED_TEXT:
-            assert e.summary == SEED_TEXT[e.code].format(wo=e.work_order, rec=e.record)
+        if e.code in PAGE_TEXT:
+            assert e.summary == PAGE_TEXT[e.code].format(wo=e.work_order, rec=e.record)
             assert e.details["hint"] == messages.get(e.code).hint
 
     after = demo.sandbox.state()

@@ -1,4 +1,5 @@
-"""The README stays true: seed messages word for word, the quick start, every command."""
+"""The README stays true: the troubleshooting page's messages word for word, the quick
+start, every command."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def _table_messages() -> list[str]:
     return [m.group(1) for m in re.finditer(r"^\| (.+?) \| .+ \|$", section, re.MULTILINE)]
 
 
-def test_every_seed_message_is_in_the_table_as_the_seed_writes_it() -> None:
+def test_every_page_message_is_in_the_table_as_the_troubleshooting_page_writes_it() -> None:
     rows = _table_messages()
     expected = [
         m.render(**{f: "X" if f in {"material", "relation"} else "Y" for f in m.fields})
