@@ -36,7 +36,7 @@ from vismadesk.config import Settings
 from vismadesk.domain import ExportFormat
 from vismadesk.engine.context import Context
 from vismadesk.engine.export import run_export
-from vismadesk.engine.runs import Progress
+from vismadesk.engine.runs import Progress, RunHooks
 from vismadesk.keyring_store import MemoryKeyring, SecretName, Secrets
 from vismadesk.profile import Profile
 from vismadesk.visma.client import ERP_PAGE_SIZE
@@ -162,7 +162,7 @@ def run_one(n: int, concurrency: int, latency_ms: int) -> Row:
             sb.faults(latency_ms=latency_ms)
             before = sb.request_counts()
             started = time.perf_counter()
-            result = run_export(ctx, on_progress=on_progress)
+            result = run_export(ctx, RunHooks(on_progress=on_progress))
             wall = time.perf_counter() - started
             sb.faults(latency_ms=0)
             used = _diff(sb.request_counts(), before)

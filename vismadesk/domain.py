@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 
@@ -24,7 +24,7 @@ class ExportFormat(StrEnum):
 
     @property
     def visma_section(self) -> str:
-        """Where a planner finds the document in VISMA.net (the seed's FAQ)."""
+        """Where a planner finds the document in VISMA.net (the troubleshooting page's FAQ)."""
         return "Sales orders" if self is ExportFormat.SALES_ORDER else "Customer invoices"
 
 
@@ -40,6 +40,14 @@ class Action(StrEnum):
     IMPORT = "import"
     AUTH = "auth"
     RESET = "reset"
+
+
+class ExitCode(IntEnum):
+    """How a run or command ended, as the process exit status scripts test."""
+
+    OK = 0
+    SOME_FAILED = 1  # some work orders or records failed; the rest went through
+    CONFIG = 2  # a configuration or sign-in problem: nothing attempted, or the run stopped
 
 
 class JournalState(StrEnum):
@@ -134,6 +142,14 @@ class WorkStatus:
 # --- Visma.net side ----------------------------------------------------------------
 
 
+class ItemType(StrEnum):
+    """Visma.net's words for the inventory item types vismadesk reads and creates."""
+
+    NON_STOCK = "NonStockItem"
+    # Visma's spelling; a labour item in an hour unit is an hour type in OutSmart.
+    LABOUR = "LaborItem"
+
+
 @dataclass(slots=True)
 class Customer:
     number: str
@@ -155,7 +171,8 @@ class Customer:
 class InventoryItem:
     number: str
     description: str
-    type: str = "NonStockItem"
+    # An ItemType; Visma.net has more (StockItem, ServiceItem...), kept as they come.
+    type: str = ItemType.NON_STOCK
     status: str = "Active"
     unit: str = ""
     price: Decimal = Decimal(0)

@@ -1,4 +1,5 @@
-"""Errors that carry a catalogue message, so every layer reports in the seed's words.
+"""Errors that carry a catalogue message, so every layer reports in the
+catalogue's words (the troubleshooting page's, where it has them).
 
 Clients raise these; the engine turns them into log entries (code, rendered text,
 details) without re-spelling any text. Details are redacted before they are kept.
@@ -66,23 +67,19 @@ class VismaApiError(AppError):
 
 
 class OutSmartError(AppError):
-    """OutSmart answered with an error code in its envelope."""
+    """OutSmart answered with an error code in its envelope; `code` is the catalogue
+    message the OutSmart client chose for it (the client knows what the codes mean)."""
 
     def __init__(
         self,
         outsmart_code: int,
         outsmart_messages: list[str],
         *,
+        code: str,
         exchange: str | None = None,
-        code: str | None = None,
     ) -> None:
         self.outsmart_code = outsmart_code
         self.outsmart_messages = [redact(m) for m in outsmart_messages]
-        rejected = outsmart_code in (1002, 1003, 1004, 1005)
-        if code is None:
-            code = (
-                messages.OUTSMART_TOKEN_REJECTED.code if rejected else messages.OUTSMART_ERROR.code
-            )
         details: dict[str, Any] = {
             "outsmart_code": outsmart_code,
             "outsmart_messages": self.outsmart_messages,

@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass
 from enum import StrEnum
 
-from vismadesk.domain import Level
+from vismadesk.domain import Action, Level
 
 
 class FixAction(StrEnum):
@@ -34,6 +34,14 @@ FIX_LABELS: dict[FixAction, str] = {
     FixAction.RECONNECT: "Disconnect and log in again",
     FixAction.RESET_STATUS: "Reset the work status",
     FixAction.ENTER_OUTSMART_TOKENS: "Enter the OutSmart tokens",
+}
+
+# What the log calls each kind of run: its Action column, and "Export cancelled ...".
+ACTION_NAMES: dict[Action, str] = {
+    Action.EXPORT: "Export",
+    Action.IMPORT: "Sync",
+    Action.AUTH: "Sign-in",
+    Action.RESET: "Reset",
 }
 
 

@@ -163,7 +163,7 @@ def test_a_scheduled_run_leaves_a_diagnostic_log_without_secrets(
 def test_a_demo_export_on_the_command_line_sends_sales_invoices_to_the_sandbox(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["export", "--demo"]) == 1  # the demo data has a few of each seed error
+    assert main(["export", "--demo"]) == 1  # the demo data has a few of each page error
     out = capsys.readouterr().out
     assert "Demo: work orders are sent as sales invoices." in out
     assert "exported as customer invoice" in out

@@ -1,4 +1,4 @@
-"""End to end against the sandbox: each seed message for its cause, exactly once."""
+"""End to end against the sandbox: each troubleshooting-page message for its cause, once."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import pytest
 from tests.engine.conftest import documents_by_reference, expected_problems
 from vismadesk import messages
 from vismadesk.demo import DemoSession
-from vismadesk.domain import ExportFormat, JournalState, Level, LogEntry
+from vismadesk.domain import ExitCode, ExportFormat, JournalState, Level, LogEntry
 from vismadesk.engine.export import run_export
-from vismadesk.engine.runs import EXIT_CONFIG, EXIT_OK, EXIT_SOME_FAILED
+from vismadesk.engine.runs import RunHooks
 from vismadesk.engine.sync import reset_work_orders
 
-SEED_TEXT = {
+PAGE_TEXT = {
     "relation_not_in_outsmart": "Work order {wo} relation {rec} does not exist in OutSmart",
     "relation_not_in_visma": "Relation {rec} on work order {wo} not found in VISMA.net",
     "material_not_in_visma": "Material {rec} on work order {wo} not found in VISMA.net",
@@ -29,8 +29,8 @@ def test_without_export_format_nothing_is_sent(demo: DemoSession) -> None:
     demo.context.settings.export_format = None
     before = demo.sandbox.state()
     seen: list[LogEntry] = []
-    result = run_export(demo.context, on_log=seen.append)
-    assert result.exit_code == EXIT_CONFIG
+    result = run_export(demo.context, RunHooks(on_log=seen.append))
+    assert result.exit_code == ExitCode.CONFIG
     assert [e.summary for e in seen] == [
         "Please specify whether to send the work order as a sales order or a sales invoice"
     ]
@@ -44,13 +44,13 @@ def test_without_export_format_nothing_is_sent(demo: DemoSession) -> None:
 def test_signed_out_export_asks_to_reauthenticate(demo: DemoSession) -> None:
     demo.context.tokens.disconnect()
     seen: list[LogEntry] = []
-    result = run_export(demo.context, on_log=seen.append)
-    assert result.exit_code == EXIT_CONFIG
+    result = run_export(demo.context, RunHooks(on_log=seen.append))
+    assert result.exit_code == ExitCode.CONFIG
     assert [e.summary for e in seen] == ["API token invalid. Please reauthenticate"]
 
 
 @pytest.mark.parametrize("fmt", [ExportFormat.SALES_INVOICE, ExportFormat.SALES_ORDER])
-def test_each_seed_error_for_its_cause_and_the_rest_exported_once(
+def test_each_troubleshooting_page_error_for_its_cause_and_the_rest_exported_once(
     demo: DemoSession, fmt: ExportFormat
 ) -> None:
     demo.context.settings.export_format = fmt
@@ -58,7 +58,7 @@ def test_each_seed_error_for_its_cause_and_the_rest_exported_once(
     oracle = expected_problems(state, new_material=False, new_relation=False)
     failing = {wo for wo, p in oracle.items() if p}
     causes = {code for p in oracle.values() for code, _ in p}
-    # The demo data triggers every seed error; if not, this test would prove little.
+    # The demo data triggers every troubleshooting-page error; if not, this test would prove little.
     assert {
         "relation_not_in_outsmart",
         "relation_not_in_visma",
@@ -67,7 +67,7 @@ def test_each_seed_error_for_its_cause_and_the_rest_exported_once(
     } <= causes
 
     result = run_export(demo.context)
-    assert result.exit_code == EXIT_SOME_FAILED
+    assert result.exit_code == ExitCode.SOME_FAILED
     assert result.failed == len(failing)
     assert result.succeeded == len(oracle) - len(failing)
 
@@ -78,8 +78,8 @@ def test_each_seed_error_for_its_cause_and_the_rest_exported_once(
             assert (wo, code, record or None) in errors, (wo, code, record)
     # Word for word, with the fix in the details.
     for e in entries:
-        if e.code in SEED_TEXT:
-            assert e.summary == SEED_TEXT[e.code].format(wo=e.work_order, rec=e.record)
+        if e.code in PAGE_TEXT:
+            assert e.summary == PAGE_TEXT[e.code].format(wo=e.work_order, rec=e.record)
             assert e.details["hint"] == messages.get(e.code).hint
 
     after = demo.sandbox.state()
@@ -103,7 +103,7 @@ def test_each_seed_error_for_its_cause_and_the_rest_exported_once(
 
     # A second run sends nothing again: the failed ones wait in the error status.
     again = run_export(demo.context)
-    assert again.exit_code == EXIT_OK
+    assert again.exit_code == ExitCode.OK
     assert documents_by_reference(demo.sandbox.state()) == docs
     assert [e.summary for e in _entries(demo, again.run_id)] == ["Niks te importeren/exporteren"]
 
@@ -152,9 +152,9 @@ def test_reset_then_export_again_after_the_fix(demo: DemoSession) -> None:
 
     demo.context.settings.new_material = True
     reset = reset_work_orders(demo.context, only_material)
-    assert reset.exit_code == EXIT_OK
+    assert reset.exit_code == ExitCode.OK
     second = run_export(demo.context)
-    assert second.exit_code == EXIT_OK
+    assert second.exit_code == ExitCode.OK
     assert second.succeeded == len(only_material)
     docs = documents_by_reference(demo.sandbox.state())
     assert all(docs.get(wo) == 1 for wo in only_material)
@@ -188,7 +188,7 @@ def test_in_flight_journal_entry_is_looked_up_not_sent_again(
 
     monkeypatch.setattr(demo.context.visma, "create_document", real_create)
     second = run_export(demo.context, only=[victim])
-    assert second.exit_code == EXIT_OK
+    assert second.exit_code == ExitCode.OK
     assert documents_by_reference(demo.sandbox.state()).get(victim) == 1
     assert store.journal_get(victim).state is JournalState.DONE
     codes = [e.code for e in _entries(demo, second.run_id) if e.work_order == victim]

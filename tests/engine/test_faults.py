@@ -14,7 +14,7 @@ from tests.engine.conftest import documents_by_reference, expected_problems
 from vismadesk.demo import DemoSession, start_demo
 from vismadesk.domain import ExportFormat, JournalState, Level
 from vismadesk.engine.export import run_export
-from vismadesk.engine.runs import Progress
+from vismadesk.engine.runs import Progress, RunHooks
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +50,7 @@ def test_faulty_network_export_is_exactly_once(big_demo: DemoSession) -> None:
             expired.append(p.done)
             sb.expire_tokens()
 
-    results = [run_export(big_demo.context, on_progress=expire_midway)]
+    results = [run_export(big_demo.context, RunHooks(on_progress=expire_midway))]
     # Work orders that only met connection trouble are left for the next run, never
     # failed; a scheduled job simply runs again.
     while results[-1].exit_code != 0 and len(results) < 4:

@@ -7,7 +7,7 @@ import threading
 from vismadesk.demo import DemoSession
 from vismadesk.domain import Action, Level
 from vismadesk.engine.export import run_export
-from vismadesk.engine.runs import Progress
+from vismadesk.engine.runs import Progress, RunHooks
 
 
 def test_progress_never_goes_back_and_ends_at_the_total(demo: DemoSession) -> None:
@@ -19,7 +19,7 @@ def test_progress_never_goes_back_and_ends_at_the_total(demo: DemoSession) -> No
         with lock:
             seen.append(p)
 
-    result = run_export(demo.context, on_progress=on_progress)
+    result = run_export(demo.context, RunHooks(on_progress=on_progress))
 
     done = [p.done for p in seen]
     assert done == sorted(done), "the bar moved backwards"

@@ -13,9 +13,9 @@ import pytest
 
 from tests.foundation.test_settings import NON_DEFAULT
 from vismadesk import __version__
-from vismadesk.cli import EXIT_CONFIG, EXIT_OK, main
+from vismadesk.cli import main
 from vismadesk.config import SETTING_KEYS, Settings, load_settings
-from vismadesk.domain import Action, Level, LogEntry
+from vismadesk.domain import Action, ExitCode, Level, LogEntry
 from vismadesk.profile import Profile
 from vismadesk.store import Store
 
@@ -65,7 +65,7 @@ def test_version_matches_the_package_metadata() -> None:
 
 
 def test_config_get_prints_every_key(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["config", "get"]) == EXIT_OK
+    assert main(["config", "get"]) == ExitCode.OK
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(" = ", 1)[0] for line in lines] == list(SETTING_KEYS)
     shown = dict(line.split(" = ", 1) for line in lines)
@@ -80,12 +80,12 @@ def test_config_set_persists_and_get_reads_it_back(
     key: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text, value = NON_DEFAULT[key]
-    assert main(["config", "set", key, text]) == EXIT_OK
+    assert main(["config", "set", key, text]) == ExitCode.OK
     settings_path = Profile.platform_default().settings_path
     assert load_settings(settings_path).settings.get(key) == value
     capsys.readouterr()
 
-    assert main(["config", "get", key]) == EXIT_OK
+    assert main(["config", "get", key]) == ExitCode.OK
     shown = capsys.readouterr().out.strip()
     expected = getattr(value, "value", value)
     assert shown == (str(expected).lower() if isinstance(expected, bool) else str(expected))
@@ -98,19 +98,19 @@ def test_config_set_persists_and_get_reads_it_back(
 def test_config_set_with_a_bad_value_exits_2_naming_the_key_and_changes_nothing(
     key: str, value: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["config", "set", "concurrency", "6"]) == EXIT_OK
+    assert main(["config", "set", "concurrency", "6"]) == ExitCode.OK
     settings_path = Profile.platform_default().settings_path
     before = settings_path.read_bytes()
     capsys.readouterr()
 
-    assert main(["config", "set", key, value]) == EXIT_CONFIG
+    assert main(["config", "set", key, value]) == ExitCode.CONFIG
     err = capsys.readouterr().err
     assert err.startswith(f"error: {key}: ")
     assert settings_path.read_bytes() == before
 
 
 def test_config_get_of_an_unknown_key_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["config", "get", "colour"]) == EXIT_CONFIG
+    assert main(["config", "get", "colour"]) == ExitCode.CONFIG
     assert "colour" in capsys.readouterr().err
 
 
@@ -119,7 +119,7 @@ def test_config_with_a_corrupt_file_warns_and_carries_on(
 ) -> None:
     profile = Profile.platform_default().ensure()
     profile.settings_path.write_text("{broken", encoding="utf-8")
-    assert main(["config", "get", "order_type"]) == EXIT_OK
+    assert main(["config", "get", "order_type"]) == ExitCode.OK
     out = capsys.readouterr()
     assert out.out.strip() == "SO"
     assert out.err.startswith("warning: The settings file")
@@ -136,7 +136,7 @@ def test_config_with_a_corrupt_file_warns_and_carries_on(
 )
 def test_profile_option_keeps_everything_in_that_folder(tmp_path: Path, argv: list[str]) -> None:
     folder = tmp_path / "office"
-    assert main([a.replace("{dir}", str(folder)) for a in argv]) == EXIT_OK
+    assert main([a.replace("{dir}", str(folder)) for a in argv]) == ExitCode.OK
     assert load_settings(folder / "settings.json").settings.order_type == "SI"
     # The user's real settings are not touched.
     assert not Profile.platform_default().settings_path.exists()
@@ -144,7 +144,7 @@ def test_profile_option_keeps_everything_in_that_folder(tmp_path: Path, argv: li
 
 def test_profile_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VISMADESK_PROFILE", str(tmp_path / "b"))
-    assert main(["config", "set", "order_type", "ZZ"]) == EXIT_OK
+    assert main(["config", "set", "order_type", "ZZ"]) == ExitCode.OK
     assert load_settings(tmp_path / "b" / "settings.json").settings.order_type == "ZZ"
     assert main(["--profile", str(tmp_path / "c"), "config", "set", "order_type", "SI"]) == 0
     assert load_settings(tmp_path / "c" / "settings.json").settings.order_type == "SI"
@@ -211,7 +211,7 @@ def _json_lines(capsys: pytest.CaptureFixture[str]) -> list[dict]:
 
 def test_log_json_shape_newest_first(capsys: pytest.CaptureFixture[str]) -> None:
     _fill_log()
-    assert main(["log", "--json"]) == EXIT_OK
+    assert main(["log", "--json"]) == ExitCode.OK
     lines = _json_lines(capsys)
     assert len(lines) == 5
     for line in lines:
@@ -231,17 +231,17 @@ def test_log_json_shape_newest_first(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_log_errors_and_limit(capsys: pytest.CaptureFixture[str]) -> None:
     _fill_log()
-    assert main(["log", "--json", "--errors"]) == EXIT_OK
+    assert main(["log", "--json", "--errors"]) == ExitCode.OK
     assert [x["summary"] for x in _json_lines(capsys)] == [
         "API token invalid. Please reauthenticate",
         "Material M-1 on work order WO-1 not found in VISMA.net",
     ]
-    assert main(["log", "--json", "--limit", "2"]) == EXIT_OK
+    assert main(["log", "--json", "--limit", "2"]) == ExitCode.OK
     assert [x["summary"] for x in _json_lines(capsys)] == [
         "Niks te importeren/exporteren",
         "API token invalid. Please reauthenticate",
     ]
-    assert main(["log", "--errors", "--limit", "1"]) == EXIT_OK
+    assert main(["log", "--errors", "--limit", "1"]) == ExitCode.OK
     text = capsys.readouterr().out.splitlines()
     assert len(text) == 1
     assert "error" in text[0] and "auth" in text[0]
@@ -249,7 +249,7 @@ def test_log_errors_and_limit(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_log_on_a_fresh_profile_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["log"]) == EXIT_OK
+    assert main(["log"]) == ExitCode.OK
     assert capsys.readouterr().out == ""
 
 
@@ -270,7 +270,7 @@ def test_log_reads_the_profile_it_is_given(
     _fill_log()  # the default profile has other entries
     opt = ["--profile", str(folder)]
     argv = [*opt, "log", "--json"] if where == "before" else ["log", *opt, "--json"]
-    assert main(argv) == EXIT_OK
+    assert main(argv) == ExitCode.OK
     assert [x["summary"] for x in _json_lines(capsys)] == ["only in the office profile"]
 
 

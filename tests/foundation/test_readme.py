@@ -1,4 +1,5 @@
-"""The README stays true: seed messages word for word, the quick start, every command."""
+"""The README stays true: the troubleshooting page's messages word for word, the quick
+start, every command."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 from pathlib import Path
 
 from vismadesk import messages
-from vismadesk.cli import _register_extras, build_parser
+from vismadesk.cli.parser import build_parser
 from vismadesk.config import SETTING_KEYS
 from vismadesk.keyring_store import ENV_OVERRIDES
 
@@ -18,7 +19,7 @@ def _table_messages() -> list[str]:
     return [m.group(1) for m in re.finditer(r"^\| (.+?) \| .+ \|$", section, re.MULTILINE)]
 
 
-def test_every_seed_message_is_in_the_table_as_the_seed_writes_it() -> None:
+def test_every_page_message_is_in_the_table_as_the_troubleshooting_page_writes_it() -> None:
     rows = _table_messages()
     expected = [
         m.render(**{f: "X" if f in {"material", "relation"} else "Y" for f in m.fields})
@@ -36,7 +37,6 @@ def test_quick_start_is_exactly_the_two_commands() -> None:
 
 
 def test_every_command_setting_and_variable_is_documented() -> None:
-    _register_extras()
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     for name in sub.choices:  # type: ignore[union-attr]

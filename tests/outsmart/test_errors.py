@@ -76,6 +76,27 @@ def test_every_message_of_a_failed_update_is_kept(
     assert "Date invalid. Format: 20-02-2016; Employee not updated" in str(info.value)
 
 
+def test_a_status_the_work_order_already_has_is_no_error(
+    client: OutSmartClient, api: respx.MockRouter
+) -> None:
+    # OutSmart answers 1503 "No data changed": the work order has the status asked for.
+    route = api.get("UpdateWorkorder/").mock(return_value=fail(1503))
+    assert client.set_work_status("WB00001", "99") is False
+    assert route.call_count == 1
+    api.get("UpdateWorkorder/").mock(return_value=ok())
+    assert client.set_work_status("WB00001", "99") is True
+
+
+def test_no_data_changed_is_an_error_where_something_had_to_change(
+    client: OutSmartClient, api: respx.MockRouter
+) -> None:
+    # Only setting a work status reads 1503 as "already so"; elsewhere it stays OutSmart's answer.
+    api.post("relations/").mock(return_value=fail(1503))
+    with pytest.raises(OutSmartError) as info:
+        client.save_relations([Relation("10042", "Bakkerij De Vries")])
+    assert info.value.outsmart_code == 1503
+
+
 def test_a_general_outsmart_error_is_an_answer_and_not_retried(
     client: OutSmartClient, api: respx.MockRouter, waits: Waits
 ) -> None:

@@ -110,15 +110,14 @@ def test_mark_handled(sb: Sandbox, client: OutSmartClient) -> None:
 
 def test_set_work_status_to_error(sb: Sandbox, client: OutSmartClient) -> None:
     number = client.work_orders("Compleet")[3].number
-    client.set_work_status(number, "99")
+    assert client.set_work_status(number, "99") is True
     state = {w["WorkorderNo"]: w for w in sb.state()["work_orders"]}
     assert state[number]["WorkStatus"] == "99"
     assert [wo.number for wo in client.work_orders("Compleet", "99")] == [number]
-    # Setting it again: OutSmart answers "no data changed", code 1503 (the engine
-    # counts that as success; the client reports OutSmart's answer as it is).
-    with pytest.raises(OutSmartError) as info:
-        client.set_work_status(number, "99")
-    assert info.value.outsmart_code == 1503
+    # Setting it again: OutSmart answers "no data changed", code 1503; the status is
+    # what was asked for, so the client says "unchanged" instead of failing.
+    assert client.set_work_status(number, "99") is False
+    assert [wo.number for wo in client.work_orders("Compleet", "99")] == [number]
 
 
 def test_unknown_work_status_is_outsmarts_error(sb: Sandbox, client: OutSmartClient) -> None:

@@ -147,7 +147,6 @@ def test_a_request_answers_in_well_under_5_ms(sandbox: Sandbox) -> None:
 
 
 def test_cli_options_reach_the_sandbox(capsys: object) -> None:
-    main_cli._register_extras()
     args = main_cli.build_parser().parse_args(
         [
             "sandbox",

@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QLabel
 from tests.ui.conftest import Planner, finish
 from vismadesk import messages
 from vismadesk.demo import DemoSession
-from vismadesk.domain import ExportFormat, Level
-from vismadesk.engine.runs import EXIT_CONFIG, EXIT_OK, EXIT_SOME_FAILED
+from vismadesk.domain import ExitCode, ExportFormat, Level
 from vismadesk.sandbox.company import MATERIAL_MISSING_IN_VISMA
 from vismadesk.ui.log_model import LogFilter, level_of, summary_of
 from vismadesk.ui.main_window import MainWindow
@@ -54,7 +53,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
 
     # Morning: sign in through the (sandbox) VISMA.net page in the browser.
     result = finish(qtbot, window, lambda: qtbot.mouseClick(header.login_button, Qt.LeftButton))
-    assert result.exit_code == EXIT_OK
+    assert result.exit_code == ExitCode.OK
     assert planner.opened and "/connect/authorize" in planner.opened[0]
     assert header.headline.text().startswith("Connected as planner@")
     assert window.header.lights["connection"].label.text() == "Connection active"
@@ -82,7 +81,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
 
     window.run_finished.connect(lambda _r: done_while_running.append(sum(arrivals)))
     result = finish(qtbot, window, export)
-    assert result.exit_code == EXIT_SOME_FAILED
+    assert result.exit_code == ExitCode.SOME_FAILED
     assert export_action.isEnabled()
     assert done_while_running[0] > 0, "rows should arrive while the export runs"
     qtbot.waitUntil(lambda: any("work orders have errors" in t for _l, t in log_rows(window)))
@@ -125,7 +124,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     assert wo in _numbers(tab.error_list)
     tab.select([wo])
     result = finish(qtbot, window, lambda: qtbot.mouseClick(tab.reset_button, Qt.LeftButton))
-    assert result.exit_code == EXIT_OK
+    assert result.exit_code == ExitCode.OK
     qtbot.waitUntil(lambda: wo in _numbers(tab.ready_list), timeout=20_000)
     assert wo not in _numbers(tab.error_list)
 
@@ -134,7 +133,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     with qtbot.waitSignal(panel.model.reloaded):
         panel.set_filter_choice(LogFilter.ALL)
     result = finish(qtbot, window, lambda: export_action.trigger())
-    assert result.exit_code == EXIT_OK
+    assert result.exit_code == ExitCode.OK
     assert result.succeeded == 1
     qtbot.waitUntil(
         lambda: any(
@@ -154,12 +153,12 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
 
     # An export now meets the seed's token message.
     result = finish(qtbot, window, lambda: export_action.trigger())
-    assert result.exit_code == EXIT_CONFIG
+    assert result.exit_code == ExitCode.CONFIG
     qtbot.waitUntil(lambda: log_rows(window)[0] == ("error", messages.TOKEN_INVALID.text))
 
     # Login again; the browser signs in.
     result = finish(qtbot, window, lambda: qtbot.mouseClick(header.login_button, Qt.LeftButton))
-    assert result.exit_code == EXIT_OK
+    assert result.exit_code == ExitCode.OK
     assert len(planner.opened) == 2
     assert header.headline.text().startswith("Connected as planner@")
 

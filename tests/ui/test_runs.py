@@ -11,8 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from tests.ui.conftest import Planner, finish
 from vismadesk import messages
 from vismadesk.demo import DemoSession, start_demo
-from vismadesk.domain import ExportFormat
-from vismadesk.engine.runs import EXIT_CONFIG
+from vismadesk.domain import ExitCode, ExportFormat
 from vismadesk.ui.log_model import summary_of
 from vismadesk.ui.main_window import KEEP_RUNNING, STOP_AND_CLOSE, MainWindow
 from vismadesk.ui.workers import RunKind
@@ -148,7 +147,7 @@ def test_a_token_lost_during_a_run_flips_the_header(qtbot, demo: DemoSession, ma
     demo.sandbox.expire_tokens()
     demo.sandbox.revoke_refresh_tokens()
     result = finish(qtbot, window, window.export_work_orders)
-    assert result.exit_code == EXIT_CONFIG
+    assert result.exit_code == ExitCode.CONFIG
     assert window.header.headline.text() == "Signed out of VISMA.net"
     assert demo.context.tokens.state.status is AuthStatus.SIGNED_OUT
     seed_texts = {messages.TOKEN_INVALID.text, messages.TOKEN_REFRESH_FAILED.text}

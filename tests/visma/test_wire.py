@@ -114,7 +114,7 @@ def test_inventory_item_sends_price_as_a_number_and_units_in_capitals() -> None:
 
 
 def test_invoice_lines_are_a_plain_array_with_an_unwrapped_insert_operation() -> None:
-    body = wire.invoice_body(_document(ExportFormat.SALES_INVOICE))
+    body = wire.customer_invoice_body(_document(ExportFormat.SALES_INVOICE))
     assert body["customerNumber"] == {"value": "10042"}
     assert body["customerRefNumber"] == {"value": "WB00042"}
     assert body["externalReference"] == {"value": "WB00042"}

@@ -16,33 +16,25 @@ import threading
 from collections import deque
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from enum import Enum
 
 from vismadesk import messages
 from vismadesk.domain import (
     Action,
     DocumentRef,
+    ExitCode,
     ExportFormat,
     HourType,
     JournalState,
     WorkOrder,
 )
-from vismadesk.engine import documents
+from vismadesk.engine import mapping
 from vismadesk.engine.context import Context
-from vismadesk.engine.failures import is_transient, set_work_status, stops_run
+from vismadesk.engine.failures import exit_code, is_transient, stops_run
 from vismadesk.engine.master_data import MasterData
-from vismadesk.engine.runs import (
-    EXIT_CONFIG,
-    EXIT_OK,
-    EXIT_SOME_FAILED,
-    LogCallback,
-    ProgressCallback,
-    ProgressReporter,
-    RunLog,
-    RunResult,
-    new_run_id,
-)
+from vismadesk.engine.runs import ProgressReporter, RunHooks, RunLog, RunResult, new_run_id
+from vismadesk.engine.selection import ready_for_export
+from vismadesk.engine.validate import Problem, validate
 from vismadesk.errors import AppError
 
 # A work order that only met connection trouble is tried again this many times in
@@ -59,58 +51,47 @@ class Outcome(Enum):
     STOPPED = "stopped"  # the run is stopping (sign-in lost)
 
 
-@dataclass
-class _Problem:
-    message: messages.Message | None
-    values: dict[str, object]
-    record: str | None = None
-    error: AppError | None = None
-    details: dict[str, object] = field(default_factory=dict)
-
-
 class ExportRun:
     def __init__(
         self,
         ctx: Context,
         *,
         only: Collection[str] | None = None,
-        on_log: LogCallback | None = None,
-        on_progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
+        hooks: RunHooks | None = None,
     ) -> None:
+        hooks = hooks or RunHooks()
         self.ctx = ctx
         self.settings = ctx.settings.copy()
         self.only = set(only) if only is not None else None
         self.run_id = new_run_id()
-        self.log = RunLog(ctx.store, Action.EXPORT, self.run_id, on_log)
-        self.on_progress = on_progress
-        self.cancel = cancel or threading.Event()
+        self.log = RunLog(ctx.store, Action.EXPORT, self.run_id, hooks.on_log)
+        self.on_progress = hooks.on_progress
+        self.cancel = hooks.cancel
         self.stopping = threading.Event()
         self._stop_logged = threading.Lock()
         self._stop_error: AppError | None = None
         self._md: MasterData | None = None
         self._transient: dict[str, AppError] = {}
-        # Work orders OutSmart listed with a value that cannot be read.
-        self._unreadable: list[AppError] = []
 
     # --- run ---------------------------------------------------------------------
 
     def run(self) -> RunResult:
         result = RunResult(self.run_id, Action.EXPORT)
         if not self._preconditions():
-            result.exit_code = EXIT_CONFIG
+            result.exit_code = ExitCode.CONFIG
             return result
         try:
-            orders = self._ready_work_orders()
+            ready = ready_for_export(self.ctx.outsmart, self.settings, self.only)
         except AppError as e:
             self.log.error(e)
-            result.exit_code = EXIT_CONFIG if stops_run(e) else EXIT_SOME_FAILED
+            result.exit_code = exit_code(e)
             return result
-        result.total = len(orders) + len(self._unreadable)
+        orders = ready.orders
+        result.total = len(orders) + len(ready.unreadable)
         if not result.total:
             self.log.emit(messages.NOTHING_TO_DO)
             return result
-        unreadable = [self._fail_unreadable(err) for err in self._unreadable]
+        unreadable = [self._fail_unreadable(err) for err in ready.unreadable]
         if not orders:
             return self._summarise(orders, {}, result, unreadable)
 
@@ -120,7 +101,7 @@ class ExportRun:
             )
         except AppError as e:
             self.log.error(e)
-            result.exit_code = EXIT_CONFIG if stops_run(e) else EXIT_SOME_FAILED
+            result.exit_code = exit_code(e)
             return result
 
         progress = ProgressReporter(Action.EXPORT, len(orders), self.on_progress)
@@ -199,8 +180,8 @@ class ExportRun:
                 self.log.emit(messages.OUTSMART_TOKENS_MISSING)
                 return False
             if not self.ctx.tokens.is_signed_in():
-                # The seed's words: whether the token expired, was revoked or was
-                # never there, the fix is the same: Login.
+                # The troubleshooting page's words: whether the token expired, was
+                # revoked or was never there, the fix is the same: Login.
                 self.log.emit(messages.TOKEN_INVALID)
                 return False
             self.ctx.tokens.access_token()
@@ -208,33 +189,6 @@ class ExportRun:
             self.log.error(e)
             return False
         return True
-
-    def _ready_work_orders(self) -> list[WorkOrder]:
-        s = self.settings
-        unreadable: list[AppError] = []
-        listed = self.ctx.outsmart.work_orders(
-            "Compleet", s.ready_status or None, unreadable=unreadable
-        )
-        self._unreadable = [
-            e
-            for e in unreadable
-            if not (s.error_status and e.details.get("work_status") == s.error_status)
-            and (self.only is None or e.details.get("work_order") in self.only)
-        ]
-        orders = [
-            wo
-            for wo in listed
-            # Failed work orders wait in the error status until the planner resets them.
-            if not (s.error_status and wo.work_status == s.error_status)
-            and (self.only is None or wo.number in self.only)
-        ]
-        seen: set[str] = set()
-        unique = []
-        for wo in orders:
-            if wo.number not in seen:
-                seen.add(wo.number)
-                unique.append(wo)
-        return unique
 
     # --- one work order --------------------------------------------------------------
 
@@ -261,7 +215,7 @@ class ExportRun:
 
         md = self._md
         assert md is not None
-        problems = self._validate(wo, md)
+        problems = validate(wo, md, self.settings)
         if problems:
             return self._fail(wo, problems)
         problems = self._create_missing(wo, md)
@@ -269,62 +223,17 @@ class ExportRun:
             return self._fail(wo, problems)
         return self._create_document(wo, md)
 
-    def _validate(self, wo: WorkOrder, md: MasterData) -> list[_Problem]:
-        s = self.settings
-        problems: list[_Problem] = []
-        relation = wo.relation or ""
-        if not relation or relation not in md.relations:
-            problems.append(
-                _Problem(
-                    messages.RELATION_NOT_IN_OUTSMART,
-                    {"relation": relation or "(none)"},
-                    relation or None,
-                )
-            )
-        elif relation not in md.customers and not s.new_relation:
-            problems.append(
-                _Problem(
-                    messages.RELATION_NOT_IN_VISMA,
-                    {"relation": relation},
-                    relation,
-                )
-            )
-        for line in wo.materials:
-            if line.quantity <= 0:
-                problems.append(
-                    _Problem(messages.QUANTITY_NOT_POSITIVE, {"material": line.code}, line.code)
-                )
-        for code in dict.fromkeys(m.code for m in wo.materials):
-            if code not in md.inventory and not s.new_material:
-                problems.append(
-                    _Problem(
-                        messages.MATERIAL_NOT_IN_VISMA,
-                        {"material": code},
-                        code,
-                    )
-                )
-        for code in dict.fromkeys(h.hour_type for h in wo.hours):
-            if code not in md.inventory and not s.new_material:
-                problems.append(
-                    _Problem(
-                        messages.HOUR_TYPE_NOT_IN_VISMA,
-                        {"hour_type": code},
-                        code,
-                    )
-                )
-        return problems
-
-    def _create_missing(self, wo: WorkOrder, md: MasterData) -> list[_Problem]:
+    def _create_missing(self, wo: WorkOrder, md: MasterData) -> list[Problem]:
         """Create the customer and items New relation / New material allow."""
         s = self.settings
         visma = self.ctx.visma
-        problems: list[_Problem] = []
+        problems: list[Problem] = []
         relation = wo.relation or ""
         if relation not in md.customers:
             rel = md.relations[relation]
 
             def create_customer() -> None:
-                number = visma.create_customer(documents.customer_from_relation(rel))
+                number = visma.create_customer(mapping.customer_from_relation(rel))
                 md.customers.add(relation)
                 self.log.emit(
                     messages.CUSTOMER_CREATED,
@@ -340,7 +249,7 @@ class ExportRun:
                 if is_transient(e) or stops_run(e):
                     raise
                 problems.append(
-                    _Problem(messages.CUSTOMER_CREATE_FAILED, {}, relation, e, _visma_details(e))
+                    Problem(messages.CUSTOMER_CREATE_FAILED, {}, relation, e, _visma_details(e))
                 )
         lines = {m.code: m for m in wo.materials}
         wanted = [(code, False) for code in lines] + [(h.hour_type, True) for h in wo.hours]
@@ -350,9 +259,9 @@ class ExportRun:
 
             def create_item(code: str = code, labour: bool = labour) -> None:
                 if labour:
-                    item = documents.labour_item(code, md.outsmart_hour_type(code), s)
+                    item = mapping.labour_item(code, md.outsmart_hour_type(code), s)
                 else:
-                    item = documents.item_from_material(
+                    item = mapping.item_from_material(
                         code, lines.get(code), md.outsmart_material(code), s
                     )
                 item.number = visma.create_inventory(item) or code
@@ -367,7 +276,7 @@ class ExportRun:
                 if is_transient(e) or stops_run(e):
                     raise
                 problems.append(
-                    _Problem(messages.MATERIAL_CREATE_FAILED, {}, code, e, _visma_details(e))
+                    Problem(messages.MATERIAL_CREATE_FAILED, {}, code, e, _visma_details(e))
                 )
         return problems
 
@@ -380,7 +289,7 @@ class ExportRun:
             ht = md.outsmart_hour_type(h.hour_type)
             if ht is not None:
                 hour_types[h.hour_type] = ht
-        doc = documents.sales_document(wo, fmt, s, md.inventory, hour_types)
+        doc = mapping.sales_document(wo, fmt, s, md.inventory, hour_types)
         self.ctx.store.journal_record(
             wo.number,
             JournalState.CREATING,
@@ -397,7 +306,7 @@ class ExportRun:
             return self._fail(
                 wo,
                 [
-                    _Problem(
+                    Problem(
                         messages.DOCUMENT_CREATE_FAILED,
                         {"document": fmt.document_name},
                         wo.number,
@@ -450,7 +359,7 @@ class ExportRun:
         )
         return Outcome.FINISHED if already else Outcome.EXPORTED
 
-    def _fail(self, wo: WorkOrder, problems: list[_Problem]) -> Outcome:
+    def _fail(self, wo: WorkOrder, problems: list[Problem]) -> Outcome:
         summaries = []
         for p in problems:
             if p.message is not None and p.error is not None:
@@ -477,7 +386,7 @@ class ExportRun:
         restores."""
         status = self.settings.error_status
         try:
-            set_work_status(self.ctx.outsmart, number, status)
+            self.ctx.outsmart.set_work_status(number, status)
         except AppError as e:
             self.log.error(e, work_order=number, details={"while": "setting the error status"})
         self.ctx.store.journal_record(
@@ -516,7 +425,7 @@ class ExportRun:
             self._transient[wo.number] = err
             return Outcome.RETRY
         # Anything else Visma or OutSmart refused is the work order's own problem.
-        return self._fail(wo, [_Problem(None, {}, wo.number, err)])
+        return self._fail(wo, [Problem(None, {}, wo.number, err)])
 
     # --- summary -----------------------------------------------------------------------
 
@@ -544,20 +453,15 @@ class ExportRun:
         elif exported or ok:
             self.log.emit(messages.EXPORT_DONE, count=exported)
         if self._stop_error is not None:
-            result.exit_code = EXIT_CONFIG
+            result.exit_code = ExitCode.CONFIG
         elif bad:
-            result.exit_code = EXIT_SOME_FAILED
+            result.exit_code = ExitCode.SOME_FAILED
         else:
-            result.exit_code = EXIT_OK
+            result.exit_code = ExitCode.OK
         not_started = len(orders) - len(outcomes)
         if self.cancel.is_set() and not_started:
             result.cancelled = True
-            self.log.emit(
-                messages.RUN_CANCELLED,
-                action="Export",
-                done=len(outcomes),
-                total=len(orders),
-            )
+            self.log.cancelled(done=len(outcomes), total=len(orders))
         return result
 
 
@@ -569,12 +473,7 @@ def _visma_details(err: AppError) -> dict[str, object]:
 
 
 def run_export(
-    ctx: Context,
-    *,
-    only: Collection[str] | None = None,
-    on_log: LogCallback | None = None,
-    on_progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    ctx: Context, hooks: RunHooks | None = None, *, only: Collection[str] | None = None
 ) -> RunResult:
     """Export the ready work orders (or only the given numbers). Blocking."""
-    return ExportRun(ctx, only=only, on_log=on_log, on_progress=on_progress, cancel=cancel).run()
+    return ExportRun(ctx, only=only, hooks=hooks).run()

@@ -9,11 +9,8 @@ the same way.
 from __future__ import annotations
 
 from vismadesk import messages
-from vismadesk.errors import AppError, AuthError, NetworkError, OutSmartError, VismaApiError
-
-# OutSmart answers "no data changed" when a work order already has the status asked
-# for: the status is what we wanted, so that is success.
-OUTSMART_NO_CHANGE = 1503
+from vismadesk.domain import ExitCode
+from vismadesk.errors import AppError, AuthError, NetworkError, VismaApiError
 
 _TRANSIENT_CODES = {
     messages.NETWORK_UNREACHABLE.code,
@@ -38,9 +35,7 @@ def stops_run(err: AppError) -> bool:
     return isinstance(err, AuthError) or err.code in _STOP_CODES
 
 
-def set_work_status(outsmart, number: str, status: str) -> None:  # type: ignore[no-untyped-def]
-    try:
-        outsmart.set_work_status(number, status)
-    except OutSmartError as e:
-        if e.outsmart_code != OUTSMART_NO_CHANGE:
-            raise
+def exit_code(err: AppError) -> ExitCode:
+    """How a run that met `err` ends: a stopping error is a configuration or sign-in
+    problem; any other leaves some of the work failed."""
+    return ExitCode.CONFIG if stops_run(err) else ExitCode.SOME_FAILED

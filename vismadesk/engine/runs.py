@@ -1,4 +1,4 @@
-"""What every run shares: progress, result, and the run log that writes entries.
+"""What every run shares: its hooks, progress, result, and the run log that writes entries.
 
 A run writes each entry to the store first and only then reports it, so the
 window and the command line show exactly what is kept, with its id.
@@ -10,11 +10,11 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vismadesk import messages
-from vismadesk.domain import Action, Level, LogEntry
+from vismadesk.domain import Action, ExitCode, Level, LogEntry
 from vismadesk.errors import AppError
 from vismadesk.store import Store
 
@@ -26,10 +26,6 @@ _LOG_LEVELS = {
     Level.WARNING: logging.WARNING,
     Level.ERROR: logging.ERROR,
 }
-
-EXIT_OK = 0
-EXIT_SOME_FAILED = 1
-EXIT_CONFIG = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +45,24 @@ class RunResult:
     succeeded: int = 0
     failed: int = 0
     cancelled: bool = False
-    exit_code: int = EXIT_OK
+    exit_code: ExitCode = ExitCode.OK
 
 
 LogCallback = Callable[[LogEntry], None]
 ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RunHooks:
+    """How a run talks to whoever started it; every engine entry point takes one.
+
+    Both callbacks are called on worker threads, often several at once. A run
+    stops starting new work once `cancel` is set and finishes what is under way.
+    """
+
+    on_log: LogCallback | None = None
+    on_progress: ProgressCallback | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
 
 
 def new_run_id() -> str:
@@ -120,6 +129,11 @@ class RunLog:
             code=err.code,
         )
         return self._write(entry)
+
+    def cancelled(self, *, done: int, total: int) -> LogEntry:
+        """The run stopped on the cancel event after `done` of `total`."""
+        name = messages.ACTION_NAMES[self.action]
+        return self.emit(messages.RUN_CANCELLED, action=name, done=done, total=total)
 
     def _write(self, entry: LogEntry) -> LogEntry:
         stored = self.store.add_log(entry)

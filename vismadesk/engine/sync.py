@@ -8,38 +8,18 @@ first run reads everything.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Sequence
 
 from vismadesk import messages
-from vismadesk.domain import (
-    Action,
-    Customer,
-    HourType,
-    InventoryItem,
-    Material,
-    Relation,
-    WorkOrder,
-)
+from vismadesk.domain import Action, Customer, ExitCode, InventoryItem
+from vismadesk.engine import mapping
 from vismadesk.engine.context import Context
-from vismadesk.engine.failures import set_work_status, stops_run
-from vismadesk.engine.runs import (
-    EXIT_CONFIG,
-    EXIT_OK,
-    EXIT_SOME_FAILED,
-    LogCallback,
-    ProgressCallback,
-    ProgressReporter,
-    RunLog,
-    RunResult,
-    new_run_id,
-)
+from vismadesk.engine.failures import exit_code, stops_run
+from vismadesk.engine.runs import ProgressReporter, RunHooks, RunLog, RunResult, new_run_id
 from vismadesk.errors import AppError
 
 RELATIONS_CURSOR = "visma.customers"
 MATERIALS_CURSOR = "visma.inventory"
-# Units Visma.net companies use for hours; a labour item in one becomes an hour type.
-HOUR_UNITS = {"UUR", "UREN", "HOUR", "HOURS", "HR", "H"}
 # OutSmart takes arrays; keep each POST a reasonable size.
 BATCH = 200
 
@@ -61,25 +41,6 @@ def _next_cursor(started: dt.datetime, items: Sequence[Customer | InventoryItem]
     return (newest or started).isoformat()
 
 
-def relation_from_customer(c: Customer) -> Relation:
-    return Relation(
-        debtor_number=c.number,
-        name=c.name,
-        street=c.street,
-        postal_code=c.postal_code,
-        city=c.city,
-        contact=c.contact,
-        phone=c.phone,
-        email=c.email,
-        vat_number=c.vat_number,
-        coc_number=c.coc_number,
-    )
-
-
-def _is_labour(item: InventoryItem) -> bool:
-    return item.type == "LaborItem" and item.unit.upper() in HOUR_UNITS
-
-
 def _batches(items: list, size: int = BATCH) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -87,18 +48,12 @@ def _batches(items: list, size: int = BATCH) -> list[list]:
 class _Sync:
     """Shared shape of the two syncs: read changed records, write them in batches."""
 
-    def __init__(
-        self,
-        ctx: Context,
-        on_log: LogCallback | None,
-        on_progress: ProgressCallback | None,
-        cancel: threading.Event | None,
-        run_id: str | None = None,
-    ) -> None:
+    def __init__(self, ctx: Context, hooks: RunHooks | None, run_id: str | None = None) -> None:
+        hooks = hooks or RunHooks()
         self.ctx = ctx
-        self.log = RunLog(ctx.store, Action.IMPORT, run_id or new_run_id(), on_log)
-        self.on_progress = on_progress
-        self.cancel = cancel or threading.Event()
+        self.log = RunLog(ctx.store, Action.IMPORT, run_id or new_run_id(), hooks.on_log)
+        self.on_progress = hooks.on_progress
+        self.cancel = hooks.cancel
 
     def run(
         self,
@@ -106,7 +61,6 @@ class _Sync:
         read: Callable[[dt.datetime | None], list],
         write: Callable[[list], int],
         done_message: messages.Message,
-        label: str,
     ) -> RunResult:
         result = RunResult(self.log.run_id, Action.IMPORT)
         started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -116,7 +70,7 @@ class _Sync:
             items = read(since)
         except AppError as e:
             self.log.error(e)
-            result.exit_code = EXIT_CONFIG if stops_run(e) else EXIT_SOME_FAILED
+            result.exit_code = exit_code(e)
             return result
         if since is not None:
             # Visma filters on whole seconds and `>=`, so the newest record of the last
@@ -132,14 +86,14 @@ class _Sync:
         for batch in _batches(items):
             if self.cancel.is_set():
                 result.cancelled = True
-                self.log.emit(messages.RUN_CANCELLED, action=label, done=written, total=len(items))
+                self.log.cancelled(done=written, total=len(items))
                 break
             try:
                 write(batch)
             except AppError as e:
                 self.log.error(e, details={"records": [self._key(i) for i in batch][:50]})
                 result.failed += len(batch)
-                result.exit_code = EXIT_CONFIG if stops_run(e) else EXIT_SOME_FAILED
+                result.exit_code = exit_code(e)
                 if stops_run(e):
                     break
                 continue
@@ -152,7 +106,7 @@ class _Sync:
         if not result.failed and not result.cancelled:
             self.ctx.store.cursor_set(cursor, _next_cursor(started, items))
         if not result.failed:
-            result.exit_code = EXIT_OK
+            result.exit_code = ExitCode.OK
         return result
 
     @staticmethod
@@ -161,51 +115,36 @@ class _Sync:
 
 
 def sync_relations(
-    ctx: Context,
-    *,
-    on_log: LogCallback | None = None,
-    on_progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
-    run_id: str | None = None,
+    ctx: Context, hooks: RunHooks | None = None, *, run_id: str | None = None
 ) -> RunResult:
     """Visma.net customers → OutSmart relations."""
-    sync = _Sync(ctx, on_log, on_progress, cancel, run_id)
+    sync = _Sync(ctx, hooks, run_id)
 
     def write(batch: list[Customer]) -> int:
-        return ctx.outsmart.save_relations([relation_from_customer(c) for c in batch])
+        return ctx.outsmart.save_relations([mapping.relation_from_customer(c) for c in batch])
 
     return sync.run(
         RELATIONS_CURSOR,
         lambda since: ctx.visma.list_customers(since),
         write,
         messages.RELATIONS_IMPORTED,
-        "Sync relations",
     )
 
 
 def sync_materials(
-    ctx: Context,
-    *,
-    on_log: LogCallback | None = None,
-    on_progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
-    run_id: str | None = None,
+    ctx: Context, hooks: RunHooks | None = None, *, run_id: str | None = None
 ) -> RunResult:
     """Visma.net inventory → OutSmart materials; labour items → hour types."""
-    sync = _Sync(ctx, on_log, on_progress, cancel, run_id)
+    sync = _Sync(ctx, hooks, run_id)
 
     def write(batch: list[InventoryItem]) -> int:
-        labour = [i for i in batch if _is_labour(i)]
-        goods = [i for i in batch if not _is_labour(i)]
+        labour = [i for i in batch if mapping.is_labour(i)]
+        goods = [i for i in batch if not mapping.is_labour(i)]
         n = 0
         if goods:
-            n += ctx.outsmart.save_materials(
-                [Material(i.number, i.description, i.price, i.unit or "st") for i in goods]
-            )
+            n += ctx.outsmart.save_materials([mapping.material_from_item(i) for i in goods])
         if labour:
-            n += ctx.outsmart.save_hour_types(
-                [HourType(i.number, i.description, sale_price=i.price) for i in labour]
-            )
+            n += ctx.outsmart.save_hour_types([mapping.hour_type_from_item(i) for i in labour])
         return n
 
     return sync.run(
@@ -213,26 +152,16 @@ def sync_materials(
         lambda since: ctx.visma.list_inventory(since),
         write,
         messages.MATERIALS_IMPORTED,
-        "Sync materials",
     )
 
 
-def sync_all(
-    ctx: Context,
-    *,
-    on_log: LogCallback | None = None,
-    on_progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
-) -> RunResult:
+def sync_all(ctx: Context, hooks: RunHooks | None = None) -> RunResult:
+    """Relations, then materials, as one run."""
     run_id = new_run_id()
-    first = sync_relations(
-        ctx, on_log=on_log, on_progress=on_progress, cancel=cancel, run_id=run_id
-    )
-    if first.exit_code == EXIT_CONFIG or first.cancelled:
+    first = sync_relations(ctx, hooks, run_id=run_id)
+    if first.exit_code == ExitCode.CONFIG or first.cancelled:
         return first
-    second = sync_materials(
-        ctx, on_log=on_log, on_progress=on_progress, cancel=cancel, run_id=run_id
-    )
+    second = sync_materials(ctx, hooks, run_id=run_id)
     return RunResult(
         run_id,
         Action.IMPORT,
@@ -257,26 +186,23 @@ def reset_status(ctx: Context, number: str) -> str | None:
 
 
 def reset_work_orders(
-    ctx: Context,
-    numbers: Sequence[str],
-    *,
-    on_log: LogCallback | None = None,
-    on_progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    ctx: Context, numbers: Sequence[str], hooks: RunHooks | None = None
 ) -> RunResult:
-    """Put failed work orders back to the ready-for-export status (the seed's fix)."""
-    log = RunLog(ctx.store, Action.RESET, new_run_id(), on_log)
+    """Put failed work orders back to the ready-for-export status (the troubleshooting
+    page's fix)."""
+    hooks = hooks or RunHooks()
+    log = RunLog(ctx.store, Action.RESET, new_run_id(), hooks.on_log)
     result = RunResult(log.run_id, Action.RESET, total=len(numbers))
-    progress = ProgressReporter(Action.RESET, len(numbers), on_progress)
+    progress = ProgressReporter(Action.RESET, len(numbers), hooks.on_progress)
     for number in numbers:
-        if cancel is not None and cancel.is_set():
+        if hooks.cancel.is_set():
             result.cancelled = True
             break
         status = reset_status(ctx, number)
         try:
             if not status:
                 raise AppError(messages.RESET_STATUS_UNKNOWN.code)
-            set_work_status(ctx.outsmart, number, status)
+            ctx.outsmart.set_work_status(number, status)
         except AppError as e:
             log.emit(
                 messages.STATUS_RESET_FAILED,
@@ -292,17 +218,5 @@ def reset_work_orders(
         log.emit(messages.STATUS_RESET, work_order=number, record=number, status=status)
         result.succeeded += 1
         progress.step(number)
-    result.exit_code = EXIT_SOME_FAILED if result.failed else EXIT_OK
+    result.exit_code = ExitCode.SOME_FAILED if result.failed else ExitCode.OK
     return result
-
-
-def work_order_lists(ctx: Context) -> tuple[list[WorkOrder], list[WorkOrder]]:
-    """(ready for export, in the error status) as OutSmart lists them now."""
-    s = ctx.settings
-    completed = ctx.outsmart.work_orders("Compleet", None)
-    error = [wo for wo in completed if s.error_status and wo.work_status == s.error_status]
-    if s.ready_status:
-        ready = [wo for wo in completed if wo.work_status == s.ready_status]
-    else:
-        ready = [wo for wo in completed if wo not in error]
-    return ready, error

@@ -146,9 +146,18 @@ class OutSmartClient:
         # it cannot stop a work order that reached Visma.net from being marked.
         self._call("GET", "GetWorkorder/", params, shape=_anything)
 
-    def set_work_status(self, number: str, status: str) -> None:
+    def set_work_status(self, number: str, status: str) -> bool:
+        """Give the work order this work status; False when it had it already."""
         params = {"workorder_no": _number(number), "workstatus": status}
-        self._call("GET", "UpdateWorkorder/", params, shape=_anything)
+        try:
+            self._call("GET", "UpdateWorkorder/", params, shape=_anything)
+        except OutSmartError as e:
+            # OutSmart calls a status the work order already has "no data changed":
+            # the status is what was asked for, so that is no failure.
+            if e.outsmart_code != codes.NO_CHANGE:
+                raise
+            return False
+        return True
 
     def relations(self) -> list[Relation]:
         return _parse_all(self._call("GET", "relations/", shape=_list), records.relation)
@@ -267,7 +276,12 @@ def _unwrap(response: httpx.Response, shape: Shape[T]) -> T:
         documented = codes.meaning(code)
         if not texts and documented:
             texts = [documented]
-        raise OutSmartError(code, texts, exchange=exchange_excerpt(response.request, response))
+        raise OutSmartError(
+            code,
+            texts,
+            code=codes.catalogue_code(code),
+            exchange=exchange_excerpt(response.request, response),
+        )
     try:
         return shape(body.get("response"))
     except ValueError as e:

@@ -7,6 +7,13 @@ says "Workorder not found by given criteria (code 1500)" rather than "no message
 
 from __future__ import annotations
 
+from vismadesk import messages
+
+# The tokens are missing or refused: nothing will work until they are fixed.
+TOKEN_REJECTED = frozenset({1002, 1003, 1004, 1005})
+# "No data changed": the work order already has what was asked, which is success.
+NO_CHANGE = 1503
+
 DOCUMENTED: dict[int, str] = {
     1000: "The URL being called is not containing an endpoint",
     1001: "The endpoint being provided is unknown",
@@ -38,3 +45,10 @@ DOCUMENTED: dict[int, str] = {
 
 def meaning(code: int) -> str | None:
     return DOCUMENTED.get(code)
+
+
+def catalogue_code(code: int) -> str:
+    """The log message an envelope code is reported with."""
+    if code in TOKEN_REJECTED:
+        return messages.OUTSMART_TOKEN_REJECTED.code
+    return messages.OUTSMART_ERROR.code

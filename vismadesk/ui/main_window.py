@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from vismadesk.domain import LogEntry, WorkOrder
-from vismadesk.engine import export, signin, sync
+from vismadesk.engine import export, selection, signin, sync
 from vismadesk.engine.context import Context
 from vismadesk.engine.runs import Progress, RunResult
 from vismadesk.messages import FixAction
@@ -341,9 +341,7 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
         return self._start(
             RunKind.EXPORT,
-            lambda h: export.run_export(
-                ctx, on_log=h.on_log, on_progress=h.on_progress, cancel=h.cancel
-            ),
+            lambda h: export.run_export(ctx, h),
         )
 
     def export_selected(self, numbers: Sequence[str]) -> bool:
@@ -352,9 +350,7 @@ class MainWindow(QMainWindow):
         ctx, only = self.ctx, list(numbers)
         return self._start(
             RunKind.EXPORT_SELECTED,
-            lambda h: export.run_export(
-                ctx, only=only, on_log=h.on_log, on_progress=h.on_progress, cancel=h.cancel
-            ),
+            lambda h: export.run_export(ctx, h, only=only),
         )
 
     @Slot()
@@ -373,7 +369,7 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
 
         def job(h: RunHooks) -> RunResult:
-            return fn(ctx, on_log=h.on_log, on_progress=h.on_progress, cancel=h.cancel)
+            return fn(ctx, h)
 
         return job
 
@@ -383,9 +379,7 @@ class MainWindow(QMainWindow):
         ctx, chosen = self.ctx, list(numbers)
         return self._start(
             RunKind.RESET,
-            lambda h: sync.reset_work_orders(
-                ctx, chosen, on_log=h.on_log, on_progress=h.on_progress, cancel=h.cancel
-            ),
+            lambda h: sync.reset_work_orders(ctx, chosen, h),
         )
 
     @Slot()
@@ -393,15 +387,13 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
         return self._start(
             RunKind.LOGIN,
-            lambda h: signin.login(
-                ctx, open_browser=h.open_browser, cancel=h.cancel, on_log=h.on_log
-            ),
+            lambda h: signin.login(ctx, h, open_browser=h.open_browser),
         )
 
     @Slot()
     def disconnect(self) -> bool:
         ctx = self.ctx
-        started = self._start(RunKind.DISCONNECT, lambda h: signin.disconnect(ctx, on_log=h.on_log))
+        started = self._start(RunKind.DISCONNECT, lambda h: signin.disconnect(ctx, h))
         if started:
             # The tokens are forgotten whatever the revoke answers: say so at once.
             self.header.set_state(AuthState(AuthStatus.SIGNED_OUT), busy=True)
@@ -611,7 +603,7 @@ class MainWindow(QMainWindow):
             self.work_orders_loaded.emit()
 
         def read() -> tuple[list[WorkOrder], list[WorkOrder], dict[str, str]]:
-            ready, failed = sync.work_order_lists(ctx)
+            ready, failed = selection.work_order_lists(ctx.outsmart, ctx.settings)
             reasons = {}
             for wo in failed:
                 journal = ctx.store.journal_get(wo.number)

@@ -7,7 +7,10 @@ label is not spelled differently in a menu, a button and a test.
 
 from __future__ import annotations
 
-from vismadesk.domain import Action, Level
+from vismadesk.domain import Level
+
+# The log names the kinds of run; the window shows the same names.
+from vismadesk.messages import ACTION_NAMES as ACTION_NAMES
 
 APP_TITLE = "vismadesk"
 
@@ -16,12 +19,6 @@ LEVEL_NAMES: dict[Level, str] = {
     Level.WARNING: "Warning",
     Level.SUCCESS: "Success",
     Level.INFO: "Info",
-}
-ACTION_NAMES: dict[Action, str] = {
-    Action.EXPORT: "Export",
-    Action.IMPORT: "Sync",
-    Action.AUTH: "Sign-in",
-    Action.RESET: "Reset",
 }
 
 # --- actions (the seed's names) ---------------------------------------------------------

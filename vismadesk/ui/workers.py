@@ -23,6 +23,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from vismadesk.domain import LogEntry
+from vismadesk.engine import runs
 from vismadesk.engine.runs import Progress, RunResult
 from vismadesk.errors import AppError
 from vismadesk.redact import redact
@@ -59,13 +60,10 @@ RUN_LABELS: dict[RunKind, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class RunHooks:
-    """What a run job passes to the engine: callbacks, the cancel event, the browser."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunHooks(runs.RunHooks):
+    """What a run job passes to the engine: its hooks, and a way to open the browser."""
 
-    on_log: Callable[[LogEntry], None]
-    on_progress: Callable[[Progress], None]
-    cancel: threading.Event
     open_browser: Callable[[str], bool]
 
 
@@ -121,7 +119,12 @@ class RunWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        hooks = RunHooks(self._on_log, self._on_progress, self.cancel, self._open_browser)
+        hooks = RunHooks(
+            on_log=self._on_log,
+            on_progress=self._on_progress,
+            cancel=self.cancel,
+            open_browser=self._open_browser,
+        )
         try:
             result = self._job(hooks)
         except AppError as e:

@@ -3,7 +3,7 @@
 One manager per session, shared by every thread. The access token lives only in
 memory; a refresh token (when Visma issues one) only in the keyring. When several
 threads find the token expired, one refresh goes out and all of them use its
-result. Failures are reported in the seed's words:
+result. Failures are reported in the troubleshooting page's words:
 
 - the refresh token is dead (`invalid_grant`), or there is none and the access
   token expired: "API token invalid. Please reauthenticate" — signed out;
@@ -44,13 +44,13 @@ from vismadesk.net.transport import (
 )
 from vismadesk.redact import register_secret
 from vismadesk.visma.loopback import LoopbackReceiver
+from vismadesk.visma.timeouts import LOGIN_TIMEOUT_S
 
 # Refresh this long before the access token expires, so no request leaves with a
 # token that dies on the way.
 REFRESH_MARGIN_S = 60
 # When Visma does not say how long a token lives, assume what its clients assume.
 DEFAULT_LIFETIME_S = 3600
-LOGIN_TIMEOUT_S = 300
 # Attempts at the token endpoint when it is unreachable or answers 5xx.
 TOKEN_ATTEMPTS = 3
 _WAIT_STEP_S = 0.2
@@ -408,7 +408,8 @@ class TokenManager:
             "tenant_id": s.tenant_id,
             "scope": " ".join(SERVICE_SCOPES),
         }
-        # LOGIN_FAILED names a reason; the refresh messages are the seed's fixed words.
+        # LOGIN_FAILED names a reason; the refresh messages are the troubleshooting
+        # page's fixed words.
         signing_in = failure == messages.LOGIN_FAILED.code
         try:
             body = self._token_request(form)

@@ -124,7 +124,7 @@ class VismaClient:
         """A sales order (SalesOrders v3) or a customer invoice (ERP v2), exactly once."""
         if doc.format is ExportFormat.SALES_ORDER:
             return self.create_sales_order(doc)
-        return self.create_invoice(doc)
+        return self.create_customer_invoice(doc)
 
     def find_document(
         self,
@@ -135,12 +135,16 @@ class VismaClient:
     ) -> DocumentRef | None:
         if fmt is ExportFormat.SALES_ORDER:
             return self.find_sales_order(reference, order_type or "", customer)
-        return self.find_invoice(reference, customer)
+        return self.find_customer_invoice(reference, customer)
 
-    def create_invoice(self, doc: SalesDocument) -> DocumentRef:
+    def create_customer_invoice(self, doc: SalesDocument) -> DocumentRef:
         def post() -> DocumentRef:
             response = self._request(
-                ERP, "POST", "/v2/customerinvoice", json=wire.invoice_body(doc), retry=False
+                ERP,
+                "POST",
+                "/v2/customerinvoice",
+                json=wire.customer_invoice_body(doc),
+                retry=False,
             )
             number = _new_number(response)
             if not number:
@@ -148,19 +152,21 @@ class VismaClient:
             return DocumentRef(ExportFormat.SALES_INVOICE, number)
 
         return self._create_once(
-            post, lambda: self.find_invoice(doc.reference, doc.customer_number)
+            post, lambda: self.find_customer_invoice(doc.reference, doc.customer_number)
         )
 
-    def find_invoice(self, reference: str, customer: str | None = None) -> DocumentRef | None:
+    def find_customer_invoice(
+        self, reference: str, customer: str | None = None
+    ) -> DocumentRef | None:
         params = {"customerRefNumber": reference}
         if customer:
             params["customer"] = customer
         for d in self._erp_pages("/v1/customerinvoice", params):
             if reference in (d.get("customerRefNumber"), d.get("externalReference")):
-                return wire.invoice_ref(d)
+                return wire.customer_invoice_ref(d)
         return None
 
-    def get_invoice(self, number: str) -> dict[str, Any] | None:
+    def get_customer_invoice(self, number: str) -> dict[str, Any] | None:
         return self._get_one(ERP, f"/v1/customerinvoice/{_seg(number)}")
 
     def create_sales_order(self, doc: SalesDocument) -> DocumentRef:

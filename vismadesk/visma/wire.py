@@ -23,6 +23,7 @@ from vismadesk.domain import (
     DocumentRef,
     ExportFormat,
     InventoryItem,
+    ItemType,
     SalesDocument,
 )
 from vismadesk.errors import VismaApiError
@@ -103,7 +104,7 @@ def _document_datetime(day: dt.date) -> str:
     return day.strftime("%Y-%m-%dT00:00:00")
 
 
-def invoice_body(doc: SalesDocument) -> dict[str, Any]:
+def customer_invoice_body(doc: SalesDocument) -> dict[str, Any]:
     body = wrap(
         {
             "customerNumber": doc.customer_number,
@@ -222,7 +223,7 @@ def parse_inventory(d: dict[str, Any]) -> InventoryItem:
     return InventoryItem(
         number=_text(d, "inventoryNumber"),
         description=_text(d, "description"),
-        type=_text(d, "type") or "NonStockItem",
+        type=_text(d, "type") or ItemType.NON_STOCK,
         status=_text(d, "status") or "Active",
         unit=_text(d, "salesUnit", "baseUnit"),
         price=_decimal(d.get("defaultPrice")),
@@ -232,7 +233,7 @@ def parse_inventory(d: dict[str, Any]) -> InventoryItem:
     )
 
 
-def invoice_ref(d: dict[str, Any]) -> DocumentRef:
+def customer_invoice_ref(d: dict[str, Any]) -> DocumentRef:
     return DocumentRef(ExportFormat.SALES_INVOICE, _text(d, "referenceNumber"))
 
 

@@ -1,4 +1,10 @@
-"""What a work order becomes in Visma.net: lines, hours, customer, reference."""
+"""What each record becomes on the other side, both ways, in one place.
+
+OutSmart → Visma.net (export): a work order becomes a sales document (lines, hours,
+reference); a relation a customer; a material or an hour type an inventory item.
+Visma.net → OutSmart (sync): a customer becomes a relation; an inventory item a
+material, or an hour type when it is a labour item counted in hours.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from vismadesk.domain import (
     HourLine,
     HourType,
     InventoryItem,
+    ItemType,
     Material,
     MaterialLine,
     Relation,
@@ -22,7 +29,14 @@ from vismadesk.domain import (
 
 # Labour items carry hours; Dutch Visma.net companies call the unit UUR.
 HOUR_UNIT = "UUR"
+# Units Visma.net companies use for hours; a labour item in one becomes an hour type.
+HOUR_UNITS = frozenset({HOUR_UNIT, "UREN", "HOUR", "HOURS", "HR", "H"})
+# The unit a material gets in OutSmart when Visma.net gives the item none.
+DEFAULT_MATERIAL_UNIT = "st"
 _HOURS_PLACES = Decimal("0.0001")
+
+
+# --- OutSmart → Visma.net ------------------------------------------------------------
 
 
 def rounded_minutes(minutes: int, block: int) -> int:
@@ -123,7 +137,7 @@ def item_from_material(
     return InventoryItem(
         number=code,
         description=description,
-        type="NonStockItem",
+        type=ItemType.NON_STOCK,
         unit=unit,
         price=price,
         item_class=settings.item_class,
@@ -135,9 +149,40 @@ def labour_item(code: str, hour_type: HourType | None, settings: Settings) -> In
     return InventoryItem(
         number=code,
         description=hour_type.name if hour_type else code,
-        type="LaborItem",
+        type=ItemType.LABOUR,
         unit=HOUR_UNIT,
         price=hour_type.sale_price if hour_type else Decimal(0),
         item_class=settings.item_class,
         posting_class=settings.posting_class,
     )
+
+
+# --- Visma.net → OutSmart ------------------------------------------------------------
+
+
+def relation_from_customer(c: Customer) -> Relation:
+    return Relation(
+        debtor_number=c.number,
+        name=c.name,
+        street=c.street,
+        postal_code=c.postal_code,
+        city=c.city,
+        contact=c.contact,
+        phone=c.phone,
+        email=c.email,
+        vat_number=c.vat_number,
+        coc_number=c.coc_number,
+    )
+
+
+def is_labour(item: InventoryItem) -> bool:
+    """An hour type in OutSmart, not a material."""
+    return item.type == ItemType.LABOUR and item.unit.upper() in HOUR_UNITS
+
+
+def material_from_item(item: InventoryItem) -> Material:
+    return Material(item.number, item.description, item.price, item.unit or DEFAULT_MATERIAL_UNIT)
+
+
+def hour_type_from_item(item: InventoryItem) -> HourType:
+    return HourType(item.number, item.description, sale_price=item.price)

@@ -17,7 +17,7 @@ from vismadesk.domain import (
     Relation,
     WorkOrder,
 )
-from vismadesk.engine import documents
+from vismadesk.engine import mapping
 
 
 @pytest.mark.parametrize(
@@ -25,12 +25,12 @@ from vismadesk.engine import documents
     [(50, 0, 50), (50, 5, 50), (51, 5, 55), (50, 15, 60), (1, 30, 30), (60, 30, 60), (0, 15, 0)],
 )
 def test_started_block_is_billed(minutes: int, block: int, expected: int) -> None:
-    assert documents.rounded_minutes(minutes, block) == expected
+    assert mapping.rounded_minutes(minutes, block) == expected
 
 
 def test_quarter_rounding_gives_exact_hours() -> None:
-    assert documents.hours(50, 15) == Decimal("1.0000")
-    assert documents.hours(80, 0) == Decimal("1.3333")
+    assert mapping.hours(50, 15) == Decimal("1.0000")
+    assert mapping.hours(80, 0) == Decimal("1.3333")
 
 
 def test_work_order_becomes_document_with_reference_and_lines() -> None:
@@ -46,7 +46,7 @@ def test_work_order_becomes_document_with_reference_and_lines() -> None:
     inventory = {
         "ARBEID": InventoryItem("ARBEID", "Arbeid", "LaborItem", unit="UUR", price=Decimal("62.50"))
     }
-    doc = documents.sales_document(
+    doc = mapping.sales_document(
         wo, ExportFormat.SALES_ORDER, settings, inventory, {"ARBEID": HourType("ARBEID", "Arbeid")}
     )
     assert doc.reference == "WB-1001"
@@ -62,7 +62,7 @@ def test_work_order_becomes_document_with_reference_and_lines() -> None:
 
 def test_customer_from_relation_keeps_number_and_address() -> None:
     rel = Relation("10042", "Bakkerij De Vries", "Dorpsstraat", "12a", "1234 AB", "Zwolle")
-    c = documents.customer_from_relation(rel)
+    c = mapping.customer_from_relation(rel)
     assert (c.number, c.name, c.street, c.postal_code, c.city) == (
         "10042",
         "Bakkerij De Vries",
