@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from vismadesk import messages
 from vismadesk.domain import Action, Level, LogEntry
 from vismadesk.messages import FIX_LABELS, FixAction
-from vismadesk.ui import texts
+from vismadesk.ui import style, texts
 from vismadesk.ui.icons import level_icon
 
 # Detail keys shown elsewhere in the dialog, or of no use to a planner.
@@ -157,7 +157,7 @@ class DetailsDialog(QDialog):
         self.summary_label.setObjectName("detailsSummary")
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary_label.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        self.summary_label.setStyleSheet(style.DETAILS_SUMMARY)
         head = QHBoxLayout()
         head.addWidget(icon)
         head.addWidget(self.summary_label, 1)
@@ -184,12 +184,10 @@ class DetailsDialog(QDialog):
         if hint:
             box = QFrame()
             box.setObjectName("fixBox")
-            box.setStyleSheet(
-                "#fixBox { background: #F3F6FA; border: 1px solid #D5DEE8; border-radius: 6px; }"
-            )
+            box.setStyleSheet(style.FIX_BOX)
             inner = QVBoxLayout(box)
             title = QLabel(texts.DETAILS_FIX)
-            title.setStyleSheet("font-weight: 600;")
+            title.setStyleSheet(style.BOLD)
             self.hint_label = QLabel(hint)
             self.hint_label.setObjectName("detailsHint")
             self.hint_label.setWordWrap(True)
@@ -219,7 +217,7 @@ class DetailsDialog(QDialog):
             inner.addLayout(buttons)
             self.done_label = QLabel()
             self.done_label.setObjectName("fixDone")
-            self.done_label.setStyleSheet("color: #2E7D45;")
+            self.done_label.setStyleSheet(style.color(style.GOOD))
             self.done_label.setWordWrap(True)
             self.done_label.hide()
             inner.addWidget(self.done_label)
@@ -242,7 +240,7 @@ class DetailsDialog(QDialog):
         close = QPushButton(texts.CLOSE)
         close.clicked.connect(self.close)
         self.copied_label = QLabel()
-        self.copied_label.setStyleSheet("color: #6B7785;")
+        self.copied_label.setStyleSheet(style.color(style.TEXT_FAINT))
         bottom = QHBoxLayout()
         bottom.addWidget(self.copied_label, 1)
         bottom.addWidget(self.copy_button)

@@ -42,7 +42,7 @@ from PySide6.QtGui import (
 
 from vismadesk.domain import Action, Level, LogEntry
 from vismadesk.store import Store
-from vismadesk.ui import texts
+from vismadesk.ui import style, texts
 from vismadesk.ui.icons import level_icon
 from vismadesk.ui.threads import PyThread
 
@@ -130,12 +130,12 @@ def level_of(index: QModelIndex | QPersistentModelIndex) -> Level | None:
 # (level, action), so the text after it starts at the same place on every row.
 
 ROW_TINT = {
-    Level.ERROR: QColor("#FDEBDC"),
-    Level.WARNING: QColor("#FFF6D6"),
+    Level.ERROR: QColor(style.ERROR_ROW),
+    Level.WARNING: QColor(style.WARNING_ROW),
 }
 BADGE_ICON = 20
 BADGE_GAP = 8
-MUTED = QColor("#6B7785")
+MUTED = QColor(style.TEXT_FAINT)
 SEPARATOR = "\u2003"  # an em space between the time and the summary
 
 _badges: dict[tuple[Level, Action], QPixmap] = {}

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from vismadesk.store import Store
-from vismadesk.ui import texts
+from vismadesk.ui import style, texts
 from vismadesk.ui.log_model import (
     POLL_MS,
     LogFilter,
@@ -105,7 +105,7 @@ class LogPanel(QWidget):
         self.empty_label.setObjectName("logEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #6B7785; padding: 24px;")
+        self.empty_label.setStyleSheet(style.LOG_EMPTY)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

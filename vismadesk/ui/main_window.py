@@ -39,7 +39,7 @@ from vismadesk.engine import export, signin, sync
 from vismadesk.engine.context import Context
 from vismadesk.engine.runs import Progress, RunResult
 from vismadesk.messages import FixAction
-from vismadesk.ui import texts
+from vismadesk.ui import style, texts
 from vismadesk.ui.details_dialog import DetailsDialog
 from vismadesk.ui.icons import icon
 from vismadesk.ui.log_header import LogHeader
@@ -181,10 +181,7 @@ class MainWindow(QMainWindow):
             self.banner = QLabel(texts.DEMO_BANNER)
             self.banner.setObjectName("demoBanner")
             self.banner.setWordWrap(True)
-            self.banner.setStyleSheet(
-                "#demoBanner { background: #FFF3CD; color: #5C4400; border: 1px solid #F0D78C;"
-                " border-radius: 6px; padding: 6px 10px; }"
-            )
+            self.banner.setStyleSheet(style.DEMO_BANNER)
             cl.addWidget(self.banner)
         cl.addWidget(self.splitter, 1)
         self.setCentralWidget(central)

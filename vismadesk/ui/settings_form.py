@@ -35,14 +35,13 @@ from PySide6.QtWidgets import (
 from vismadesk.config import HOUR_ROUNDING_CHOICES, MAX_CONCURRENCY, SPECS, Settings, SettingsError
 from vismadesk.domain import ExportFormat, WorkStatus
 from vismadesk.keyring_store import SecretName, Secrets
-from vismadesk.ui import texts
+from vismadesk.ui import style, texts
 
 TOKEN_KEYS = {
     "outsmart_token": SecretName.OUTSMART_TOKEN,
     "outsmart_software_token": SecretName.OUTSMART_SOFTWARE_TOKEN,
 }
 URL_KEYS = ("outsmart_url", "visma_connect_url", "erp_url", "salesorders_url")
-INVALID_STYLE = "border: 1px solid #D64541; border-radius: 3px;"
 
 
 class SettingsHost(Protocol):
@@ -128,7 +127,7 @@ class SettingsForm(QWidget):
         """A field with its problem line under it; `label=""` spans the whole row."""
         error = QLabel()
         error.setObjectName(f"error_{key}")
-        error.setStyleSheet("color: #C0392B;")
+        error.setStyleSheet(style.color(style.BAD))
         error.setWordWrap(True)
         error.hide()
         box = QVBoxLayout()
@@ -158,7 +157,7 @@ class SettingsForm(QWidget):
     def _help(text: str) -> QLabel:
         label = QLabel(text)
         label.setWordWrap(True)
-        label.setStyleSheet("color: #5B6670; font-size: 9pt;")
+        label.setStyleSheet(style.HELP)
         return label
 
     def _build(self) -> None:
@@ -304,7 +303,7 @@ class SettingsForm(QWidget):
         self.scroll.setWidget(fields)
         bar = QFrame()
         bar.setObjectName("saveBar")
-        bar.setStyleSheet("#saveBar { border-top: 1px solid #DCE2E8; }")
+        bar.setStyleSheet(style.SAVE_BAR)
         bar.setLayout(bottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -436,7 +435,7 @@ class SettingsForm(QWidget):
             label.setText(problem or "")
             label.setVisible(bool(problem))
             w = self._inputs[key]
-            w.setStyleSheet(INVALID_STYLE if problem else "")
+            w.setStyleSheet(style.INVALID_FIELD if problem else "")
         dirty = (
             bool(errors) or new.to_json() != self._baseline.to_json() or bool(self.typed_tokens())
         )
@@ -446,17 +445,17 @@ class SettingsForm(QWidget):
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty)
         if errors:
-            self._state(texts.SETTINGS_HAVE_ERRORS, "#C0392B")
+            self._state(texts.SETTINGS_HAVE_ERRORS, style.BAD)
         elif dirty:
-            self._state(texts.UNSAVED, "#B26A00")
+            self._state(texts.UNSAVED, style.PENDING)
         elif self._baseline.export_format is None:
-            self._state(texts.CHOOSE_SEND_AS, "#B26A00")
+            self._state(texts.CHOOSE_SEND_AS, style.PENDING)
         else:
-            self._state(texts.SAVED, "#2E7D45")
+            self._state(texts.SAVED, style.GOOD)
 
     def _state(self, text: str, color: str) -> None:
         self.state_label.setText(text)
-        self.state_label.setStyleSheet(f"color: {color};")
+        self.state_label.setStyleSheet(style.color(color))
 
     def _token_typed(self, _text: str) -> None:
         self.test_result.clear()
@@ -474,7 +473,7 @@ class SettingsForm(QWidget):
             return False
         reason = self.save_blocker(new)
         if reason:
-            self._state(reason, "#B26A00")
+            self._state(reason, style.PENDING)
             self.notice.emit(reason)
             return False
         try:
@@ -482,7 +481,7 @@ class SettingsForm(QWidget):
                 self.host.secrets.set(name, value)
             self.host.apply_settings(new)
         except Exception as e:  # keyring or disk: say so, keep every typed value
-            self._state(str(e), "#C0392B")
+            self._state(str(e), style.BAD)
             self.notice.emit(str(e))
             return False
         self.load(self.host.settings)
@@ -529,14 +528,14 @@ class SettingsForm(QWidget):
         self.statuses_note.setVisible(bool(text))
 
     def _test_connection(self) -> None:
-        self.test_result.setStyleSheet("color: #5B6670;")
+        self.test_result.setStyleSheet(style.color(style.TEXT_MUTED))
         self.test_result.setText(texts.TESTING_CONNECTION)
         self.test_button.setEnabled(False)
         self.test_connection_requested.emit(self.token.text().strip(), self.software_token.text())
 
     def show_connection_result(self, ok: bool, text: str) -> None:
         self.test_button.setEnabled(True)
-        self.test_result.setStyleSheet(f"color: {'#2E7D45' if ok else '#C0392B'};")
+        self.test_result.setStyleSheet(style.color(style.GOOD if ok else style.BAD))
         self.test_result.setText(text)
 
     def focus_field(self, key: str) -> None:
@@ -547,4 +546,4 @@ class SettingsForm(QWidget):
         target = self.sales_order if key == "export_format" else w
         target.setFocus(Qt.FocusReason.OtherFocusReason)
         self.scroll.ensureWidgetVisible(w)
-        w.setStyleSheet("background: #FFF3CD; border-radius: 3px;")
+        w.setStyleSheet(style.POINTED_FIELD)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vismadesk.domain import WorkOrder
-from vismadesk.ui import texts
+from vismadesk.ui import style, texts
 from vismadesk.ui.icons import icon
 
 COLUMNS = (
@@ -117,7 +117,7 @@ class WorkOrdersTab(QWidget):
         self.refresh_button.setObjectName("refreshWorkOrders")
         self.status = QLabel(texts.READY_UNKNOWN)
         self.status.setObjectName("workOrdersStatus")
-        self.status.setStyleSheet("color: #5B6670;")
+        self.status.setStyleSheet(style.color(style.TEXT_MUTED))
         self.status.setWordWrap(True)
 
         self.ready_box = QGroupBox(texts.READY_TITLE)
