@@ -33,26 +33,6 @@ from vismadesk.ui.icons import level_icon
 
 # Detail keys shown elsewhere in the dialog, or of no use to a planner.
 _SHOWN_APART = {"hint", "exchange"}
-_DETAIL_LABELS = {
-    "cause": "Cause",
-    "visma_message": "VISMA.net said",
-    "status": "HTTP status",
-    "request_id": "Request id",
-    "problem_codes": "Problem codes",
-    "outsmart_code": "OutSmart code",
-    "outsmart_messages": "OutSmart said",
-    "work_orders": "Work orders",
-    "exported": "Exported",
-    "note": "Note",
-    "while": "While",
-    "records": "Records",
-    "section": "Where to find it",
-    "document": "Document",
-    "order_type": "Order type",
-    "authorize_url": "Sign-in address",
-    "reason": "Reason",
-    "visma_error": "VISMA.net error",
-}
 
 
 # What the entry's record is, by message: "Material C101040" reads better than "Record".
@@ -106,7 +86,7 @@ def detail_lines(entry: LogEntry) -> list[tuple[str, str]]:
     for key, value in entry.details.items():
         if key in _SHOWN_APART or value in (None, "", [], {}):
             continue
-        label = _DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())
+        label = texts.DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())
         out.append((label, _value_text(value)))
     return out
 
@@ -135,7 +115,7 @@ def entry_as_text(entry: LogEntry) -> str:
     if exchange:
         lines += ["", f"{texts.DETAILS_EXCHANGE}:", _value_text(exchange)]
     if entry.code:
-        lines.append(f"(code {entry.code}, entry {entry.id})")
+        lines.append(texts.DETAILS_CODE.format(code=entry.code, entry=entry.id))
     return "\n".join(lines)
 
 

@@ -76,7 +76,7 @@ class LogPanel(QWidget):
         self.filter_combo.setObjectName("logFilter")
         for value, label in FILTER_CHOICES:
             self.filter_combo.addItem(label, value)
-        self.filter_combo.setToolTip("Show all entries, only errors, or errors and warnings")
+        self.filter_combo.setToolTip(texts.FILTER_TOOLTIP)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("logSearch")
         self.search_edit.setPlaceholderText(texts.SEARCH_PLACEHOLDER)

@@ -68,9 +68,6 @@ log = logging.getLogger(__name__)
 
 # (title, text, choices) -> the chosen choice, or None when the question was dismissed.
 Ask = Callable[[str, str, Sequence[str]], str | None]
-STOP_AND_CLOSE = "Stop and close"
-KEEP_RUNNING = "Keep running"
-SAVE, DISCARD, CANCEL = "Save", "Don't save", "Cancel"
 LIGHTS_REFRESH_MS = 30_000
 EXPORT_KINDS = {RunKind.EXPORT, RunKind.EXPORT_SELECTED, RunKind.RESET}
 
@@ -127,9 +124,7 @@ class MainWindow(QMainWindow):
             str(ctx.profile.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
 
-        self.setWindowTitle(
-            f"{texts.APP_TITLE}[*] — Demo (sandbox)" if demo else f"{texts.APP_TITLE}[*]"
-        )
+        self.setWindowTitle(texts.WINDOW_TITLE_DEMO if demo else texts.WINDOW_TITLE)
         self.setWindowIcon(icon("app"))
         self._build(poll_ms)
         self._wire()
@@ -193,18 +188,20 @@ class MainWindow(QMainWindow):
             (RunKind.SYNC_MATERIALS, "sync-materials", QKeySequence("Ctrl+M"), self.sync_materials),
             (RunKind.SYNC_ALL, "sync-all", QKeySequence("F5"), self.sync_all),
         )
-        toolbar = self.addToolBar("Actions")
+        toolbar = self.addToolBar(texts.TOOLBAR_ACTIONS)
         toolbar.setObjectName("actionsToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        menu_file = self.menuBar().addMenu("&File")
-        menu_actions = self.menuBar().addMenu("&Actions")
-        menu_connection = self.menuBar().addMenu("&Connection")
+        menu_file = self.menuBar().addMenu(texts.MENU_FILE)
+        menu_actions = self.menuBar().addMenu(texts.MENU_ACTIONS)
+        menu_connection = self.menuBar().addMenu(texts.MENU_CONNECTION)
         for kind, icon_name, keys, slot in specs:
             action = QAction(icon(icon_name), RUN_LABELS[kind], self)
             action.setObjectName(f"action_{kind.value}")
             action.setShortcut(keys)
-            action.setToolTip(f"{RUN_LABELS[kind]} ({keys.toString()})")
+            action.setToolTip(
+                texts.ACTION_TOOLTIP.format(action=RUN_LABELS[kind], keys=keys.toString())
+            )
             action.triggered.connect(slot)
             toolbar.addAction(action)
             menu_actions.addAction(action)
@@ -224,10 +221,10 @@ class MainWindow(QMainWindow):
         menu_connection.addAction(self.login_action)
         menu_connection.addAction(self.disconnect_action)
 
-        save = QAction(texts.SAVE + " settings", self)
+        save = QAction(texts.SAVE_SETTINGS, self)
         save.setShortcut(QKeySequence.StandardKey.Save)
         save.triggered.connect(self.form.save)
-        find = QAction("Search the log", self)
+        find = QAction(texts.SEARCH_LOG, self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self._focus_search)
         quit_action = QAction(texts.QUIT, self)
@@ -510,10 +507,10 @@ class MainWindow(QMainWindow):
         try:
             if fix is FixAction.ENABLE_NEW_MATERIAL:
                 self.form.apply_one("new_material", True)
-                note = texts.FIX_DONE.format(what="New material is on")
+                note = texts.FIX_DONE.format(what=texts.NEW_MATERIAL_ON)
             elif fix is FixAction.ENABLE_NEW_RELATION:
                 self.form.apply_one("new_relation", True)
-                note = texts.FIX_DONE.format(what="New relation is on")
+                note = texts.FIX_DONE.format(what=texts.NEW_RELATION_ON)
             elif fix is FixAction.CHOOSE_EXPORT_FORMAT:
                 self.form.focus_field("export_format")
                 note = texts.CHOOSE_SEND_AS
@@ -697,9 +694,9 @@ class MainWindow(QMainWindow):
                 answer = self.ask(
                     texts.CLOSE_DURING_RUN_TITLE,
                     texts.CLOSE_DURING_RUN.format(action=RUN_LABELS[running]),
-                    (STOP_AND_CLOSE, KEEP_RUNNING),
+                    (texts.STOP_AND_CLOSE, texts.KEEP_RUNNING),
                 )
-                if answer != STOP_AND_CLOSE:
+                if answer != texts.STOP_AND_CLOSE:
                     event.ignore()
                     return
                 self._close_when_idle = True
@@ -709,14 +706,16 @@ class MainWindow(QMainWindow):
             return
         if self.form.dirty:
             answer = self.ask(
-                texts.CLOSE_UNSAVED_TITLE, texts.CLOSE_UNSAVED, (SAVE, DISCARD, CANCEL)
+                texts.CLOSE_UNSAVED_TITLE,
+                texts.CLOSE_UNSAVED,
+                (texts.SAVE, texts.DONT_SAVE, texts.CANCEL),
             )
-            if answer == SAVE:
+            if answer == texts.SAVE:
                 if not self.form.save():
                     self._close_when_idle = False
                     event.ignore()
                     return
-            elif answer != DISCARD:
+            elif answer != texts.DONT_SAVE:
                 self._close_when_idle = False
                 event.ignore()
                 return
@@ -741,5 +740,5 @@ class MainWindow(QMainWindow):
 
 def _error_text(error: BaseException | None) -> str:
     if error is None:
-        return "OutSmart gave no answer."
+        return texts.OUTSMART_NO_ANSWER
     return str(getattr(error, "message", None) or error)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vismadesk.config import HOUR_ROUNDING_CHOICES, MAX_CONCURRENCY, SPECS, Settings, SettingsError
+from vismadesk.config import HOUR_ROUNDING_CHOICES, MAX_CONCURRENCY, Settings, SettingsError
 from vismadesk.domain import ExportFormat, WorkStatus
 from vismadesk.keyring_store import SecretName, Secrets
 from vismadesk.ui import style, texts
@@ -140,7 +140,7 @@ class SettingsForm(QWidget):
         if label == "":
             form.addRow(holder)
         else:
-            form.addRow(label if label is not None else SPECS[key].label, holder)
+            form.addRow(label if label is not None else texts.SETTING_LABELS[key], holder)
         self._error_labels[key] = error
         self._inputs[key] = widget
         widget.setObjectName(key)
@@ -187,11 +187,11 @@ class SettingsForm(QWidget):
         rl.addWidget(self.sales_order)
         rl.addWidget(self.sales_invoice)
         rl.addStretch(1)
-        self._row(f, "export_format", radios, texts.SEND_AS)
+        self._row(f, "export_format", radios)
         self.format_box = radios
 
-        self.new_material = QCheckBox(texts.NEW_MATERIAL)
-        self.new_relation = QCheckBox(texts.NEW_RELATION)
+        self.new_material = QCheckBox(texts.SETTING_LABELS["new_material"])
+        self.new_relation = QCheckBox(texts.SETTING_LABELS["new_relation"])
         for key, box, help_text in (
             ("new_material", self.new_material, texts.NEW_MATERIAL_HELP),
             ("new_relation", self.new_relation, texts.NEW_RELATION_HELP),
@@ -211,7 +211,10 @@ class SettingsForm(QWidget):
         self.hour_rounding = QComboBox()
         for minutes in HOUR_ROUNDING_CHOICES:
             self.hour_rounding.addItem(
-                texts.HOUR_ROUNDING_NONE if minutes == 0 else f"{minutes} minutes", minutes
+                texts.HOUR_ROUNDING_NONE
+                if minutes == 0
+                else texts.HOUR_ROUNDING_MINUTES.format(minutes=minutes),
+                minutes,
             )
         self._row(f, "hour_rounding", self.hour_rounding)
         outer.addWidget(export)
@@ -236,13 +239,13 @@ class SettingsForm(QWidget):
         runs, f = self._section(texts.SECTION_RUNS)
         self.concurrency = QSpinBox()
         self.concurrency.setRange(1, MAX_CONCURRENCY)
-        self._row(f, "concurrency", self.concurrency, "Work orders at a time")
+        self._row(f, "concurrency", self.concurrency)
         self.auto_sync = QSpinBox()
         self.auto_sync.setRange(0, 24 * 60)
         self.auto_sync.setSingleStep(15)
         self.auto_sync.setSpecialValueText(texts.AUTO_SYNC_OFF)
-        self.auto_sync.setSuffix(" min")
-        self._row(f, "auto_sync_minutes", self.auto_sync, "Auto-sync every")
+        self.auto_sync.setSuffix(texts.AUTO_SYNC_SUFFIX)
+        self._row(f, "auto_sync_minutes", self.auto_sync)
         outer.addWidget(runs)
 
         outsmart, f = self._section(texts.SECTION_OUTSMART)
@@ -280,7 +283,7 @@ class SettingsForm(QWidget):
             self._row(f, key, QLineEdit())
         self._row(f, "client_id", QLineEdit())
         self._row(f, "tenant_id", QLineEdit())
-        self.offline_access = QCheckBox(SPECS["offline_access"].label)
+        self.offline_access = QCheckBox(texts.SETTING_LABELS["offline_access"])
         self._row(f, "offline_access", self.offline_access, "")
         self.advanced.hide()
         outer.addWidget(self.advanced)
@@ -290,7 +293,7 @@ class SettingsForm(QWidget):
         self.save_button.setObjectName("saveButton")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton("Undo changes")
+        self.revert_button = QPushButton(texts.UNDO_CHANGES)
         self.revert_button.setObjectName("revertButton")
         self.revert_button.clicked.connect(lambda: self.load(self.host.settings))
         self.state_label = QLabel()
