@@ -35,24 +35,9 @@ from vismadesk.ui.icons import level_icon
 _SHOWN_APART = {"hint", "exchange"}
 
 
-# What the entry's record is, by message: "Material C101040" reads better than "Record".
-_RECORD_LABELS = {
-    messages.MATERIAL_NOT_IN_VISMA.code: "Material",
-    messages.QUANTITY_NOT_POSITIVE.code: "Material",
-    messages.MATERIAL_CREATE_FAILED.code: "Material",
-    messages.MATERIAL_CREATED.code: "Material",
-    messages.HOUR_TYPE_NOT_IN_VISMA.code: "Hour type",
-    messages.RELATION_NOT_IN_VISMA.code: "Relation",
-    messages.RELATION_NOT_IN_OUTSMART.code: "Relation",
-    messages.CUSTOMER_CREATE_FAILED.code: "Relation",
-    messages.CUSTOMER_CREATED.code: "Relation",
-    messages.WORK_ORDER_EXPORTED.code: "Document",
-    messages.WORK_ORDER_ALREADY_EXPORTED.code: "Document",
-}
-
-
 def record_label(entry: LogEntry) -> str:
-    return _RECORD_LABELS.get(entry.code or "", texts.DETAILS_RECORD)
+    msg = messages.CATALOGUE.get(entry.code or "")
+    return (msg.record_label if msg is not None else None) or texts.DETAILS_RECORD
 
 
 def fix_of(entry: LogEntry) -> FixAction | None:
