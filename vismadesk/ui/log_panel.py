@@ -23,15 +23,8 @@ from PySide6.QtWidgets import (
 
 from vismadesk.store import Store
 from vismadesk.ui import style, texts
-from vismadesk.ui.log_model import (
-    POLL_MS,
-    LogFilter,
-    LogFilterProxy,
-    LogModel,
-    Roles,
-    badge_size,
-    row_height,
-)
+from vismadesk.ui.log_model import POLL_MS, LogFilter, LogFilterProxy, LogModel
+from vismadesk.ui.log_rows import Roles, badge_size, row_height
 
 SEARCH_DELAY_MS = 250
 FILTER_CHOICES = (
@@ -90,7 +83,7 @@ class LogPanel(QWidget):
         self.view = LogListView()
         self.view.setObjectName("logView")
         self.view.setModel(self.proxy)
-        # Qt's own delegate paints the rows: no Python runs while painting (log_model).
+        # Qt's own delegate paints the rows: no Python runs while painting (log_rows).
         self.view.setIconSize(badge_size())
         self.view.setAlternatingRowColors(True)
         # Every row has the same height: the view never measures a million rows.
