@@ -18,10 +18,10 @@ from vismadesk.demo import DemoSession
 from vismadesk.domain import ExportFormat, Level
 from vismadesk.engine.runs import EXIT_CONFIG, EXIT_OK, EXIT_SOME_FAILED
 from vismadesk.sandbox.company import MATERIAL_MISSING_IN_VISMA
+from vismadesk.ui.actions import RunKind
 from vismadesk.ui.log_model import LogFilter
 from vismadesk.ui.log_rows import level_of, summary_of
 from vismadesk.ui.main_window import MainWindow
-from vismadesk.ui.workers import RunKind
 from vismadesk.visma.auth import AuthStatus
 
 

@@ -13,10 +13,10 @@ from vismadesk import messages
 from vismadesk.demo import DemoSession, start_demo
 from vismadesk.domain import ExportFormat
 from vismadesk.engine.runs import EXIT_CONFIG
+from vismadesk.ui.actions import RunKind
 from vismadesk.ui.log_rows import summary_of
 from vismadesk.ui.main_window import MainWindow
 from vismadesk.ui.texts import KEEP_RUNNING, STOP_AND_CLOSE
-from vismadesk.ui.workers import RunKind
 from vismadesk.visma.auth import AuthStatus
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vismadesk.ui import style, texts
+from vismadesk.ui.actions import RunKind, label, run_icon
 from vismadesk.ui.icons import icon
 from vismadesk.ui.quick_checks import LIGHT_NAMES, LIGHT_TITLES, Check, Light, connection_text
 from vismadesk.visma.auth import AuthState, AuthStatus
@@ -54,9 +55,11 @@ class LogHeader(QFrame):
         self.detail.setObjectName("connectionDetail")
         self.detail.setStyleSheet(style.color(style.TEXT_MUTED))
         self.detail.setWordWrap(True)
-        self.login_button = QPushButton(icon("login"), texts.LOGIN)
+        self.login_button = QPushButton(run_icon(RunKind.LOGIN), label(RunKind.LOGIN))
         self.login_button.setObjectName("loginButton")
-        self.disconnect_button = QPushButton(icon("disconnect"), texts.DISCONNECT)
+        self.disconnect_button = QPushButton(
+            run_icon(RunKind.DISCONNECT), label(RunKind.DISCONNECT)
+        )
         self.disconnect_button.setObjectName("disconnectButton")
         self.cancel_button = QPushButton(texts.CANCEL)
         self.cancel_button.setObjectName("cancelSignIn")

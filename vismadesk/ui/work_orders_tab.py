@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from vismadesk.domain import WorkOrder
 from vismadesk.ui import style, texts
-from vismadesk.ui.icons import icon
+from vismadesk.ui.actions import RunKind, label, run_icon
 
 COLUMNS = (
     texts.COL_NUMBER,
@@ -109,9 +109,11 @@ class WorkOrdersTab(QWidget):
         why.resizeSection(len(COLUMNS), 360)
         self.error_list.setObjectName("errorList")
 
-        self.export_button = QPushButton(icon("export"), texts.EXPORT_SELECTED)
+        self.export_button = QPushButton(
+            run_icon(RunKind.EXPORT_SELECTED), label(RunKind.EXPORT_SELECTED)
+        )
         self.export_button.setObjectName("exportSelected")
-        self.reset_button = QPushButton(icon("reset"), texts.RESET_STATUS)
+        self.reset_button = QPushButton(run_icon(RunKind.RESET), label(RunKind.RESET))
         self.reset_button.setObjectName("resetStatus")
         self.refresh_button = QPushButton(texts.REFRESH)
         self.refresh_button.setObjectName("refreshWorkOrders")
