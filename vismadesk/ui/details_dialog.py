@@ -115,78 +115,16 @@ class DetailsDialog(QDialog):
         self.setModal(False)
         self.setMinimumWidth(560)
 
-        icon = QLabel()
-        icon.setPixmap(level_icon(entry.level).pixmap(32, 32))
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.summary_label = QLabel(entry.summary)
-        self.summary_label.setObjectName("detailsSummary")
-        self.summary_label.setWordWrap(True)
-        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary_label.setStyleSheet(style.DETAILS_SUMMARY)
-        head = QHBoxLayout()
-        head.addWidget(icon)
-        head.addWidget(self.summary_label, 1)
-
-        facts = QFormLayout()
-        facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        facts.addRow(texts.DETAILS_WHEN, self._selectable(when_text(entry)))
-        facts.addRow(texts.DETAILS_ACTION, QLabel(texts.ACTION_NAMES[entry.action]))
-        if entry.work_order:
-            facts.addRow(texts.DETAILS_WORK_ORDER, self._selectable(entry.work_order))
-        if entry.record:
-            facts.addRow(record_label(entry), self._selectable(entry.record))
-        for label, value in detail_lines(entry):
-            facts.addRow(label, self._selectable(value))
-
         layout = QVBoxLayout(self)
-        layout.addLayout(head)
+        layout.addLayout(self._head())
         layout.addSpacing(4)
-        layout.addLayout(facts)
+        layout.addLayout(self._facts())
 
         self.fix_button: QPushButton | None = None
         self.reset_button: QPushButton | None = None
         hint = hint_of(entry)
         if hint:
-            box = QFrame()
-            box.setObjectName("fixBox")
-            box.setStyleSheet(style.FIX_BOX)
-            inner = QVBoxLayout(box)
-            title = QLabel(texts.DETAILS_FIX)
-            title.setStyleSheet(style.BOLD)
-            self.hint_label = QLabel(hint)
-            self.hint_label.setObjectName("detailsHint")
-            self.hint_label.setWordWrap(True)
-            self.hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            inner.addWidget(title)
-            inner.addWidget(self.hint_label)
-            buttons = QHBoxLayout()
-            fix = fix_of(entry)
-            if fix is not None and not (fix is FixAction.RESET_STATUS and not entry.work_order):
-                label = FIX_LABELS[fix]
-                if fix is FixAction.RESET_STATUS:
-                    label = texts.RESET_WORK_ORDER.format(work_order=entry.work_order)
-                self.fix_button = QPushButton(label)
-                self.fix_button.setObjectName("fixButton")
-                self.fix_button.setDefault(True)
-                self.fix_button.clicked.connect(lambda: self._ask(fix))
-                buttons.addWidget(self.fix_button)
-            if can_reset(entry) and fix is not FixAction.RESET_STATUS:
-                # The seed's second step for a failed work order, one click away too.
-                self.reset_button = QPushButton(
-                    texts.RESET_WORK_ORDER.format(work_order=entry.work_order)
-                )
-                self.reset_button.setObjectName("resetButton")
-                self.reset_button.clicked.connect(lambda: self._ask(FixAction.RESET_STATUS))
-                buttons.addWidget(self.reset_button)
-            buttons.addStretch(1)
-            inner.addLayout(buttons)
-            self.done_label = QLabel()
-            self.done_label.setObjectName("fixDone")
-            self.done_label.setStyleSheet(style.color(style.GOOD))
-            self.done_label.setWordWrap(True)
-            self.done_label.hide()
-            inner.addWidget(self.done_label)
-            layout.addWidget(box)
+            layout.addWidget(self._fix_box(hint))
 
         exchange = entry.details.get("exchange")
         self.exchange_view: QPlainTextEdit | None = None
@@ -199,6 +137,85 @@ class DetailsDialog(QDialog):
             self.exchange_view.setMinimumHeight(140)
             layout.addWidget(self.exchange_view, 1)
 
+        layout.addStretch(0)
+        layout.addLayout(self._bottom())
+
+    def _head(self) -> QHBoxLayout:
+        icon = QLabel()
+        icon.setPixmap(level_icon(self.entry.level).pixmap(32, 32))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.summary_label = QLabel(self.entry.summary)
+        self.summary_label.setObjectName("detailsSummary")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_label.setStyleSheet(style.DETAILS_SUMMARY)
+        head = QHBoxLayout()
+        head.addWidget(icon)
+        head.addWidget(self.summary_label, 1)
+        return head
+
+    def _facts(self) -> QFormLayout:
+        entry = self.entry
+        facts = QFormLayout()
+        facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        facts.addRow(texts.DETAILS_WHEN, self._selectable(when_text(entry)))
+        facts.addRow(texts.DETAILS_ACTION, QLabel(texts.ACTION_NAMES[entry.action]))
+        if entry.work_order:
+            facts.addRow(texts.DETAILS_WORK_ORDER, self._selectable(entry.work_order))
+        if entry.record:
+            facts.addRow(record_label(entry), self._selectable(entry.record))
+        for label, value in detail_lines(entry):
+            facts.addRow(label, self._selectable(value))
+        return facts
+
+    def _fix_box(self, hint: str) -> QFrame:
+        box = QFrame()
+        box.setObjectName("fixBox")
+        box.setStyleSheet(style.FIX_BOX)
+        inner = QVBoxLayout(box)
+        title = QLabel(texts.DETAILS_FIX)
+        title.setStyleSheet(style.BOLD)
+        self.hint_label = QLabel(hint)
+        self.hint_label.setObjectName("detailsHint")
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        inner.addWidget(title)
+        inner.addWidget(self.hint_label)
+        inner.addLayout(self._fix_buttons())
+        self.done_label = QLabel()
+        self.done_label.setObjectName("fixDone")
+        self.done_label.setStyleSheet(style.color(style.GOOD))
+        self.done_label.setWordWrap(True)
+        self.done_label.hide()
+        inner.addWidget(self.done_label)
+        return box
+
+    def _fix_buttons(self) -> QHBoxLayout:
+        entry = self.entry
+        buttons = QHBoxLayout()
+        fix = fix_of(entry)
+        if fix is not None and not (fix is FixAction.RESET_STATUS and not entry.work_order):
+            label = FIX_LABELS[fix]
+            if fix is FixAction.RESET_STATUS:
+                label = texts.RESET_WORK_ORDER.format(work_order=entry.work_order)
+            self.fix_button = QPushButton(label)
+            self.fix_button.setObjectName("fixButton")
+            self.fix_button.setDefault(True)
+            self.fix_button.clicked.connect(lambda: self._ask(fix))
+            buttons.addWidget(self.fix_button)
+        if can_reset(entry) and fix is not FixAction.RESET_STATUS:
+            # The troubleshooting page's second step for a failed work order, one
+            # click away too.
+            self.reset_button = QPushButton(
+                texts.RESET_WORK_ORDER.format(work_order=entry.work_order)
+            )
+            self.reset_button.setObjectName("resetButton")
+            self.reset_button.clicked.connect(lambda: self._ask(FixAction.RESET_STATUS))
+            buttons.addWidget(self.reset_button)
+        buttons.addStretch(1)
+        return buttons
+
+    def _bottom(self) -> QHBoxLayout:
         self.copy_button = QPushButton(texts.COPY)
         self.copy_button.setObjectName("copyButton")
         self.copy_button.clicked.connect(self.copy_to_clipboard)
@@ -210,8 +227,7 @@ class DetailsDialog(QDialog):
         bottom.addWidget(self.copied_label, 1)
         bottom.addWidget(self.copy_button)
         bottom.addWidget(close)
-        layout.addStretch(0)
-        layout.addLayout(bottom)
+        return bottom
 
     @staticmethod
     def _selectable(text: str) -> QLabel:

@@ -171,8 +171,24 @@ class SettingsForm(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self._export_section())
+        outer.addWidget(self._statuses_section())
+        outer.addWidget(self._new_items_section())
+        outer.addWidget(self._runs_section())
+        outer.addWidget(self._outsmart_section())
+        self._add_advanced(outer)
+        outer.addStretch(1)
 
-        # Export: what a work order becomes in VISMA.net.
+        bar = self._save_bar()
+        self.scroll.setWidget(fields)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(bar)
+        self._watch_changes()
+
+    def _export_section(self) -> QGroupBox:
+        """What a work order becomes in VISMA.net."""
         export, f = self._section(texts.SECTION_EXPORT)
         self.sales_order = QRadioButton(texts.SALES_ORDER)
         self.sales_order.setObjectName("salesOrder")
@@ -217,8 +233,9 @@ class SettingsForm(QWidget):
                 minutes,
             )
         self._row(f, "hour_rounding", self.hour_rounding)
-        outer.addWidget(export)
+        return export
 
+    def _statuses_section(self) -> QGroupBox:
         statuses, f = self._section(texts.SECTION_STATUSES)
         self.ready_status = StatusCombo(texts.READY_ANY)
         self._row(f, "ready_status", self.ready_status)
@@ -227,15 +244,17 @@ class SettingsForm(QWidget):
         self.statuses_note = self._help("")
         self.statuses_note.hide()
         f.addRow(self.statuses_note)
-        outer.addWidget(statuses)
+        return statuses
 
+    def _new_items_section(self) -> QGroupBox:
         items, f = self._section(texts.SECTION_NEW_ITEMS)
         self.item_class = QLineEdit()
         self._row(f, "item_class", self.item_class)
         self.posting_class = QLineEdit()
         self._row(f, "posting_class", self.posting_class)
-        outer.addWidget(items)
+        return items
 
+    def _runs_section(self) -> QGroupBox:
         runs, f = self._section(texts.SECTION_RUNS)
         self.concurrency = QSpinBox()
         self.concurrency.setRange(1, MAX_CONCURRENCY)
@@ -246,8 +265,9 @@ class SettingsForm(QWidget):
         self.auto_sync.setSpecialValueText(texts.AUTO_SYNC_OFF)
         self.auto_sync.setSuffix(texts.AUTO_SYNC_SUFFIX)
         self._row(f, "auto_sync_minutes", self.auto_sync)
-        outer.addWidget(runs)
+        return runs
 
+    def _outsmart_section(self) -> QGroupBox:
         outsmart, f = self._section(texts.SECTION_OUTSMART)
         self.token = QLineEdit()
         self.software_token = QLineEdit()
@@ -267,8 +287,10 @@ class SettingsForm(QWidget):
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.test_result, 1)
         f.addRow(test_row)
-        outer.addWidget(outsmart)
+        return outsmart
 
+    def _add_advanced(self, outer: QVBoxLayout) -> None:
+        """The addresses and the sign-in details, folded away behind a toggle."""
         self.advanced_toggle = QToolButton()
         self.advanced_toggle.setObjectName("advancedToggle")
         self.advanced_toggle.setText(texts.SECTION_ADVANCED)
@@ -287,8 +309,8 @@ class SettingsForm(QWidget):
         self._row(f, "offline_access", self.offline_access, "")
         self.advanced.hide()
         outer.addWidget(self.advanced)
-        outer.addStretch(1)
 
+    def _save_bar(self) -> QFrame:
         self.save_button = QPushButton(texts.SAVE)
         self.save_button.setObjectName("saveButton")
         self.save_button.setDefault(True)
@@ -303,16 +325,13 @@ class SettingsForm(QWidget):
         bottom.addWidget(self.state_label, 1)
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.save_button)
-        self.scroll.setWidget(fields)
         bar = QFrame()
         bar.setObjectName("saveBar")
         bar.setStyleSheet(style.SAVE_BAR)
         bar.setLayout(bottom)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll, 1)
-        layout.addWidget(bar)
+        return bar
 
+    def _watch_changes(self) -> None:
         for w in (self.sales_order, self.sales_invoice, self.new_material, self.new_relation):
             w.toggled.connect(self._changed)
         self.offline_access.toggled.connect(self._changed)
