@@ -153,7 +153,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     assert ctx.tokens.state.status is AuthStatus.SIGNED_OUT
     assert window.header.lights["connection"].label.text() == "Not connected"
 
-    # An export now meets the seed's token message.
+    # An export now meets the troubleshooting page's token message.
     result = finish(qtbot, window, lambda: export_action.trigger())
     assert result.exit_code == EXIT_CONFIG
     qtbot.waitUntil(lambda: log_rows(window)[0] == ("error", messages.TOKEN_INVALID.text))

@@ -54,7 +54,8 @@ def hint_of(entry: LogEntry) -> str:
 
 
 def can_reset(entry: LogEntry) -> bool:
-    """An export error about one work order: the seed's "reset, then export again"."""
+    """An export error about one work order: the troubleshooting page's "reset, then
+    export again"."""
     return entry.level is Level.ERROR and entry.action is Action.EXPORT and bool(entry.work_order)
 
 

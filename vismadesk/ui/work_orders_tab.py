@@ -1,8 +1,8 @@
 """The work orders OutSmart lists now: ready for export, and stuck in the error status.
 
 A failed work order waits in the error status until the planner resets it (the
-seed's fix: "Reset the workstatus to the correct export status … then run the
-export again"). This tab does both, for the selected work orders.
+troubleshooting page's fix: "Reset the workstatus to the correct export status …
+then run the export again"). This tab does both, for the selected work orders.
 """
 
 from __future__ import annotations
