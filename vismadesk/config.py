@@ -115,7 +115,6 @@ class Settings:
 @dataclass(frozen=True, slots=True)
 class _Spec:
     kind: str
-    label: str
     check: Callable[[Any], str | None] = lambda _v: None
 
     def coerce(self, key: str, value: Any) -> Any:
@@ -201,39 +200,36 @@ def _short_code(v: str) -> str | None:
     return None
 
 
+# Key, kind and check only: the words for each setting are the window's
+# (`vismadesk.ui.texts.SETTING_LABELS`); the command line names settings by key.
 SPECS: dict[str, _Spec] = {
-    "export_format": _Spec("format", "Send work order as"),
-    "new_material": _Spec("bool", "New material"),
-    "new_relation": _Spec("bool", "New relation"),
-    "ready_status": _Spec("str", "Ready-for-export work status", _short_code),
-    "error_status": _Spec(
-        "str", "Error work status", lambda v: "may not be empty" if not v else _short_code(v)
-    ),
+    "export_format": _Spec("format"),
+    "new_material": _Spec("bool"),
+    "new_relation": _Spec("bool"),
+    "ready_status": _Spec("str", _short_code),
+    "error_status": _Spec("str", lambda v: "may not be empty" if not v else _short_code(v)),
     "order_type": _Spec(
         "str",
-        "Order type",
         lambda v: (
             "expected 1 to 2 letters or digits, such as SO"
             if not (1 <= len(v) <= 2 and v.isalnum())
             else None
         ),
     ),
-    "item_class": _Spec("str", "Item class for new materials", _short_code),
-    "posting_class": _Spec("str", "Posting class for new materials", _short_code),
+    "item_class": _Spec("str", _short_code),
+    "posting_class": _Spec("str", _short_code),
     "hour_rounding": _Spec(
-        "int",
-        "Hour rounding (minutes)",
-        lambda v: None if v in HOUR_ROUNDING_CHOICES else "must be 0 (none), 5, 15 or 30",
+        "int", lambda v: None if v in HOUR_ROUNDING_CHOICES else "must be 0 (none), 5, 15 or 30"
     ),
-    "concurrency": _Spec("int", "Export concurrency", _range(1, MAX_CONCURRENCY)),
-    "auto_sync_minutes": _Spec("int", "Auto-sync every (minutes, 0 = off)", _range(0, 24 * 60)),
-    "outsmart_url": _Spec("str", "OutSmart API address", _url_problem),
-    "visma_connect_url": _Spec("str", "Visma Connect address", _url_problem),
-    "erp_url": _Spec("str", "VISMA.net ERP API address", _url_problem),
-    "salesorders_url": _Spec("str", "SalesOrders API address", _url_problem),
-    "client_id": _Spec("str", "Client ID"),
-    "tenant_id": _Spec("str", "Tenant ID"),
-    "offline_access": _Spec("bool", "Ask for a refresh token (offline access)"),
+    "concurrency": _Spec("int", _range(1, MAX_CONCURRENCY)),
+    "auto_sync_minutes": _Spec("int", _range(0, 24 * 60)),
+    "outsmart_url": _Spec("str", _url_problem),
+    "visma_connect_url": _Spec("str", _url_problem),
+    "erp_url": _Spec("str", _url_problem),
+    "salesorders_url": _Spec("str", _url_problem),
+    "client_id": _Spec("str"),
+    "tenant_id": _Spec("str"),
+    "offline_access": _Spec("bool"),
 }
 SETTING_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")
 assert set(SETTING_KEYS) == set(SPECS), "every setting needs a spec"
@@ -244,10 +240,6 @@ def _spec(key: str) -> _Spec:
         return SPECS[key]
     except KeyError:
         raise SettingsError(key, "unknown setting") from None
-
-
-def label(key: str) -> str:
-    return _spec(key).label
 
 
 # --- The file ------------------------------------------------------------------------

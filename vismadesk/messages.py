@@ -45,6 +45,23 @@ ACTION_NAMES: dict[Action, str] = {
 }
 
 
+class RecordKind(StrEnum):
+    """What an entry's record is: the details show "Material C101040", not "Record"."""
+
+    MATERIAL = "material"
+    HOUR_TYPE = "hour_type"
+    RELATION = "relation"
+    DOCUMENT = "document"
+
+
+RECORD_LABELS: dict[RecordKind, str] = {
+    RecordKind.MATERIAL: "Material",
+    RecordKind.HOUR_TYPE: "Hour type",
+    RecordKind.RELATION: "Relation",
+    RecordKind.DOCUMENT: "Document",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     code: str
@@ -54,6 +71,12 @@ class Message:
     fix: FixAction | None = None
     # True for the texts quoted by the seed: they must never be reworded.
     from_seed: bool = False
+    # What the entry's record is, when it has one.
+    record_kind: RecordKind | None = None
+
+    @property
+    def record_label(self) -> str | None:
+        return RECORD_LABELS[self.record_kind] if self.record_kind is not None else None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -77,10 +100,11 @@ def _m(
     fix: FixAction | None = None,
     *,
     seed: bool = False,
+    record_kind: RecordKind | None = None,
 ) -> Message:
     if code in CATALOGUE:
         raise ValueError(f"duplicate message code {code}")
-    msg = Message(code, text, hint, level, fix, seed)
+    msg = Message(code, text, hint, level, fix, seed, record_kind)
     CATALOGUE[code] = msg
     return msg
 
@@ -95,6 +119,7 @@ MATERIAL_NOT_IN_VISMA = _m(
     "systems.",
     fix=FixAction.ENABLE_NEW_MATERIAL,
     seed=True,
+    record_kind=RecordKind.MATERIAL,
 )
 RELATION_NOT_IN_VISMA = _m(
     "relation_not_in_visma",
@@ -103,6 +128,7 @@ RELATION_NOT_IN_VISMA = _m(
     "vismadesk creates it automatically, or import the customer from VISMA.net first.",
     fix=FixAction.ENABLE_NEW_RELATION,
     seed=True,
+    record_kind=RecordKind.RELATION,
 )
 RELATION_NOT_IN_OUTSMART = _m(
     "relation_not_in_outsmart",
@@ -111,6 +137,7 @@ RELATION_NOT_IN_OUTSMART = _m(
     "customer is linked to the work order, then reset its work status and export again.",
     fix=FixAction.RESET_STATUS,
     seed=True,
+    record_kind=RecordKind.RELATION,
 )
 QUANTITY_NOT_POSITIVE = _m(
     "quantity_not_positive",
@@ -119,6 +146,7 @@ QUANTITY_NOT_POSITIVE = _m(
     "in OutSmart, reset the work status and export again.",
     fix=FixAction.RESET_STATUS,
     seed=True,
+    record_kind=RecordKind.MATERIAL,
 )
 EXPORT_FORMAT_MISSING = _m(
     "export_format_missing",
@@ -151,6 +179,7 @@ CUSTOMER_CREATE_FAILED = _m(
     "address.",
     fix=FixAction.RESET_STATUS,
     seed=True,
+    record_kind=RecordKind.RELATION,
 )
 NOTHING_TO_DO = _m(
     "nothing_to_do",
@@ -169,6 +198,7 @@ MATERIAL_CREATE_FAILED = _m(
     "then make sure the material in OutSmart has the required data, such as description, "
     "unit and price, and that the item class and posting class in the settings exist.",
     fix=FixAction.RESET_STATUS,
+    record_kind=RecordKind.MATERIAL,
 )
 HOUR_TYPE_NOT_IN_VISMA = _m(
     "hour_type_not_in_visma",
@@ -176,6 +206,7 @@ HOUR_TYPE_NOT_IN_VISMA = _m(
     "The hour type has no labour item with the same code in VISMA.net. Turn on New "
     "material so vismadesk creates it automatically, or make sure the codes match.",
     fix=FixAction.ENABLE_NEW_MATERIAL,
+    record_kind=RecordKind.HOUR_TYPE,
 )
 WORK_ORDER_UNREADABLE = _m(
     "work_order_unreadable",
@@ -285,12 +316,14 @@ WORK_ORDER_EXPORTED = _m(
     "Work order {work_order} exported as {document} {number}",
     "Find it in VISMA.net under {section}.",
     Level.SUCCESS,
+    record_kind=RecordKind.DOCUMENT,
 )
 WORK_ORDER_ALREADY_EXPORTED = _m(
     "work_order_already_exported",
     "Work order {work_order} was already exported as {document} {number}; not sent again",
     "vismadesk never sends a work order twice. It only finished the OutSmart side.",
     Level.INFO,
+    record_kind=RecordKind.DOCUMENT,
 )
 WORK_ORDER_NOT_MARKED = _m(
     "work_order_not_marked",
@@ -303,12 +336,14 @@ CUSTOMER_CREATED = _m(
     "Relation {relation} created in VISMA.net as customer {number}",
     "New relation is on, so the customer was created from the OutSmart relation.",
     Level.INFO,
+    record_kind=RecordKind.RELATION,
 )
 MATERIAL_CREATED = _m(
     "material_created",
     "Material {material} created in VISMA.net",
     "New material is on, so the inventory item was created from the OutSmart material.",
     Level.INFO,
+    record_kind=RecordKind.MATERIAL,
 )
 EXPORT_DONE = _m(
     "export_done",

@@ -24,7 +24,7 @@ from vismadesk.demo import start_demo
 from vismadesk.domain import Level
 from vismadesk.sandbox.browser import play_browser
 from vismadesk.ui.app import _application
-from vismadesk.ui.log_model import Roles
+from vismadesk.ui.log_rows import Roles
 from vismadesk.ui.main_window import MainWindow
 
 SIZE = (1400, 860)

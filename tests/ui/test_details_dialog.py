@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel
 
 from tests.ui.conftest import entry
 from vismadesk import messages
 from vismadesk.domain import Action, Level, LogEntry
 from vismadesk.messages import FixAction
 from vismadesk.store import Store
-from vismadesk.ui.details_dialog import DetailsDialog
+from vismadesk.ui.details_dialog import DetailsDialog, entry_as_text
 
 
 def stored(store: Store, e: LogEntry) -> LogEntry:
@@ -147,3 +148,15 @@ def test_the_exchange_is_shown_without_secrets_and_copy_takes_everything(
         assert part in copied, part
     assert "abc123secret" not in copied
     assert dialog.copied_label.text() == "The entry is on the clipboard."
+
+
+def test_the_record_is_named_for_what_it_is(qtbot, store: Store) -> None:
+    material = seed_entry(store, messages.MATERIAL_NOT_IN_VISMA, material="M-7", work_order="WO1")
+    relation = seed_entry(store, messages.RELATION_NOT_IN_VISMA, relation="10040", work_order="WO2")
+    other = stored(store, entry(9, record="X-1", code=messages.OUTSMART_ERROR.code))
+    assert "Material: M-7" in entry_as_text(material)
+    assert "Relation: 10040" in entry_as_text(relation)
+    # A message that does not say what its record is: the plain word.
+    assert "Record: X-1" in entry_as_text(other)
+    facts = [w.text() for w in open_dialog(qtbot, material).findChildren(QLabel)]
+    assert "Material" in facts and "M-7" in facts

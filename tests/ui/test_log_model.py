@@ -13,17 +13,8 @@ from tests.ui.conftest import entry, fill
 from vismadesk.domain import Action, Level
 from vismadesk.store import Store
 from vismadesk.ui import log_model
-from vismadesk.ui.log_model import (
-    ROW_TINT,
-    LogFilter,
-    LogFilterProxy,
-    LogModel,
-    Roles,
-    badge,
-    level_of,
-    summary_of,
-    time_of,
-)
+from vismadesk.ui.log_model import LogFilter, LogFilterProxy, LogModel
+from vismadesk.ui.log_rows import ROW_TINT, Roles, badge, level_of, summary_of, time_of
 
 
 @pytest.fixture

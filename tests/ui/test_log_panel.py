@@ -10,8 +10,9 @@ from PySide6.QtCore import QPoint
 from tests.ui.conftest import entry, fill
 from vismadesk.domain import Level
 from vismadesk.store import Store
-from vismadesk.ui.log_model import LogFilter, Roles, summary_of
+from vismadesk.ui.log_model import LogFilter
 from vismadesk.ui.log_panel import LogPanel
+from vismadesk.ui.log_rows import Roles, summary_of
 
 
 @pytest.fixture

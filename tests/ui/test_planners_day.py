@@ -17,9 +17,10 @@ from vismadesk import messages
 from vismadesk.demo import DemoSession
 from vismadesk.domain import ExitCode, ExportFormat, Level
 from vismadesk.sandbox.company import MATERIAL_MISSING_IN_VISMA
-from vismadesk.ui.log_model import LogFilter, level_of, summary_of
+from vismadesk.ui.actions import RunKind
+from vismadesk.ui.log_model import LogFilter
+from vismadesk.ui.log_rows import level_of, summary_of
 from vismadesk.ui.main_window import MainWindow
-from vismadesk.ui.workers import RunKind
 from vismadesk.visma.auth import AuthStatus
 
 
@@ -151,7 +152,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     assert ctx.tokens.state.status is AuthStatus.SIGNED_OUT
     assert window.header.lights["connection"].label.text() == "Not connected"
 
-    # An export now meets the seed's token message.
+    # An export now meets the troubleshooting page's token message.
     result = finish(qtbot, window, lambda: export_action.trigger())
     assert result.exit_code == ExitCode.CONFIG
     qtbot.waitUntil(lambda: log_rows(window)[0] == ("error", messages.TOKEN_INVALID.text))

@@ -12,9 +12,10 @@ from tests.ui.conftest import Planner, finish
 from vismadesk import messages
 from vismadesk.demo import DemoSession, start_demo
 from vismadesk.domain import ExitCode, ExportFormat
-from vismadesk.ui.log_model import summary_of
-from vismadesk.ui.main_window import KEEP_RUNNING, STOP_AND_CLOSE, MainWindow
-from vismadesk.ui.workers import RunKind
+from vismadesk.ui.actions import RunKind
+from vismadesk.ui.log_rows import summary_of
+from vismadesk.ui.main_window import MainWindow
+from vismadesk.ui.texts import KEEP_RUNNING, STOP_AND_CLOSE
 from vismadesk.visma.auth import AuthStatus
 
 

@@ -132,3 +132,18 @@ def test_a_save_the_window_must_postpone_says_why(form: SettingsForm, host: File
     assert form.state_label.text() == "Save after the running action has finished."
     assert form.dirty
     assert not host.path.exists()
+
+
+def test_every_setting_has_one_label_and_the_form_shows_it(form: SettingsForm) -> None:
+    from PySide6.QtWidgets import QCheckBox, QLabel
+
+    from vismadesk.config import SETTING_KEYS
+    from vismadesk.ui import texts
+
+    assert set(texts.SETTING_LABELS) == set(SETTING_KEYS)
+    form.advanced_toggle.setChecked(True)
+    shown = {w.text() for w in form.findChildren(QLabel)} | {
+        w.text() for w in form.findChildren(QCheckBox)
+    }
+    # The radio buttons' row is "Send work order as"; every other setting has its own.
+    assert set(texts.SETTING_LABELS.values()) <= shown

@@ -10,9 +10,10 @@ from vismadesk.demo import DemoSession
 from vismadesk.domain import ExportFormat
 from vismadesk.keyring_store import SecretName
 from vismadesk.store import Store
-from vismadesk.ui.log_model import LogFilter, summary_of
+from vismadesk.ui.actions import RunKind
+from vismadesk.ui.log_model import LogFilter
+from vismadesk.ui.log_rows import summary_of
 from vismadesk.ui.main_window import MainWindow
-from vismadesk.ui.workers import RunKind
 
 
 def test_the_demo_says_it_is_the_sandbox(demo: DemoSession, make_window) -> None:

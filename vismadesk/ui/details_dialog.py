@@ -28,51 +28,16 @@ from PySide6.QtWidgets import (
 from vismadesk import messages
 from vismadesk.domain import Action, Level, LogEntry
 from vismadesk.messages import FIX_LABELS, FixAction
-from vismadesk.ui import texts
+from vismadesk.ui import style, texts
 from vismadesk.ui.icons import level_icon
 
 # Detail keys shown elsewhere in the dialog, or of no use to a planner.
 _SHOWN_APART = {"hint", "exchange"}
-_DETAIL_LABELS = {
-    "cause": "Cause",
-    "visma_message": "VISMA.net said",
-    "status": "HTTP status",
-    "request_id": "Request id",
-    "problem_codes": "Problem codes",
-    "outsmart_code": "OutSmart code",
-    "outsmart_messages": "OutSmart said",
-    "work_orders": "Work orders",
-    "exported": "Exported",
-    "note": "Note",
-    "while": "While",
-    "records": "Records",
-    "section": "Where to find it",
-    "document": "Document",
-    "order_type": "Order type",
-    "authorize_url": "Sign-in address",
-    "reason": "Reason",
-    "visma_error": "VISMA.net error",
-}
-
-
-# What the entry's record is, by message: "Material C101040" reads better than "Record".
-_RECORD_LABELS = {
-    messages.MATERIAL_NOT_IN_VISMA.code: "Material",
-    messages.QUANTITY_NOT_POSITIVE.code: "Material",
-    messages.MATERIAL_CREATE_FAILED.code: "Material",
-    messages.MATERIAL_CREATED.code: "Material",
-    messages.HOUR_TYPE_NOT_IN_VISMA.code: "Hour type",
-    messages.RELATION_NOT_IN_VISMA.code: "Relation",
-    messages.RELATION_NOT_IN_OUTSMART.code: "Relation",
-    messages.CUSTOMER_CREATE_FAILED.code: "Relation",
-    messages.CUSTOMER_CREATED.code: "Relation",
-    messages.WORK_ORDER_EXPORTED.code: "Document",
-    messages.WORK_ORDER_ALREADY_EXPORTED.code: "Document",
-}
 
 
 def record_label(entry: LogEntry) -> str:
-    return _RECORD_LABELS.get(entry.code or "", texts.DETAILS_RECORD)
+    msg = messages.CATALOGUE.get(entry.code or "")
+    return (msg.record_label if msg is not None else None) or texts.DETAILS_RECORD
 
 
 def fix_of(entry: LogEntry) -> FixAction | None:
@@ -89,7 +54,8 @@ def hint_of(entry: LogEntry) -> str:
 
 
 def can_reset(entry: LogEntry) -> bool:
-    """An export error about one work order: the seed's "reset, then export again"."""
+    """An export error about one work order: the troubleshooting page's "reset, then
+    export again"."""
     return entry.level is Level.ERROR and entry.action is Action.EXPORT and bool(entry.work_order)
 
 
@@ -106,7 +72,7 @@ def detail_lines(entry: LogEntry) -> list[tuple[str, str]]:
     for key, value in entry.details.items():
         if key in _SHOWN_APART or value in (None, "", [], {}):
             continue
-        label = _DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())
+        label = texts.DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())
         out.append((label, _value_text(value)))
     return out
 
@@ -135,7 +101,7 @@ def entry_as_text(entry: LogEntry) -> str:
     if exchange:
         lines += ["", f"{texts.DETAILS_EXCHANGE}:", _value_text(exchange)]
     if entry.code:
-        lines.append(f"(code {entry.code}, entry {entry.id})")
+        lines.append(texts.DETAILS_CODE.format(code=entry.code, entry=entry.id))
     return "\n".join(lines)
 
 
@@ -150,80 +116,16 @@ class DetailsDialog(QDialog):
         self.setModal(False)
         self.setMinimumWidth(560)
 
-        icon = QLabel()
-        icon.setPixmap(level_icon(entry.level).pixmap(32, 32))
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.summary_label = QLabel(entry.summary)
-        self.summary_label.setObjectName("detailsSummary")
-        self.summary_label.setWordWrap(True)
-        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary_label.setStyleSheet("font-size: 12pt; font-weight: 600;")
-        head = QHBoxLayout()
-        head.addWidget(icon)
-        head.addWidget(self.summary_label, 1)
-
-        facts = QFormLayout()
-        facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        facts.addRow(texts.DETAILS_WHEN, self._selectable(when_text(entry)))
-        facts.addRow(texts.DETAILS_ACTION, QLabel(texts.ACTION_NAMES[entry.action]))
-        if entry.work_order:
-            facts.addRow(texts.DETAILS_WORK_ORDER, self._selectable(entry.work_order))
-        if entry.record:
-            facts.addRow(record_label(entry), self._selectable(entry.record))
-        for label, value in detail_lines(entry):
-            facts.addRow(label, self._selectable(value))
-
         layout = QVBoxLayout(self)
-        layout.addLayout(head)
+        layout.addLayout(self._head())
         layout.addSpacing(4)
-        layout.addLayout(facts)
+        layout.addLayout(self._facts())
 
         self.fix_button: QPushButton | None = None
         self.reset_button: QPushButton | None = None
         hint = hint_of(entry)
         if hint:
-            box = QFrame()
-            box.setObjectName("fixBox")
-            box.setStyleSheet(
-                "#fixBox { background: #F3F6FA; border: 1px solid #D5DEE8; border-radius: 6px; }"
-            )
-            inner = QVBoxLayout(box)
-            title = QLabel(texts.DETAILS_FIX)
-            title.setStyleSheet("font-weight: 600;")
-            self.hint_label = QLabel(hint)
-            self.hint_label.setObjectName("detailsHint")
-            self.hint_label.setWordWrap(True)
-            self.hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            inner.addWidget(title)
-            inner.addWidget(self.hint_label)
-            buttons = QHBoxLayout()
-            fix = fix_of(entry)
-            if fix is not None and not (fix is FixAction.RESET_STATUS and not entry.work_order):
-                label = FIX_LABELS[fix]
-                if fix is FixAction.RESET_STATUS:
-                    label = texts.RESET_WORK_ORDER.format(work_order=entry.work_order)
-                self.fix_button = QPushButton(label)
-                self.fix_button.setObjectName("fixButton")
-                self.fix_button.setDefault(True)
-                self.fix_button.clicked.connect(lambda: self._ask(fix))
-                buttons.addWidget(self.fix_button)
-            if can_reset(entry) and fix is not FixAction.RESET_STATUS:
-                # The seed's second step for a failed work order, one click away too.
-                self.reset_button = QPushButton(
-                    texts.RESET_WORK_ORDER.format(work_order=entry.work_order)
-                )
-                self.reset_button.setObjectName("resetButton")
-                self.reset_button.clicked.connect(lambda: self._ask(FixAction.RESET_STATUS))
-                buttons.addWidget(self.reset_button)
-            buttons.addStretch(1)
-            inner.addLayout(buttons)
-            self.done_label = QLabel()
-            self.done_label.setObjectName("fixDone")
-            self.done_label.setStyleSheet("color: #2E7D45;")
-            self.done_label.setWordWrap(True)
-            self.done_label.hide()
-            inner.addWidget(self.done_label)
-            layout.addWidget(box)
+            layout.addWidget(self._fix_box(hint))
 
         exchange = entry.details.get("exchange")
         self.exchange_view: QPlainTextEdit | None = None
@@ -236,19 +138,97 @@ class DetailsDialog(QDialog):
             self.exchange_view.setMinimumHeight(140)
             layout.addWidget(self.exchange_view, 1)
 
+        layout.addStretch(0)
+        layout.addLayout(self._bottom())
+
+    def _head(self) -> QHBoxLayout:
+        icon = QLabel()
+        icon.setPixmap(level_icon(self.entry.level).pixmap(32, 32))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.summary_label = QLabel(self.entry.summary)
+        self.summary_label.setObjectName("detailsSummary")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_label.setStyleSheet(style.DETAILS_SUMMARY)
+        head = QHBoxLayout()
+        head.addWidget(icon)
+        head.addWidget(self.summary_label, 1)
+        return head
+
+    def _facts(self) -> QFormLayout:
+        entry = self.entry
+        facts = QFormLayout()
+        facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        facts.addRow(texts.DETAILS_WHEN, self._selectable(when_text(entry)))
+        facts.addRow(texts.DETAILS_ACTION, QLabel(texts.ACTION_NAMES[entry.action]))
+        if entry.work_order:
+            facts.addRow(texts.DETAILS_WORK_ORDER, self._selectable(entry.work_order))
+        if entry.record:
+            facts.addRow(record_label(entry), self._selectable(entry.record))
+        for label, value in detail_lines(entry):
+            facts.addRow(label, self._selectable(value))
+        return facts
+
+    def _fix_box(self, hint: str) -> QFrame:
+        box = QFrame()
+        box.setObjectName("fixBox")
+        box.setStyleSheet(style.FIX_BOX)
+        inner = QVBoxLayout(box)
+        title = QLabel(texts.DETAILS_FIX)
+        title.setStyleSheet(style.BOLD)
+        self.hint_label = QLabel(hint)
+        self.hint_label.setObjectName("detailsHint")
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        inner.addWidget(title)
+        inner.addWidget(self.hint_label)
+        inner.addLayout(self._fix_buttons())
+        self.done_label = QLabel()
+        self.done_label.setObjectName("fixDone")
+        self.done_label.setStyleSheet(style.color(style.GOOD))
+        self.done_label.setWordWrap(True)
+        self.done_label.hide()
+        inner.addWidget(self.done_label)
+        return box
+
+    def _fix_buttons(self) -> QHBoxLayout:
+        entry = self.entry
+        buttons = QHBoxLayout()
+        fix = fix_of(entry)
+        if fix is not None and not (fix is FixAction.RESET_STATUS and not entry.work_order):
+            label = FIX_LABELS[fix]
+            if fix is FixAction.RESET_STATUS:
+                label = texts.RESET_WORK_ORDER.format(work_order=entry.work_order)
+            self.fix_button = QPushButton(label)
+            self.fix_button.setObjectName("fixButton")
+            self.fix_button.setDefault(True)
+            self.fix_button.clicked.connect(lambda: self._ask(fix))
+            buttons.addWidget(self.fix_button)
+        if can_reset(entry) and fix is not FixAction.RESET_STATUS:
+            # The troubleshooting page's second step for a failed work order, one
+            # click away too.
+            self.reset_button = QPushButton(
+                texts.RESET_WORK_ORDER.format(work_order=entry.work_order)
+            )
+            self.reset_button.setObjectName("resetButton")
+            self.reset_button.clicked.connect(lambda: self._ask(FixAction.RESET_STATUS))
+            buttons.addWidget(self.reset_button)
+        buttons.addStretch(1)
+        return buttons
+
+    def _bottom(self) -> QHBoxLayout:
         self.copy_button = QPushButton(texts.COPY)
         self.copy_button.setObjectName("copyButton")
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         close = QPushButton(texts.CLOSE)
         close.clicked.connect(self.close)
         self.copied_label = QLabel()
-        self.copied_label.setStyleSheet("color: #6B7785;")
+        self.copied_label.setStyleSheet(style.color(style.TEXT_FAINT))
         bottom = QHBoxLayout()
         bottom.addWidget(self.copied_label, 1)
         bottom.addWidget(self.copy_button)
         bottom.addWidget(close)
-        layout.addStretch(0)
-        layout.addLayout(bottom)
+        return bottom
 
     @staticmethod
     def _selectable(text: str) -> QLabel:

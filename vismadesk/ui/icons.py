@@ -24,9 +24,6 @@ LEVEL_ICON_NAMES: dict[Level, str] = {
     Level.INFO: "info",
 }
 
-# The orange of the error icon: also used to tint error rows, so both match.
-ERROR_ORANGE = "#F28C28"
-
 
 def svg_bytes(name: str) -> bytes:
     return assets.read_bytes("icons", f"{name}.svg")

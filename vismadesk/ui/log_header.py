@@ -8,7 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from vismadesk.ui import texts
+from vismadesk.ui import style, texts
+from vismadesk.ui.actions import RunKind, label, run_icon
 from vismadesk.ui.icons import icon
 from vismadesk.ui.quick_checks import LIGHT_NAMES, LIGHT_TITLES, Check, Light, connection_text
 from vismadesk.visma.auth import AuthState, AuthStatus
@@ -46,26 +47,26 @@ class LogHeader(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("logHeader")
-        self.setStyleSheet(
-            "#logHeader { background: #F5F7FA; border: 1px solid #DCE2E8; border-radius: 6px; }"
-        )
+        self.setStyleSheet(style.LOG_HEADER)
         self.headline = QLabel(texts.SIGNED_OUT)
         self.headline.setObjectName("connectionState")
-        self.headline.setStyleSheet("font-weight: 600; font-size: 11pt;")
+        self.headline.setStyleSheet(style.HEADLINE)
         self.detail = QLabel()
         self.detail.setObjectName("connectionDetail")
-        self.detail.setStyleSheet("color: #5B6670;")
+        self.detail.setStyleSheet(style.color(style.TEXT_MUTED))
         self.detail.setWordWrap(True)
-        self.login_button = QPushButton(icon("login"), texts.LOGIN)
+        self.login_button = QPushButton(run_icon(RunKind.LOGIN), label(RunKind.LOGIN))
         self.login_button.setObjectName("loginButton")
-        self.disconnect_button = QPushButton(icon("disconnect"), texts.DISCONNECT)
+        self.disconnect_button = QPushButton(
+            run_icon(RunKind.DISCONNECT), label(RunKind.DISCONNECT)
+        )
         self.disconnect_button.setObjectName("disconnectButton")
         self.cancel_button = QPushButton(texts.CANCEL)
         self.cancel_button.setObjectName("cancelSignIn")
         self.copy_link = QPushButton(texts.COPY_SIGN_IN_ADDRESS)
         self.copy_link.setObjectName("copySignIn")
         self.copy_link.setFlat(True)
-        self.copy_link.setStyleSheet("color: #2F5F8F; text-decoration: underline;")
+        self.copy_link.setStyleSheet(style.LINK_BUTTON)
         self.login_button.clicked.connect(self.login_clicked)
         self.disconnect_button.clicked.connect(self.disconnect_clicked)
         self.cancel_button.clicked.connect(self.cancel_sign_in_clicked)
@@ -108,8 +109,10 @@ class LogHeader(QFrame):
         self.login_button.setEnabled(not busy)
         self.disconnect_button.setVisible(connected)
         self.disconnect_button.setEnabled(not busy)
-        color = {"connected": "#2E7D45", "signing_in": "#B26A00"}.get(state.status.value, "#333")
-        self.headline.setStyleSheet(f"font-weight: 600; font-size: 11pt; color: {color};")
+        color = {AuthStatus.CONNECTED: style.GOOD, AuthStatus.SIGNING_IN: style.PENDING}.get(
+            state.status, style.TEXT
+        )
+        self.headline.setStyleSheet(style.headline(color))
         self.headline.setAlignment(Qt.AlignmentFlag.AlignLeft)
 
     def set_check(self, name: str, check: Check) -> None:

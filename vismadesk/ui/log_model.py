@@ -9,11 +9,11 @@ filter are dropped.
 
 The level filter and the search text are pushed down to SQLite (the store's
 indexes and full-text index do the work), not applied to loaded rows in Python.
+How a row looks is `log_rows`'s business; this module only pages.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,28 +22,15 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRect,
-    QSize,
-    Qt,
     QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QFontMetrics,
-    QGuiApplication,
-    QPainter,
-    QPixmap,
-    QStandardItemModel,
-)
+from PySide6.QtGui import QStandardItemModel
 
-from vismadesk.domain import Action, Level, LogEntry
+from vismadesk.domain import Level
 from vismadesk.store import Store
-from vismadesk.ui import texts
-from vismadesk.ui.icons import level_icon
+from vismadesk.ui.log_rows import ROLE_NAMES, LogRow, Roles, draw_badges, item_data
 from vismadesk.ui.threads import PyThread
 
 PAGE_SIZE = 200
@@ -59,29 +46,6 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True, slots=True)
-class LogRow:
-    """What a row needs to be painted; the details stay in the database until opened."""
-
-    id: int
-    time: dt.datetime
-    action: Action
-    level: Level
-    summary: str
-    work_order: str | None
-    code: str | None
-
-    @classmethod
-    def from_entry(cls, e: LogEntry) -> LogRow:
-        assert e.id is not None
-        return cls(e.id, e.time, e.action, e.level, e.summary, e.work_order, e.code)
-
-    def time_text(self) -> str:
-        # Day and time on every row, always the same width: a night's scheduled run
-        # and this morning's export line up and cannot be confused.
-        return self.time.astimezone().strftime("%d-%m %H:%M:%S")
-
-
-@dataclass(frozen=True, slots=True)
 class LogQuery:
     levels: frozenset[Level] = frozenset()
     search: str = ""
@@ -89,141 +53,6 @@ class LogQuery:
     @property
     def level_list(self) -> list[Level] | None:
         return sorted(self.levels) if self.levels else None
-
-
-class Roles:
-    ID = Qt.ItemDataRole.UserRole + 1
-    LEVEL = Qt.ItemDataRole.UserRole + 2  # index into LEVELS
-
-
-# Kept as small numbers in the items: a million rows must not carry a million strings.
-LEVELS: tuple[Level, ...] = tuple(Level)
-_LEVEL_INDEX = {lv: i for i, lv in enumerate(LEVELS)}
-
-_ROLE_NAMES = {
-    Qt.ItemDataRole.DisplayRole: b"display",
-    Qt.ItemDataRole.DecorationRole: b"decoration",
-    Roles.ID: b"entryId",
-    Roles.LEVEL: b"level",
-}
-
-
-def summary_of(index: QModelIndex | QPersistentModelIndex) -> str:
-    """The entry's summary as shown in a row (the row shows the time before it)."""
-    shown = index.data(Qt.ItemDataRole.DisplayRole)
-    return shown.split(SEPARATOR, 1)[1] if shown else ""
-
-
-def time_of(index: QModelIndex | QPersistentModelIndex) -> str:
-    shown = index.data(Qt.ItemDataRole.DisplayRole)
-    return shown.split(SEPARATOR, 1)[0] if shown else ""
-
-
-def level_of(index: QModelIndex | QPersistentModelIndex) -> Level | None:
-    i = index.data(Roles.LEVEL)
-    return LEVELS[i] if i is not None else None
-
-
-# --- how a row looks ---------------------------------------------------------------------
-# Everything a row shows is stored in its item when it is loaded, and Qt's own
-# delegate paints it. The level icon and the action share one small picture per
-# (level, action), so the text after it starts at the same place on every row.
-
-ROW_TINT = {
-    Level.ERROR: QColor("#FDEBDC"),
-    Level.WARNING: QColor("#FFF6D6"),
-}
-BADGE_ICON = 20
-BADGE_GAP = 8
-MUTED = QColor("#6B7785")
-SEPARATOR = "\u2003"  # an em space between the time and the summary
-
-_badges: dict[tuple[Level, Action], QPixmap] = {}
-_style: dict[str, object] = {}
-
-
-def _badge_font() -> QFont:
-    font = QFont(QGuiApplication.font())
-    font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
-    return font
-
-
-def badge_size() -> QSize:
-    if "size" not in _style:
-        fm = QFontMetrics(_badge_font())
-        widest = max(fm.horizontalAdvance(name) for name in texts.ACTION_NAMES.values())
-        _style["size"] = QSize(BADGE_ICON + BADGE_GAP + widest + BADGE_GAP, BADGE_ICON)
-    size = _style["size"]
-    assert isinstance(size, QSize)
-    return size
-
-
-def badge(level: Level, action: Action) -> QPixmap:
-    key = (level, action)
-    if key not in _badges:
-        size = badge_size()
-        app = QGuiApplication.instance()
-        ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
-        pm = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
-        pm.setDevicePixelRatio(ratio)
-        pm.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pm)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        level_icon(level).paint(painter, QRect(0, 0, BADGE_ICON, BADGE_ICON))
-        painter.setFont(_badge_font())
-        painter.setPen(MUTED)
-        text_rect = QRect(BADGE_ICON + BADGE_GAP, 0, size.width(), size.height())
-        painter.drawText(
-            text_rect,
-            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            texts.ACTION_NAMES[action],
-        )
-        painter.end()
-        _badges[key] = pm
-    return _badges[key]
-
-
-def _error_font() -> QFont:
-    if "error_font" not in _style:
-        font = QFont(QGuiApplication.font())
-        font.setWeight(QFont.Weight.DemiBold)
-        _style["error_font"] = font
-    font = _style["error_font"]
-    assert isinstance(font, QFont)
-    return font
-
-
-def row_height() -> int:
-    if "height" not in _style:
-        _style["height"] = max(BADGE_ICON, QFontMetrics(QGuiApplication.font()).height()) + 12
-    height = _style["height"]
-    assert isinstance(height, int)
-    return height
-
-
-def item_data(row: LogRow) -> dict[int, object]:
-    """One row, as little as it needs: the text, shared pictures, the id and level."""
-    data: dict[int, object] = {
-        Qt.ItemDataRole.DisplayRole: f"{row.time_text()}{SEPARATOR}{row.summary}",
-        Qt.ItemDataRole.DecorationRole: badge(row.level, row.action),
-        Qt.ItemDataRole.SizeHintRole: QSize(0, row_height()),
-        Roles.ID: row.id,
-        Roles.LEVEL: _LEVEL_INDEX[row.level],
-    }
-    if row.level in ROW_TINT:
-        data[Qt.ItemDataRole.BackgroundRole] = _tint(row.level)
-    if row.level is Level.ERROR:
-        data[Qt.ItemDataRole.FontRole] = _error_font()
-    return data
-
-
-def _tint(level: Level) -> QBrush:
-    key = f"tint-{level.value}"
-    if key not in _style:
-        _style[key] = QBrush(ROW_TINT[level])
-    brush = _style[key]
-    assert isinstance(brush, QBrush)
-    return brush
 
 
 class LogReader(QObject):
@@ -295,13 +124,11 @@ class LogModel(QStandardItemModel):
     ) -> None:
         super().__init__(parent)
         self.setColumnCount(1)
-        self.setItemRoleNames(_ROLE_NAMES)
+        self.setItemRoleNames(ROLE_NAMES)
         # Every picture a row can show, drawn now: drawn on first use, the first error
         # of an export cost the GUI thread milliseconds just when the export threads
         # held the interpreter lock most (a 40-75 ms stall as the export began).
-        for level in Level:
-            for action in Action:
-                badge(level, action)
+        draw_badges()
         self._store = store
         self._page_size = page_size
         self._query = LogQuery()

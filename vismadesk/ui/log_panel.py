@@ -22,16 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from vismadesk.store import Store
-from vismadesk.ui import texts
-from vismadesk.ui.log_model import (
-    POLL_MS,
-    LogFilter,
-    LogFilterProxy,
-    LogModel,
-    Roles,
-    badge_size,
-    row_height,
-)
+from vismadesk.ui import style, texts
+from vismadesk.ui.log_model import POLL_MS, LogFilter, LogFilterProxy, LogModel
+from vismadesk.ui.log_rows import Roles, badge_size, row_height
 
 SEARCH_DELAY_MS = 250
 FILTER_CHOICES = (
@@ -76,7 +69,7 @@ class LogPanel(QWidget):
         self.filter_combo.setObjectName("logFilter")
         for value, label in FILTER_CHOICES:
             self.filter_combo.addItem(label, value)
-        self.filter_combo.setToolTip("Show all entries, only errors, or errors and warnings")
+        self.filter_combo.setToolTip(texts.FILTER_TOOLTIP)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("logSearch")
         self.search_edit.setPlaceholderText(texts.SEARCH_PLACEHOLDER)
@@ -90,7 +83,7 @@ class LogPanel(QWidget):
         self.view = LogListView()
         self.view.setObjectName("logView")
         self.view.setModel(self.proxy)
-        # Qt's own delegate paints the rows: no Python runs while painting (log_model).
+        # Qt's own delegate paints the rows: no Python runs while painting (log_rows).
         self.view.setIconSize(badge_size())
         self.view.setAlternatingRowColors(True)
         # Every row has the same height: the view never measures a million rows.
@@ -105,7 +98,7 @@ class LogPanel(QWidget):
         self.empty_label.setObjectName("logEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #6B7785; padding: 24px;")
+        self.empty_label.setStyleSheet(style.LOG_EMPTY)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

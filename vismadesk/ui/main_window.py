@@ -2,18 +2,18 @@
 
 It wires the parts together and owns the runs: every action goes through one
 `RunController`, so there is one run at a time; reads that only list things go
-through a `TaskRunner`. Nothing here talks to the network on the GUI thread.
+through a `TaskRunner`. What each run is (label, icon, shortcut, job) is in
+`actions`. Nothing here talks to the network on the GUI thread.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import weakref
 from collections.abc import Callable, Sequence
 
 import shiboken6
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -35,11 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from vismadesk.domain import LogEntry, WorkOrder
-from vismadesk.engine import export, selection, signin, sync
+from vismadesk.engine import selection, sync
 from vismadesk.engine.context import Context
 from vismadesk.engine.runs import Progress, RunResult
 from vismadesk.messages import FixAction
-from vismadesk.ui import texts
+from vismadesk.ui import style, texts
+from vismadesk.ui.actions import RUNS, Place, RunKind, label, make_action, make_job
 from vismadesk.ui.details_dialog import DetailsDialog
 from vismadesk.ui.icons import icon
 from vismadesk.ui.log_header import LogHeader
@@ -53,26 +54,16 @@ from vismadesk.ui.quick_checks import (
     token_check,
 )
 from vismadesk.ui.settings_form import SettingsForm
+from vismadesk.ui.window_state import WindowState
 from vismadesk.ui.work_orders_tab import WorkOrdersTab
-from vismadesk.ui.workers import (
-    RUN_LABELS,
-    RunController,
-    RunHooks,
-    RunJob,
-    RunKind,
-    TaskRunner,
-)
+from vismadesk.ui.workers import RunController, TaskRunner
 from vismadesk.visma.auth import AuthState, AuthStatus
 
 log = logging.getLogger(__name__)
 
 # (title, text, choices) -> the chosen choice, or None when the question was dismissed.
 Ask = Callable[[str, str, Sequence[str]], str | None]
-STOP_AND_CLOSE = "Stop and close"
-KEEP_RUNNING = "Keep running"
-SAVE, DISCARD, CANCEL = "Save", "Don't save", "Cancel"
 LIGHTS_REFRESH_MS = 30_000
-EXPORT_KINDS = {RunKind.EXPORT, RunKind.EXPORT_SELECTED, RunKind.RESET}
 
 
 def open_in_system_browser(url: str) -> bool:
@@ -123,17 +114,15 @@ class MainWindow(QMainWindow):
         self._counts: tuple[int, int] | None = None
         self._lists_loading = False
         self.details: DetailsDialog | None = None
-        self.window_state = QSettings(
-            str(ctx.profile.config_dir / "window.ini"), QSettings.Format.IniFormat
-        )
 
-        self.setWindowTitle(
-            f"{texts.APP_TITLE}[*] — Demo (sandbox)" if demo else f"{texts.APP_TITLE}[*]"
-        )
+        self.setWindowTitle(texts.WINDOW_TITLE_DEMO if demo else texts.WINDOW_TITLE)
         self.setWindowIcon(icon("app"))
         self._build(poll_ms)
         self._wire()
-        self._restore_state()
+        self.window_state = WindowState(
+            ctx.profile.config_dir / "window.ini", self, self.splitter, self.log_panel, self.tabs
+        )
+        self.window_state.restore()
         self._on_auth(ctx.tokens.state)
         self._apply_auto_sync()
         self._refresh_lights()
@@ -148,6 +137,17 @@ class MainWindow(QMainWindow):
     # --- building -------------------------------------------------------------------
 
     def _build(self, poll_ms: int) -> None:
+        self._build_layout(poll_ms)
+        self._build_menus()
+        self._build_status_bar()
+        self._lights_timer = QTimer(self)
+        self._lights_timer.setInterval(LIGHTS_REFRESH_MS)
+        self._lights_timer.timeout.connect(self._refresh_lights)
+        self._lights_timer.start()
+        self._auto_sync_timer = QTimer(self)
+        self._auto_sync_timer.timeout.connect(self._auto_sync)
+
+    def _build_layout(self, poll_ms: int) -> None:
         self.form = SettingsForm(self.ctx)
         self.form.save_blocker = self._save_blocker
         self.form.setMinimumWidth(330)
@@ -181,37 +181,38 @@ class MainWindow(QMainWindow):
             self.banner = QLabel(texts.DEMO_BANNER)
             self.banner.setObjectName("demoBanner")
             self.banner.setWordWrap(True)
-            self.banner.setStyleSheet(
-                "#demoBanner { background: #FFF3CD; color: #5C4400; border: 1px solid #F0D78C;"
-                " border-radius: 6px; padding: 6px 10px; }"
-            )
+            self.banner.setStyleSheet(style.DEMO_BANNER)
             cl.addWidget(self.banner)
         cl.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.actions_by_kind: dict[RunKind, QAction] = {}
-        specs = (
-            (RunKind.EXPORT, "export", QKeySequence("Ctrl+E"), self.export_work_orders),
-            (RunKind.SYNC_RELATIONS, "sync-relations", QKeySequence("Ctrl+R"), self.sync_relations),
-            (RunKind.SYNC_MATERIALS, "sync-materials", QKeySequence("Ctrl+M"), self.sync_materials),
-            (RunKind.SYNC_ALL, "sync-all", QKeySequence("F5"), self.sync_all),
-        )
-        toolbar = self.addToolBar("Actions")
+    def _build_menus(self) -> None:
+        toolbar = self.addToolBar(texts.TOOLBAR_ACTIONS)
         toolbar.setObjectName("actionsToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        menu_file = self.menuBar().addMenu("&File")
-        menu_actions = self.menuBar().addMenu("&Actions")
-        menu_connection = self.menuBar().addMenu("&Connection")
-        for kind, icon_name, keys, slot in specs:
-            action = QAction(icon(icon_name), RUN_LABELS[kind], self)
-            action.setObjectName(f"action_{kind.value}")
-            action.setShortcut(keys)
-            action.setToolTip(f"{RUN_LABELS[kind]} ({keys.toString()})")
-            action.triggered.connect(slot)
-            toolbar.addAction(action)
-            menu_actions.addAction(action)
-            self.actions_by_kind[kind] = action
+        menu_file = self.menuBar().addMenu(texts.MENU_FILE)
+        menu_actions = self.menuBar().addMenu(texts.MENU_ACTIONS)
+        menu_connection = self.menuBar().addMenu(texts.MENU_CONNECTION)
+
+        # The runs the toolbar offers: greyed while they (or one like them) run.
+        self.actions_by_kind: dict[RunKind, QAction] = {}
+        offered: dict[RunKind, QAction] = {}
+        for run in RUNS.values():
+            if run.place is Place.ELSEWHERE:
+                continue
+            action = make_action(run, self)
+            action.triggered.connect(lambda _checked=False, k=run.kind: self.start_run(k))
+            offered[run.kind] = action
+            if run.place is Place.TOOLBAR:
+                toolbar.addAction(action)
+                menu_actions.addAction(action)
+                self.actions_by_kind[run.kind] = action
+            else:
+                menu_connection.addAction(action)
+        self.login_action = offered[RunKind.LOGIN]
+        self.disconnect_action = offered[RunKind.DISCONNECT]
+
         menu_actions.addSeparator()
         self.cancel_action = QAction(icon("cancel"), texts.CANCEL, self)
         self.cancel_action.setShortcut(QKeySequence("Ctrl+."))
@@ -219,18 +220,10 @@ class MainWindow(QMainWindow):
         self.cancel_action.triggered.connect(self.cancel_run)
         menu_actions.addAction(self.cancel_action)
 
-        self.login_action = QAction(icon("login"), texts.LOGIN, self)
-        self.login_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.login_action.triggered.connect(self.login)
-        self.disconnect_action = QAction(icon("disconnect"), texts.DISCONNECT, self)
-        self.disconnect_action.triggered.connect(self.disconnect)
-        menu_connection.addAction(self.login_action)
-        menu_connection.addAction(self.disconnect_action)
-
-        save = QAction(texts.SAVE + " settings", self)
+        save = QAction(texts.SAVE_SETTINGS, self)
         save.setShortcut(QKeySequence.StandardKey.Save)
         save.triggered.connect(self.form.save)
-        find = QAction("Search the log", self)
+        find = QAction(texts.SEARCH_LOG, self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self._focus_search)
         quit_action = QAction(texts.QUIT, self)
@@ -242,6 +235,7 @@ class MainWindow(QMainWindow):
         menu_file.addAction(quit_action)
         self.addActions([save, find, quit_action, self.login_action, self.cancel_action])
 
+    def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.progress_label = QLabel()
         self.progress_label.setObjectName("progressLabel")
@@ -260,19 +254,12 @@ class MainWindow(QMainWindow):
             w.hide()
         bar.showMessage(texts.READY)
 
-        self._lights_timer = QTimer(self)
-        self._lights_timer.setInterval(LIGHTS_REFRESH_MS)
-        self._lights_timer.timeout.connect(self._refresh_lights)
-        self._lights_timer.start()
-        self._auto_sync_timer = QTimer(self)
-        self._auto_sync_timer.timeout.connect(self._auto_sync)
-
     def _wire(self) -> None:
         self.runs.started.connect(self._on_run_started)
         self.runs.finished.connect(self._on_run_finished)
         self.runs.crashed.connect(self._on_run_crashed)
         self.runs.progress_changed.connect(self._on_progress)
-        self.runs.refused.connect(self._notice)
+        self.runs.refused.connect(self._on_run_refused)
         self.runs.log_written.connect(self.log_panel.model.notify_new_entries)
 
         self._auth_bridge = _AuthBridge(self)
@@ -288,7 +275,7 @@ class MainWindow(QMainWindow):
         self.ctx.add_auth_listener(forward)
 
         self.header.login_clicked.connect(self.login)
-        self.header.disconnect_clicked.connect(self.disconnect)
+        self.header.disconnect_clicked.connect(lambda: self.start_run(RunKind.DISCONNECT))
         self.header.cancel_sign_in_clicked.connect(self.cancel_run)
         self.header.copy_sign_in_clicked.connect(self._copy_sign_in)
 
@@ -299,105 +286,37 @@ class MainWindow(QMainWindow):
 
         self.log_panel.entry_activated.connect(self.open_entry)
         self.work_orders.refresh_clicked.connect(self.load_work_orders)
-        self.work_orders.reset_clicked.connect(self.reset_work_orders)
-        self.work_orders.export_clicked.connect(self.export_selected)
+        self.work_orders.reset_clicked.connect(lambda chosen: self.start_run(RunKind.RESET, chosen))
+        self.work_orders.export_clicked.connect(
+            lambda chosen: self.start_run(RunKind.EXPORT_SELECTED, chosen)
+        )
         self.tabs.currentChanged.connect(self._on_tab)
-
-    # --- window state -----------------------------------------------------------------
-
-    def _restore_state(self) -> None:
-        s = self.window_state
-        geometry = s.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
-        else:
-            self.resize(1280, 800)
-        # The splitter is restored once the window has its size (see showEvent).
-        self._splitter_state = s.value("window/splitter")
-        choice = s.value("log/filter")
-        if isinstance(choice, str):
-            # A choice from another version keeps the default.
-            with contextlib.suppress(ValueError):
-                self.log_panel.set_filter_choice(choice)
-        tab = s.value("window/tab")
-        if tab is not None:
-            self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
-
-    def _save_state(self) -> None:
-        s = self.window_state
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("log/filter", self.log_panel.filter_choice)
-        s.setValue("window/tab", self.tabs.currentIndex())
-        s.sync()
 
     # --- runs -------------------------------------------------------------------------
 
-    def _start(self, kind: RunKind, job: RunJob) -> bool:
-        return self.runs.start(kind, job)
-
-    @Slot()
-    def export_work_orders(self) -> bool:
-        ctx = self.ctx
-        return self._start(
-            RunKind.EXPORT,
-            lambda h: export.run_export(ctx, h),
-        )
-
-    def export_selected(self, numbers: Sequence[str]) -> bool:
-        if not numbers:
+    def start_run(self, kind: RunKind, chosen: Sequence[str] = ()) -> bool:
+        """Start a run (on these work orders, for one that needs them); False if refused."""
+        if RUNS[kind].on_chosen and not chosen:
             return False
-        ctx, only = self.ctx, list(numbers)
-        return self._start(
-            RunKind.EXPORT_SELECTED,
-            lambda h: export.run_export(ctx, h, only=only),
-        )
-
-    @Slot()
-    def sync_relations(self) -> bool:
-        return self._start(RunKind.SYNC_RELATIONS, self._sync_job(sync.sync_relations))
-
-    @Slot()
-    def sync_materials(self) -> bool:
-        return self._start(RunKind.SYNC_MATERIALS, self._sync_job(sync.sync_materials))
-
-    @Slot()
-    def sync_all(self) -> bool:
-        return self._start(RunKind.SYNC_ALL, self._sync_job(sync.sync_all))
-
-    def _sync_job(self, fn: Callable[..., RunResult]) -> RunJob:
-        ctx = self.ctx
-
-        def job(h: RunHooks) -> RunResult:
-            return fn(ctx, h)
-
-        return job
-
-    def reset_work_orders(self, numbers: Sequence[str]) -> bool:
-        if not numbers:
-            return False
-        ctx, chosen = self.ctx, list(numbers)
-        return self._start(
-            RunKind.RESET,
-            lambda h: sync.reset_work_orders(ctx, chosen, h),
-        )
-
-    @Slot()
-    def login(self) -> bool:
-        ctx = self.ctx
-        return self._start(
-            RunKind.LOGIN,
-            lambda h: signin.login(ctx, h, open_browser=h.open_browser),
-        )
-
-    @Slot()
-    def disconnect(self) -> bool:
-        ctx = self.ctx
-        started = self._start(RunKind.DISCONNECT, lambda h: signin.disconnect(ctx, h))
-        if started:
+        started = self.runs.start(kind, make_job(kind, self.ctx, chosen))
+        if started and kind is RunKind.DISCONNECT:
             # The tokens are forgotten whatever the revoke answers: say so at once.
             self.header.set_state(AuthState(AuthStatus.SIGNED_OUT), busy=True)
         return started
+
+    # The runs other code starts by name (fixes, auto-sync, tests, the benches).
+
+    @Slot()
+    def export_work_orders(self) -> bool:
+        return self.start_run(RunKind.EXPORT)
+
+    @Slot()
+    def sync_all(self) -> bool:
+        return self.start_run(RunKind.SYNC_ALL)
+
+    @Slot()
+    def login(self) -> bool:
+        return self.start_run(RunKind.LOGIN)
 
     @Slot()
     def cancel_run(self) -> None:
@@ -405,21 +324,20 @@ class MainWindow(QMainWindow):
         if kind is None:
             return
         self.runs.cancel()
-        self.statusBar().showMessage(texts.RUN_CANCELLING.format(action=RUN_LABELS[kind]))
+        self.statusBar().showMessage(texts.RUN_CANCELLING.format(action=label(kind)))
 
     @Slot(str)
     def _on_run_started(self, kind: str) -> None:
         k = RunKind(kind)
-        if k in self.actions_by_kind:
-            self.actions_by_kind[k].setEnabled(False)
-        if k is RunKind.EXPORT_SELECTED:
-            self.actions_by_kind[RunKind.EXPORT].setEnabled(False)
+        for greyed in (k, RUNS[k].greys):
+            if greyed in self.actions_by_kind:
+                self.actions_by_kind[greyed].setEnabled(False)
         self.cancel_action.setEnabled(True)
         self.work_orders.set_busy(True)
         self.header.set_state(self.ctx.tokens.state, busy=True)
-        label = RUN_LABELS[k]
-        self.statusBar().showMessage(texts.RUNNING.format(action=label))
-        self.progress_label.setText(texts.RUNNING.format(action=label))
+        running = texts.RUNNING.format(action=label(k))
+        self.statusBar().showMessage(running)
+        self.progress_label.setText(running)
         self.progress.setRange(0, 0)  # busy until the first progress report
         for w in (self.progress_label, self.progress, self.cancel_button):
             w.show()
@@ -427,17 +345,21 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_progress(self, p: Progress) -> None:
         kind = self.runs.running
-        label = RUN_LABELS[kind] if kind else ""
+        action = label(kind) if kind else ""
         if p.total > 0:
             self.progress.setRange(0, p.total)
             self.progress.setValue(p.done)
             self.progress_label.setText(
-                texts.PROGRESS.format(action=label, done=p.done, total=p.total)
+                texts.PROGRESS.format(action=action, done=p.done, total=p.total)
             )
+
+    @Slot(str)
+    def _on_run_refused(self, running: str) -> None:
+        self._notice(texts.RUN_BUSY.format(running=label(running)))
 
     @Slot(str, str)
     def _on_run_crashed(self, kind: str, text: str) -> None:
-        self._notice(f"{texts.RUN_FAILED.format(action=RUN_LABELS[RunKind(kind)])} {text}")
+        self._notice(f"{texts.RUN_FAILED.format(action=label(kind))} {text}")
 
     @Slot(str, object)
     def _on_run_finished(self, kind: str, result: RunResult | None) -> None:
@@ -456,10 +378,10 @@ class MainWindow(QMainWindow):
             message = {0: texts.RUN_FINISHED, 1: texts.RUN_HAD_ERRORS}.get(
                 result.exit_code, texts.RUN_FAILED
             )
-            self.statusBar().showMessage(message.format(action=RUN_LABELS[k]), 10_000)
+            self.statusBar().showMessage(message.format(action=label(k)), 10_000)
         self._on_auth(self.ctx.tokens.state)
         self._refresh_lights()
-        if k in EXPORT_KINDS and not self._close_when_idle:
+        if RUNS[k].changes_work_orders and not self._close_when_idle:
             self.load_work_orders()
         self.run_finished.emit(result)
         after, self._after_run = self._after_run, None
@@ -505,10 +427,10 @@ class MainWindow(QMainWindow):
         try:
             if fix is FixAction.ENABLE_NEW_MATERIAL:
                 self.form.apply_one("new_material", True)
-                note = texts.FIX_DONE.format(what="New material is on")
+                note = texts.FIX_DONE.format(what=texts.NEW_MATERIAL_ON)
             elif fix is FixAction.ENABLE_NEW_RELATION:
                 self.form.apply_one("new_relation", True)
-                note = texts.FIX_DONE.format(what="New relation is on")
+                note = texts.FIX_DONE.format(what=texts.NEW_RELATION_ON)
             elif fix is FixAction.CHOOSE_EXPORT_FORMAT:
                 self.form.focus_field("export_format")
                 note = texts.CHOOSE_SEND_AS
@@ -519,15 +441,15 @@ class MainWindow(QMainWindow):
                 if self.login():
                     note = texts.SIGNING_IN
             elif fix is FixAction.RECONNECT:
-                if self.disconnect():
+                if self.start_run(RunKind.DISCONNECT):
                     self._after_run = self.login
                     note = texts.SIGNING_IN
             elif (
                 fix is FixAction.RESET_STATUS
                 and entry.work_order
-                and self.reset_work_orders([entry.work_order])
+                and self.start_run(RunKind.RESET, [entry.work_order])
             ):
-                note = texts.RUNNING.format(action=texts.RESET_STATUS)
+                note = texts.RUNNING.format(action=label(RunKind.RESET))
         except Exception as e:  # a refused save: say why, change nothing
             note = str(e)
         if note and self.details is not None and shiboken6.isValid(self.details):
@@ -567,7 +489,7 @@ class MainWindow(QMainWindow):
         running = self.runs.running
         if running is not None:
             self.statusBar().showMessage(
-                texts.AUTO_SYNC_SKIPPED.format(running=RUN_LABELS[running]), 10_000
+                texts.AUTO_SYNC_SKIPPED.format(running=label(running)), 10_000
             )
             return
         self.sync_all()
@@ -676,9 +598,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        state, self._splitter_state = self._splitter_state, None
-        if state is not None:
-            self.splitter.restoreState(state)  # type: ignore[arg-type]
+        self.window_state.restore_splitter()
 
     # --- closing ----------------------------------------------------------------------------
 
@@ -691,10 +611,10 @@ class MainWindow(QMainWindow):
             if not self._close_when_idle:
                 answer = self.ask(
                     texts.CLOSE_DURING_RUN_TITLE,
-                    texts.CLOSE_DURING_RUN.format(action=RUN_LABELS[running]),
-                    (STOP_AND_CLOSE, KEEP_RUNNING),
+                    texts.CLOSE_DURING_RUN.format(action=label(running)),
+                    (texts.STOP_AND_CLOSE, texts.KEEP_RUNNING),
                 )
-                if answer != STOP_AND_CLOSE:
+                if answer != texts.STOP_AND_CLOSE:
                     event.ignore()
                     return
                 self._close_when_idle = True
@@ -704,14 +624,16 @@ class MainWindow(QMainWindow):
             return
         if self.form.dirty:
             answer = self.ask(
-                texts.CLOSE_UNSAVED_TITLE, texts.CLOSE_UNSAVED, (SAVE, DISCARD, CANCEL)
+                texts.CLOSE_UNSAVED_TITLE,
+                texts.CLOSE_UNSAVED,
+                (texts.SAVE, texts.DONT_SAVE, texts.CANCEL),
             )
-            if answer == SAVE:
+            if answer == texts.SAVE:
                 if not self.form.save():
                     self._close_when_idle = False
                     event.ignore()
                     return
-            elif answer != DISCARD:
+            elif answer != texts.DONT_SAVE:
                 self._close_when_idle = False
                 event.ignore()
                 return
@@ -731,10 +653,10 @@ class MainWindow(QMainWindow):
         if self.details is not None and shiboken6.isValid(self.details):
             self.details.close()
         self.log_panel.close_model()
-        self._save_state()
+        self.window_state.save()
 
 
 def _error_text(error: BaseException | None) -> str:
     if error is None:
-        return "OutSmart gave no answer."
+        return texts.OUTSMART_NO_ANSWER
     return str(getattr(error, "message", None) or error)

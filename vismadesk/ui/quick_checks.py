@@ -1,4 +1,4 @@
-"""The seed's quick checks, worked out: what each status light in the log header says.
+"""The troubleshooting page's quick checks, worked out: what each light in the log header says.
 
 "Check these points before you go deeper: the connection is still active, the
 authentication token is still valid, the correct import or export settings are
@@ -61,14 +61,14 @@ def connection_text(state: AuthState) -> tuple[str, str]:
         if state.user is None and state.company is None:
             # Signed in on an earlier day: who and where is known after the next call.
             return texts.CONNECTED, texts.CONNECTED_EARLIER
-        company = state.company or "your company"
+        company = state.company or texts.YOUR_COMPANY
         parts = []
         if _GUID.fullmatch(company):
             # Visma Connect names the company only by its tenant id: show the start of
             # it in the headline and the whole id below, where it can be compared.
             parts.append(texts.COMPANY_TENANT.format(tenant=company))
             company = texts.COMPANY_SHORT.format(start=company[:8])
-        head = texts.CONNECTED_AS.format(user=state.user or "your account", company=company)
+        head = texts.CONNECTED_AS.format(user=state.user or texts.YOUR_ACCOUNT, company=company)
         if state.expires_at:
             parts.insert(0, texts.TOKEN_EXPIRES.format(time=local_time(state.expires_at)))
         return head, " · ".join(parts)
@@ -77,33 +77,33 @@ def connection_text(state: AuthState) -> tuple[str, str]:
 
 def connection_check(state: AuthState) -> Check:
     if state.status is AuthStatus.CONNECTED:
-        return Check(Light.OK, "Connection active", texts.CONNECTION_ACTIVE)
+        return Check(Light.OK, texts.CHECK_CONNECTED, texts.CONNECTION_ACTIVE)
     if state.status is AuthStatus.SIGNING_IN:
-        return Check(Light.WARN, "Signing in", texts.CONNECTION_WAITING)
-    return Check(Light.BAD, "Not connected", texts.CONNECTION_INACTIVE)
+        return Check(Light.WARN, texts.CHECK_SIGNING_IN, texts.CONNECTION_WAITING)
+    return Check(Light.BAD, texts.CHECK_NOT_CONNECTED, texts.CONNECTION_INACTIVE)
 
 
 def token_check(state: AuthState, now: dt.datetime | None = None) -> Check:
     now = now or dt.datetime.now(dt.UTC)
     if state.status is not AuthStatus.CONNECTED:
-        return Check(Light.BAD, "No token", texts.TOKEN_NONE)
+        return Check(Light.BAD, texts.CHECK_NO_TOKEN, texts.TOKEN_NONE)
     if state.error:
-        return Check(Light.BAD, "Token problem", state.error)
+        return Check(Light.BAD, texts.CHECK_TOKEN_PROBLEM, state.error)
     if state.expires_at is None:
-        return Check(Light.OK, "Token saved", texts.TOKEN_RENEWS.format(time="-"))
+        return Check(Light.OK, texts.CHECK_TOKEN_SAVED, texts.TOKEN_RENEWS.format(time="-"))
     when = local_time(state.expires_at)
     if state.expires_at > now:
         tip = texts.TOKEN_VALID_UNTIL.format(time=when)
-        return Check(Light.OK, f"Token valid until {when}", tip)
-    return Check(Light.WARN, "Token expired", texts.TOKEN_RENEWS.format(time=when))
+        return Check(Light.OK, texts.CHECK_TOKEN_VALID.format(time=when), tip)
+    return Check(Light.WARN, texts.CHECK_TOKEN_EXPIRED, texts.TOKEN_RENEWS.format(time=when))
 
 
 def settings_check(settings: Settings, *, unsaved: bool) -> Check:
     if unsaved:
-        return Check(Light.WARN, "Unsaved changes", texts.SETTINGS_UNSAVED)
+        return Check(Light.WARN, texts.UNSAVED, texts.SETTINGS_UNSAVED)
     if settings.export_format is None:
-        return Check(Light.BAD, "Send as not chosen", texts.SETTINGS_NO_FORMAT)
-    return Check(Light.OK, "Settings saved", texts.SETTINGS_OK)
+        return Check(Light.BAD, texts.CHECK_NO_FORMAT, texts.SETTINGS_NO_FORMAT)
+    return Check(Light.OK, texts.CHECK_SETTINGS_SAVED, texts.SETTINGS_OK)
 
 
 def codes_check(
@@ -120,18 +120,19 @@ def codes_check(
         relations=shown(relations_synced), materials=shown(materials_synced)
     )
     if relations_synced is None or materials_synced is None:
-        return Check(Light.WARN, "Codes never synced", f"{tip} Run Sync all.")
+        return Check(Light.WARN, texts.CHECK_CODES_NEVER, f"{tip} {texts.CODES_RUN_SYNC}")
     oldest = min(relations_synced, materials_synced)
     if (now or dt.datetime.now(dt.UTC)) - oldest > CODES_STALE_AFTER:
-        return Check(Light.WARN, "Codes synced long ago", f"{tip} {texts.CODES_STALE}")
-    return Check(Light.OK, f"Codes synced {local_time(oldest)}", tip)
+        return Check(Light.WARN, texts.CHECK_CODES_OLD, f"{tip} {texts.CODES_STALE}")
+    return Check(Light.OK, texts.CHECK_CODES_SYNCED.format(time=local_time(oldest)), tip)
 
 
 def ready_check(counts: tuple[int, int] | None) -> Check:
     """(ready for export, in the error status) as OutSmart last listed them."""
     if counts is None:
-        return Check(Light.OFF, "Ready: not checked", texts.READY_UNKNOWN)
+        return Check(Light.OFF, texts.CHECK_READY_UNKNOWN, texts.READY_UNKNOWN)
     ready, failed = counts
     tip = texts.READY_COUNT.format(ready=ready, error=failed)
-    text = f"{ready} ready" + (f", {failed} in error" if failed else "")
+    shown = texts.CHECK_READY_AND_ERRORS if failed else texts.CHECK_READY
+    text = shown.format(ready=ready, error=failed)
     return Check(Light.WARN if failed else Light.OK, text, tip)

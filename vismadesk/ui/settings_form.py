@@ -32,17 +32,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vismadesk.config import HOUR_ROUNDING_CHOICES, MAX_CONCURRENCY, SPECS, Settings, SettingsError
+from vismadesk.config import HOUR_ROUNDING_CHOICES, MAX_CONCURRENCY, Settings, SettingsError
 from vismadesk.domain import ExportFormat, WorkStatus
 from vismadesk.keyring_store import SecretName, Secrets
-from vismadesk.ui import texts
+from vismadesk.ui import style, texts
 
 TOKEN_KEYS = {
     "outsmart_token": SecretName.OUTSMART_TOKEN,
     "outsmart_software_token": SecretName.OUTSMART_SOFTWARE_TOKEN,
 }
 URL_KEYS = ("outsmart_url", "visma_connect_url", "erp_url", "salesorders_url")
-INVALID_STYLE = "border: 1px solid #D64541; border-radius: 3px;"
 
 
 class SettingsHost(Protocol):
@@ -128,7 +127,7 @@ class SettingsForm(QWidget):
         """A field with its problem line under it; `label=""` spans the whole row."""
         error = QLabel()
         error.setObjectName(f"error_{key}")
-        error.setStyleSheet("color: #C0392B;")
+        error.setStyleSheet(style.color(style.BAD))
         error.setWordWrap(True)
         error.hide()
         box = QVBoxLayout()
@@ -141,7 +140,7 @@ class SettingsForm(QWidget):
         if label == "":
             form.addRow(holder)
         else:
-            form.addRow(label if label is not None else SPECS[key].label, holder)
+            form.addRow(label if label is not None else texts.SETTING_LABELS[key], holder)
         self._error_labels[key] = error
         self._inputs[key] = widget
         widget.setObjectName(key)
@@ -158,7 +157,7 @@ class SettingsForm(QWidget):
     def _help(text: str) -> QLabel:
         label = QLabel(text)
         label.setWordWrap(True)
-        label.setStyleSheet("color: #5B6670; font-size: 9pt;")
+        label.setStyleSheet(style.HELP)
         return label
 
     def _build(self) -> None:
@@ -172,8 +171,24 @@ class SettingsForm(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self._export_section())
+        outer.addWidget(self._statuses_section())
+        outer.addWidget(self._new_items_section())
+        outer.addWidget(self._runs_section())
+        outer.addWidget(self._outsmart_section())
+        self._add_advanced(outer)
+        outer.addStretch(1)
 
-        # Export: what a work order becomes in VISMA.net.
+        bar = self._save_bar()
+        self.scroll.setWidget(fields)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(bar)
+        self._watch_changes()
+
+    def _export_section(self) -> QGroupBox:
+        """What a work order becomes in VISMA.net."""
         export, f = self._section(texts.SECTION_EXPORT)
         self.sales_order = QRadioButton(texts.SALES_ORDER)
         self.sales_order.setObjectName("salesOrder")
@@ -188,11 +203,11 @@ class SettingsForm(QWidget):
         rl.addWidget(self.sales_order)
         rl.addWidget(self.sales_invoice)
         rl.addStretch(1)
-        self._row(f, "export_format", radios, texts.SEND_AS)
+        self._row(f, "export_format", radios)
         self.format_box = radios
 
-        self.new_material = QCheckBox(texts.NEW_MATERIAL)
-        self.new_relation = QCheckBox(texts.NEW_RELATION)
+        self.new_material = QCheckBox(texts.SETTING_LABELS["new_material"])
+        self.new_relation = QCheckBox(texts.SETTING_LABELS["new_relation"])
         for key, box, help_text in (
             ("new_material", self.new_material, texts.NEW_MATERIAL_HELP),
             ("new_relation", self.new_relation, texts.NEW_RELATION_HELP),
@@ -212,11 +227,15 @@ class SettingsForm(QWidget):
         self.hour_rounding = QComboBox()
         for minutes in HOUR_ROUNDING_CHOICES:
             self.hour_rounding.addItem(
-                texts.HOUR_ROUNDING_NONE if minutes == 0 else f"{minutes} minutes", minutes
+                texts.HOUR_ROUNDING_NONE
+                if minutes == 0
+                else texts.HOUR_ROUNDING_MINUTES.format(minutes=minutes),
+                minutes,
             )
         self._row(f, "hour_rounding", self.hour_rounding)
-        outer.addWidget(export)
+        return export
 
+    def _statuses_section(self) -> QGroupBox:
         statuses, f = self._section(texts.SECTION_STATUSES)
         self.ready_status = StatusCombo(texts.READY_ANY)
         self._row(f, "ready_status", self.ready_status)
@@ -225,27 +244,30 @@ class SettingsForm(QWidget):
         self.statuses_note = self._help("")
         self.statuses_note.hide()
         f.addRow(self.statuses_note)
-        outer.addWidget(statuses)
+        return statuses
 
+    def _new_items_section(self) -> QGroupBox:
         items, f = self._section(texts.SECTION_NEW_ITEMS)
         self.item_class = QLineEdit()
         self._row(f, "item_class", self.item_class)
         self.posting_class = QLineEdit()
         self._row(f, "posting_class", self.posting_class)
-        outer.addWidget(items)
+        return items
 
+    def _runs_section(self) -> QGroupBox:
         runs, f = self._section(texts.SECTION_RUNS)
         self.concurrency = QSpinBox()
         self.concurrency.setRange(1, MAX_CONCURRENCY)
-        self._row(f, "concurrency", self.concurrency, "Work orders at a time")
+        self._row(f, "concurrency", self.concurrency)
         self.auto_sync = QSpinBox()
         self.auto_sync.setRange(0, 24 * 60)
         self.auto_sync.setSingleStep(15)
         self.auto_sync.setSpecialValueText(texts.AUTO_SYNC_OFF)
-        self.auto_sync.setSuffix(" min")
-        self._row(f, "auto_sync_minutes", self.auto_sync, "Auto-sync every")
-        outer.addWidget(runs)
+        self.auto_sync.setSuffix(texts.AUTO_SYNC_SUFFIX)
+        self._row(f, "auto_sync_minutes", self.auto_sync)
+        return runs
 
+    def _outsmart_section(self) -> QGroupBox:
         outsmart, f = self._section(texts.SECTION_OUTSMART)
         self.token = QLineEdit()
         self.software_token = QLineEdit()
@@ -265,8 +287,10 @@ class SettingsForm(QWidget):
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.test_result, 1)
         f.addRow(test_row)
-        outer.addWidget(outsmart)
+        return outsmart
 
+    def _add_advanced(self, outer: QVBoxLayout) -> None:
+        """The addresses and the sign-in details, folded away behind a toggle."""
         self.advanced_toggle = QToolButton()
         self.advanced_toggle.setObjectName("advancedToggle")
         self.advanced_toggle.setText(texts.SECTION_ADVANCED)
@@ -281,17 +305,17 @@ class SettingsForm(QWidget):
             self._row(f, key, QLineEdit())
         self._row(f, "client_id", QLineEdit())
         self._row(f, "tenant_id", QLineEdit())
-        self.offline_access = QCheckBox(SPECS["offline_access"].label)
+        self.offline_access = QCheckBox(texts.SETTING_LABELS["offline_access"])
         self._row(f, "offline_access", self.offline_access, "")
         self.advanced.hide()
         outer.addWidget(self.advanced)
-        outer.addStretch(1)
 
+    def _save_bar(self) -> QFrame:
         self.save_button = QPushButton(texts.SAVE)
         self.save_button.setObjectName("saveButton")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton("Undo changes")
+        self.revert_button = QPushButton(texts.UNDO_CHANGES)
         self.revert_button.setObjectName("revertButton")
         self.revert_button.clicked.connect(lambda: self.load(self.host.settings))
         self.state_label = QLabel()
@@ -301,16 +325,13 @@ class SettingsForm(QWidget):
         bottom.addWidget(self.state_label, 1)
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.save_button)
-        self.scroll.setWidget(fields)
         bar = QFrame()
         bar.setObjectName("saveBar")
-        bar.setStyleSheet("#saveBar { border-top: 1px solid #DCE2E8; }")
+        bar.setStyleSheet(style.SAVE_BAR)
         bar.setLayout(bottom)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll, 1)
-        layout.addWidget(bar)
+        return bar
 
+    def _watch_changes(self) -> None:
         for w in (self.sales_order, self.sales_invoice, self.new_material, self.new_relation):
             w.toggled.connect(self._changed)
         self.offline_access.toggled.connect(self._changed)
@@ -436,7 +457,7 @@ class SettingsForm(QWidget):
             label.setText(problem or "")
             label.setVisible(bool(problem))
             w = self._inputs[key]
-            w.setStyleSheet(INVALID_STYLE if problem else "")
+            w.setStyleSheet(style.INVALID_FIELD if problem else "")
         dirty = (
             bool(errors) or new.to_json() != self._baseline.to_json() or bool(self.typed_tokens())
         )
@@ -446,17 +467,17 @@ class SettingsForm(QWidget):
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty)
         if errors:
-            self._state(texts.SETTINGS_HAVE_ERRORS, "#C0392B")
+            self._state(texts.SETTINGS_HAVE_ERRORS, style.BAD)
         elif dirty:
-            self._state(texts.UNSAVED, "#B26A00")
+            self._state(texts.UNSAVED, style.PENDING)
         elif self._baseline.export_format is None:
-            self._state(texts.CHOOSE_SEND_AS, "#B26A00")
+            self._state(texts.CHOOSE_SEND_AS, style.PENDING)
         else:
-            self._state(texts.SAVED, "#2E7D45")
+            self._state(texts.SAVED, style.GOOD)
 
     def _state(self, text: str, color: str) -> None:
         self.state_label.setText(text)
-        self.state_label.setStyleSheet(f"color: {color};")
+        self.state_label.setStyleSheet(style.color(color))
 
     def _token_typed(self, _text: str) -> None:
         self.test_result.clear()
@@ -474,7 +495,7 @@ class SettingsForm(QWidget):
             return False
         reason = self.save_blocker(new)
         if reason:
-            self._state(reason, "#B26A00")
+            self._state(reason, style.PENDING)
             self.notice.emit(reason)
             return False
         try:
@@ -482,7 +503,7 @@ class SettingsForm(QWidget):
                 self.host.secrets.set(name, value)
             self.host.apply_settings(new)
         except Exception as e:  # keyring or disk: say so, keep every typed value
-            self._state(str(e), "#C0392B")
+            self._state(str(e), style.BAD)
             self.notice.emit(str(e))
             return False
         self.load(self.host.settings)
@@ -529,14 +550,14 @@ class SettingsForm(QWidget):
         self.statuses_note.setVisible(bool(text))
 
     def _test_connection(self) -> None:
-        self.test_result.setStyleSheet("color: #5B6670;")
+        self.test_result.setStyleSheet(style.color(style.TEXT_MUTED))
         self.test_result.setText(texts.TESTING_CONNECTION)
         self.test_button.setEnabled(False)
         self.test_connection_requested.emit(self.token.text().strip(), self.software_token.text())
 
     def show_connection_result(self, ok: bool, text: str) -> None:
         self.test_button.setEnabled(True)
-        self.test_result.setStyleSheet(f"color: {'#2E7D45' if ok else '#C0392B'};")
+        self.test_result.setStyleSheet(style.color(style.GOOD if ok else style.BAD))
         self.test_result.setText(text)
 
     def focus_field(self, key: str) -> None:
@@ -547,4 +568,4 @@ class SettingsForm(QWidget):
         target = self.sales_order if key == "export_format" else w
         target.setFocus(Qt.FocusReason.OtherFocusReason)
         self.scroll.ensureWidgetVisible(w)
-        w.setStyleSheet("background: #FFF3CD; border-radius: 3px;")
+        w.setStyleSheet(style.POINTED_FIELD)

@@ -1,8 +1,8 @@
 """The work orders OutSmart lists now: ready for export, and stuck in the error status.
 
 A failed work order waits in the error status until the planner resets it (the
-seed's fix: "Reset the workstatus to the correct export status … then run the
-export again"). This tab does both, for the selected work orders.
+troubleshooting page's fix: "Reset the workstatus to the correct export status …
+then run the export again"). This tab does both, for the selected work orders.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from vismadesk.domain import WorkOrder
-from vismadesk.ui import texts
-from vismadesk.ui.icons import icon
+from vismadesk.ui import style, texts
+from vismadesk.ui.actions import RunKind, label, run_icon
 
 COLUMNS = (
     texts.COL_NUMBER,
@@ -109,15 +109,17 @@ class WorkOrdersTab(QWidget):
         why.resizeSection(len(COLUMNS), 360)
         self.error_list.setObjectName("errorList")
 
-        self.export_button = QPushButton(icon("export"), texts.EXPORT_SELECTED)
+        self.export_button = QPushButton(
+            run_icon(RunKind.EXPORT_SELECTED), label(RunKind.EXPORT_SELECTED)
+        )
         self.export_button.setObjectName("exportSelected")
-        self.reset_button = QPushButton(icon("reset"), texts.RESET_STATUS)
+        self.reset_button = QPushButton(run_icon(RunKind.RESET), label(RunKind.RESET))
         self.reset_button.setObjectName("resetStatus")
         self.refresh_button = QPushButton(texts.REFRESH)
         self.refresh_button.setObjectName("refreshWorkOrders")
         self.status = QLabel(texts.READY_UNKNOWN)
         self.status.setObjectName("workOrdersStatus")
-        self.status.setStyleSheet("color: #5B6670;")
+        self.status.setStyleSheet(style.color(style.TEXT_MUTED))
         self.status.setWordWrap(True)
 
         self.ready_box = QGroupBox(texts.READY_TITLE)

@@ -17,8 +17,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -27,37 +26,16 @@ from vismadesk.engine import runs
 from vismadesk.engine.runs import Progress, RunResult
 from vismadesk.errors import AppError
 from vismadesk.redact import redact
-from vismadesk.ui import texts
 from vismadesk.ui.threads import PyThread
+
+if TYPE_CHECKING:
+    from vismadesk.ui.actions import RunKind
 
 log = logging.getLogger(__name__)
 
 # How long a run waits for the window to open the browser before giving up.
 OPEN_URL_WAIT_S = 30.0
 PROGRESS_MS = 100
-
-
-class RunKind(StrEnum):
-    EXPORT = "export"
-    EXPORT_SELECTED = "export_selected"
-    SYNC_RELATIONS = "sync_relations"
-    SYNC_MATERIALS = "sync_materials"
-    SYNC_ALL = "sync_all"
-    RESET = "reset"
-    LOGIN = "login"
-    DISCONNECT = "disconnect"
-
-
-RUN_LABELS: dict[RunKind, str] = {
-    RunKind.EXPORT: texts.EXPORT_WORK_ORDERS,
-    RunKind.EXPORT_SELECTED: texts.EXPORT_SELECTED,
-    RunKind.SYNC_RELATIONS: texts.SYNC_RELATIONS,
-    RunKind.SYNC_MATERIALS: texts.SYNC_MATERIALS,
-    RunKind.SYNC_ALL: texts.SYNC_ALL,
-    RunKind.RESET: texts.RESET_STATUS,
-    RunKind.LOGIN: texts.LOGIN,
-    RunKind.DISCONNECT: texts.DISCONNECT,
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -162,7 +140,7 @@ class RunController(QObject):
     crashed = Signal(str, str)  # RunKind, text
     progress_changed = Signal(object)  # Progress
     log_written = Signal()
-    refused = Signal(str)  # the notice for the status bar
+    refused = Signal(str)  # the RunKind still running, when another was asked for
 
     def __init__(self, open_url: Callable[[str], bool], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -185,9 +163,9 @@ class RunController(QObject):
         return self._kind is not None
 
     def start(self, kind: RunKind, job: RunJob) -> bool:
-        """Start a run; False (with a `refused` notice) when another is still running."""
+        """Start a run; False (and `refused`) when another is still running."""
         if self._kind is not None:
-            self.refused.emit(texts.RUN_BUSY.format(running=RUN_LABELS[self._kind]))
+            self.refused.emit(self._kind.value)
             return False
         worker = RunWorker(job)
         thread = PyThread()

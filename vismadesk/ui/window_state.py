@@ -1,0 +1,66 @@
+"""Where the planner left the window: its size, the splitter, the log filter, the tab.
+
+Kept in `window.ini` beside the settings file; none of it is a setting, so none of
+it goes through the settings form or `vismadesk config`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget
+
+from vismadesk.ui.log_panel import LogPanel
+
+DEFAULT_SIZE = (1280, 800)
+
+
+class WindowState:
+    def __init__(
+        self,
+        path: Path,
+        window: QMainWindow,
+        splitter: QSplitter,
+        log_panel: LogPanel,
+        tabs: QTabWidget,
+    ) -> None:
+        self._ini = QSettings(str(path), QSettings.Format.IniFormat)
+        self._window = window
+        self._splitter = splitter
+        self._log_panel = log_panel
+        self._tabs = tabs
+        self._splitter_state: object = None
+
+    def restore(self) -> None:
+        s = self._ini
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self._window.restoreGeometry(geometry)  # type: ignore[arg-type]
+        else:
+            self._window.resize(*DEFAULT_SIZE)
+        # The splitter is restored once the window has its size (`restore_splitter`).
+        self._splitter_state = s.value("window/splitter")
+        choice = s.value("log/filter")
+        if isinstance(choice, str):
+            # A choice from another version keeps the default.
+            with contextlib.suppress(ValueError):
+                self._log_panel.set_filter_choice(choice)
+        tab = s.value("window/tab")
+        if tab is not None:
+            self._tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
+
+    def restore_splitter(self) -> None:
+        """When the window is first shown: the splitter divides the size it then has."""
+        state, self._splitter_state = self._splitter_state, None
+        if state is not None:
+            self._splitter.restoreState(state)  # type: ignore[arg-type]
+
+    def save(self) -> None:
+        s = self._ini
+        s.setValue("window/geometry", self._window.saveGeometry())
+        s.setValue("window/splitter", self._splitter.saveState())
+        s.setValue("log/filter", self._log_panel.filter_choice)
+        s.setValue("window/tab", self._tabs.currentIndex())
+        s.sync()
