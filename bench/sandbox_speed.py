@@ -1,6 +1,6 @@
 """Measure the sandbox's speed and size; prints figures, asserts nothing.
 
-    uv run python -m tests.sandbox.measure [--gets 1000] [--work-orders 10000]
+    uv run python bench/sandbox_speed.py [--gets 1000] [--work-orders 10000]
 
 1. Latency: GETs over one kept-alive httpx.Client on loopback, no added latency,
    for an ERP record, an OutSmart work order and a SalesOrders list (median, p99).

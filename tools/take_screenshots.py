@@ -1,6 +1,6 @@
 """Take the README's screenshots of the window on the demo sandbox, offscreen.
 
-    uv run python -m tests.ui.take_screenshots [OUTPUT_DIR]   # default docs/screenshots
+    uv run python tools/take_screenshots.py [OUTPUT_DIR]   # default docs/screenshots
 
 It plays the demo the way a planner would: sign in on the sandbox page, choose
 Sales invoice, Sync all, Export work orders; then grabs the main window, the
