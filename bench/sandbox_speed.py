@@ -14,6 +14,7 @@ import argparse
 import resource
 import statistics
 import time
+from typing import Any
 
 import httpx
 
@@ -25,7 +26,7 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def _latencies(client: httpx.Client, url: str, n: int, **kw: object) -> list[float]:
+def _latencies(client: httpx.Client, url: str, n: int, **kw: Any) -> list[float]:
     client.get(url, **kw).raise_for_status()  # warm: connection open, code paths hot
     out = []
     for _ in range(n):

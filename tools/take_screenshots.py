@@ -106,8 +106,9 @@ def main(out: Path) -> None:
         window.load_work_orders()
         _wait(app, lambda: not window._lists_loading)
         tab = window.work_orders
-        if tab.error_list.topLevelItemCount():
-            tab.error_list.topLevelItem(0).setSelected(True)
+        first = tab.error_list.topLevelItem(0)  # None while the list is empty
+        if first is not None:
+            first.setSelected(True)
         _settle(app)
         window.grab().save(str(out / "work-orders.png"))
     finally:
