@@ -74,7 +74,7 @@ def _track_qthreads() -> None:
         return
     original = QThread.start
 
-    def start(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def start(self, *args, **kwargs):
         _started_threads.add(self)
         return original(self, *args, **kwargs)
 

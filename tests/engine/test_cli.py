@@ -10,7 +10,7 @@ import keyring
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 
-from tests.engine.conftest import expected_problems
+from tests.helpers.export_oracle import expected_problems
 from vismadesk.cli import main
 from vismadesk.config import Settings, load_settings, save_settings
 from vismadesk.domain import ExportFormat

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.conftest import documents_by_reference, expected_problems
+from tests.helpers.export_oracle import documents_by_reference, expected_problems
 from vismadesk import messages
 from vismadesk.demo import DemoSession
 from vismadesk.domain import ExitCode, ExportFormat, JournalState, Level, LogEntry

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.engine.conftest import documents_by_reference, expected_problems
+from tests.helpers.export_oracle import documents_by_reference, expected_problems
 from vismadesk.demo import DemoSession, start_demo
 from vismadesk.domain import ExportFormat, JournalState, Level
 from vismadesk.engine.export import run_export

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.conftest import documents_by_reference, expected_problems
+from tests.helpers.export_oracle import documents_by_reference, expected_problems
 from vismadesk.config import Settings, save_settings
 from vismadesk.domain import ExportFormat
 from vismadesk.sandbox import Sandbox
@@ -65,6 +65,7 @@ def _wait_until(condition, timeout: float = 60.0) -> bool:  # type: ignore[no-un
     return False
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_points_loses_and_duplicates_nothing(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:

@@ -8,13 +8,14 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
-from vismadesk import store as store_module
 from vismadesk.domain import Action, ExportFormat, JournalState, Level, LogEntry
 from vismadesk.redact import MASK
 from vismadesk.store import SCHEMA_VERSION, SchemaTooNew, Store, StoreError
+from vismadesk.store import schema as store_schema
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_an_old_schema_is_migrated_forwards_with_its_data(db: Path) -> None:
     db.parent.mkdir(parents=True)
     c = sqlite3.connect(db, isolation_level=None)
     c.execute("BEGIN")
-    store_module.MIGRATIONS[0](c)
+    store_schema.MIGRATIONS[0](c)
     c.execute("PRAGMA user_version = 1")
     c.execute("COMMIT")
     c.execute(
@@ -107,9 +108,9 @@ def test_a_failing_migration_leaves_the_database_at_its_old_version(
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(
-        store_module, "MIGRATIONS", (*store_module.MIGRATIONS, half_done_then_broken)
+        store_schema, "MIGRATIONS", (*store_schema.MIGRATIONS, half_done_then_broken)
     )
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
         Store(db)
     monkeypatch.undo()
@@ -189,9 +190,9 @@ def test_pages_by_id_cover_the_log_once_newest_first(store: Store) -> None:
         page = store.log_page(before_id=before, limit=100)
         if not page:
             break
-        ids = [e.id for e in page]
+        ids = [cast(int, e.id) for e in page]  # every stored entry has its id
         assert ids == sorted(ids, reverse=True)
-        seen.extend(ids)  # type: ignore[arg-type]
+        seen.extend(ids)
         before = page[-1].id
     assert len(seen) == 250 == len(set(seen))
     assert store.log_entry(seen[0]).summary == "entry 249"  # type: ignore[union-attr]

@@ -8,7 +8,7 @@ import httpx
 import pytest
 import respx
 
-from tests.outsmart.conftest import Waits, fail, ok
+from tests.helpers.outsmart_wire import Waits, fail, ok
 from vismadesk import messages
 from vismadesk.domain import Material, Relation
 from vismadesk.errors import AppError, NetworkError, OutSmartError

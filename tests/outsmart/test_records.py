@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 import respx
 
+from tests.helpers.outsmart_wire import ok
 from tests.outsmart import samples
-from tests.outsmart.conftest import ok
 from vismadesk import messages
 from vismadesk.domain import HourLine, HourType, Material, MaterialLine, Relation
 from vismadesk.errors import AppError

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.shared_sandbox import SharedSandbox
 from vismadesk import messages
 from vismadesk.config import Settings
 from vismadesk.domain import HourType, Material, Relation, WorkOrder
@@ -29,10 +30,15 @@ def _hm(text: str) -> int:
     return int(h) * 60 + int(m)
 
 
+@pytest.fixture(scope="module")
+def shared_sandbox() -> Iterator[SharedSandbox]:
+    with SharedSandbox(work_orders=60, seed=7) as shared:
+        yield shared
+
+
 @pytest.fixture
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(work_orders=60, seed=7) as sandbox:
-        yield sandbox
+def sb(shared_sandbox: SharedSandbox) -> Sandbox:
+    return shared_sandbox.fresh()
 
 
 def _client(sb: Sandbox, waits: list[float] | None = None, **tokens: str) -> OutSmartClient:

@@ -13,7 +13,7 @@ import keyring.errors
 import pytest
 import respx
 
-from tests.outsmart.conftest import BASE, SOFTWARE_TOKEN, TOKEN, Waits, fail, ok
+from tests.helpers.outsmart_wire import BASE, SOFTWARE_TOKEN, TOKEN, Waits, fail, ok
 from vismadesk import messages
 from vismadesk.config import Settings
 from vismadesk.domain import HourType, Material, Relation

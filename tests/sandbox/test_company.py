@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from tests.sandbox.helpers import validate
+import pytest
+
+from tests.helpers.sandbox_api import validate
 from vismadesk.sandbox import company as demo
 
 
@@ -74,6 +76,7 @@ def test_each_seed_error_is_present_and_real() -> None:
     assert 0.8 * len(outsmart_codes) <= len(outsmart_codes & inventory) < len(outsmart_codes)
 
 
+@pytest.mark.slow
 def test_a_benchmark_sized_clean_company() -> None:
     start = time.perf_counter()
     d = demo.generate(work_orders=10_000, relations=200, materials=1_000, faulty=False)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
-from tests.sandbox.helpers import erp, outsmart_params, salesorders, service_token, wrap
+from tests.helpers.sandbox_api import erp, outsmart_params, salesorders, service_token, wrap
 from vismadesk.sandbox import Sandbox
 
 THREADS = 16
@@ -56,6 +57,7 @@ def test_parallel_creates_get_distinct_numbers_and_nothing_is_lost() -> None:
         assert state["requests"]["erp POST /v1/customer"] == THREADS * EACH
 
 
+@pytest.mark.slow
 def test_ten_thousand_work_orders_are_served_whole() -> None:
     with Sandbox(work_orders=10_000, relations=200, materials=1_000) as sb:
         params = outsmart_params(sb, status="Compleet", update_status="false")

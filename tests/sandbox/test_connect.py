@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.sandbox.helpers import (
+from tests.helpers.sandbox_api import (
     Loopback,
     authorize_url,
     erp,

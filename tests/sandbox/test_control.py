@@ -13,7 +13,14 @@ from queue import Empty, Queue
 
 import httpx
 
-from tests.sandbox.helpers import erp, outsmart_params, salesorders, service_token, validate, wrap
+from tests.helpers.sandbox_api import (
+    erp,
+    outsmart_params,
+    salesorders,
+    service_token,
+    validate,
+    wrap,
+)
 from vismadesk import cli as main_cli
 from vismadesk.cli.sandbox import run as run_cli
 from vismadesk.sandbox import Sandbox

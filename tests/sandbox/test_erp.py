@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.sandbox.helpers import erp, service_token, validate, wrap
+from tests.helpers.sandbox_api import erp, service_token, validate, wrap
 from vismadesk.sandbox import Sandbox
 
 CUSTOMER = "visma-erp-customer.json"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.sandbox.helpers import erp, outsmart_params, service_token
+from tests.helpers.sandbox_api import erp, outsmart_params, service_token
 from vismadesk.sandbox import Sandbox
 
 

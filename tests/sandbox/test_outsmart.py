@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sandbox.helpers import outsmart_params, validate
+from tests.helpers.sandbox_api import outsmart_params, validate
 from vismadesk.sandbox import Sandbox
 
 OS = "outsmart-v8.json"

@@ -9,7 +9,7 @@ from contextlib import ExitStack
 import httpx
 import pytest
 
-from tests.sandbox.helpers import (
+from tests.helpers.sandbox_api import (
     authorize_url,
     erp,
     outsmart_params,

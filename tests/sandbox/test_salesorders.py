@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sandbox.helpers import salesorders, service_token, validate
+from tests.helpers.sandbox_api import salesorders, service_token, validate
 from vismadesk.sandbox import Sandbox
 
 SO = "visma-salesorders-v3.json"

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel
 
-from tests.ui.conftest import entry
+from tests.helpers.log_entries import entry
 from vismadesk import messages
 from vismadesk.domain import Action, Level, LogEntry
 from vismadesk.messages import FixAction

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from tests.ui.conftest import entry, fill
+from tests.helpers.log_entries import entry, fill
 from vismadesk.domain import Action, Level
 from vismadesk.store import Store
 from vismadesk.ui import log_model

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QPoint
 
-from tests.ui.conftest import entry, fill
+from tests.helpers.log_entries import entry, fill
 from vismadesk.domain import Level
 from vismadesk.store import Store
 from vismadesk.ui.log_model import LogFilter

@@ -12,7 +12,7 @@ import json
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QLabel
 
-from tests.ui.conftest import Planner, finish
+from tests.helpers.window import Planner, finish
 from vismadesk import messages
 from vismadesk.demo import DemoSession
 from vismadesk.domain import ExitCode, ExportFormat, Level

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 
-from tests.ui.conftest import Planner, finish
+from tests.helpers.window import Planner, finish
 from vismadesk import messages
 from vismadesk.demo import DemoSession, start_demo
 from vismadesk.domain import ExitCode, ExportFormat

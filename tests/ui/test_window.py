@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import entry, finish
+from tests.helpers.log_entries import entry
+from tests.helpers.window import finish
 from vismadesk import messages
 from vismadesk.demo import DemoSession
 from vismadesk.domain import ExportFormat

@@ -8,7 +8,7 @@ import threading
 import httpx
 import pytest
 
-from tests.visma.conftest import REVOCATIONS, TOKEN_CALLS, Session, use_service_credentials
+from tests.helpers.visma_session import REVOCATIONS, TOKEN_CALLS, Session, use_service_credentials
 from vismadesk import messages
 from vismadesk.errors import AuthError
 from vismadesk.keyring_store import SecretName

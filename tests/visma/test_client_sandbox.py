@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.visma.conftest import Session, use_service_credentials
+from tests.helpers.visma_session import Session, use_service_credentials
 from vismadesk.config import Settings
 from vismadesk.domain import (
     Customer,

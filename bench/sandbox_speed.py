@@ -1,6 +1,6 @@
 """Measure the sandbox's speed and size; prints figures, asserts nothing.
 
-    uv run python -m tests.sandbox.measure [--gets 1000] [--work-orders 10000]
+    uv run python bench/sandbox_speed.py [--gets 1000] [--work-orders 10000]
 
 1. Latency: GETs over one kept-alive httpx.Client on loopback, no added latency,
    for an ERP record, an OutSmart work order and a SalesOrders list (median, p99).
@@ -14,6 +14,7 @@ import argparse
 import resource
 import statistics
 import time
+from typing import Any
 
 import httpx
 
@@ -25,7 +26,7 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def _latencies(client: httpx.Client, url: str, n: int, **kw: object) -> list[float]:
+def _latencies(client: httpx.Client, url: str, n: int, **kw: Any) -> list[float]:
     client.get(url, **kw).raise_for_status()  # warm: connection open, code paths hot
     out = []
     for _ in range(n):

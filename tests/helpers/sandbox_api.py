@@ -1,5 +1,6 @@
-"""Helpers and fixtures for the sandbox's integration tests: a running sandbox, a loopback listener
-that plays the program's redirect receiver, PKCE, and the contract schemas."""
+"""The sandbox's integration tests' side of the wire: a loopback listener that plays the
+program's redirect receiver, PKCE, token requests, clients per service, and the
+contract schemas."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import contextlib
 import hashlib
 import json
 import secrets
+import ssl
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +21,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import jsonschema
-import pytest
 
 from vismadesk.sandbox import Sandbox
 from vismadesk.sandbox.browser import play_browser
@@ -30,13 +31,6 @@ INTERACTIVE = (
     "vismanet_erp_interactive_api:create visma.net.erp.salesorder:read "
     "visma.net.erp.salesorder:write"
 )
-
-
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[Sandbox]:
-    """Shared by tests that do not depend on each other's writes."""
-    with Sandbox() as sb:
-        yield sb
 
 
 @cache
@@ -66,8 +60,8 @@ class Loopback:
         return f"http://127.0.0.1:{self.server.server_address[1]}/callback"
 
 
-@pytest.fixture
-def loopback() -> Iterator[Loopback]:
+@contextlib.contextmanager
+def loopback_listener() -> Iterator[Loopback]:
     box: dict[str, str] = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -90,7 +84,7 @@ def loopback() -> Iterator[Loopback]:
     if thread.is_alive():
         # Nobody came: wake the listener so the thread ends.
         with contextlib.suppress(httpx.HTTPError):
-            httpx.get(lb.redirect_uri, timeout=2)
+            httpx.get(lb.redirect_uri, timeout=2, verify=_tls())
     thread.join(5)
     server.server_close()
 
@@ -122,8 +116,15 @@ def authorize_url(
     return f"{sb.services['visma_connect']}/connect/authorize?{urlencode(params)}"
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    # The sandbox speaks plain HTTP, but every httpx client loads the CA bundle for its
+    # default TLS context (50-100 ms); these helpers open hundreds of clients.
+    return httpx.create_ssl_context()
+
+
 def token_request(sb: Sandbox, **form: str) -> httpx.Response:
-    return httpx.post(f"{sb.services['visma_connect']}/connect/token", data=form)
+    return httpx.post(f"{sb.services['visma_connect']}/connect/token", data=form, verify=_tls())
 
 
 def login(sb: Sandbox, lb: Loopback, scope: str = INTERACTIVE, **browser: Any) -> dict[str, Any]:
@@ -162,12 +163,14 @@ def service_token(sb: Sandbox, **extra: str) -> str:
 
 def erp(sb: Sandbox, token: str | None = None) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token or service_token(sb)}"}
-    return httpx.Client(base_url=sb.services["erp"], headers=headers, timeout=10)
+    return httpx.Client(base_url=sb.services["erp"], headers=headers, timeout=10, verify=_tls())
 
 
 def salesorders(sb: Sandbox, token: str | None = None) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token or service_token(sb)}"}
-    return httpx.Client(base_url=sb.services["salesorders"], headers=headers, timeout=10)
+    return httpx.Client(
+        base_url=sb.services["salesorders"], headers=headers, timeout=10, verify=_tls()
+    )
 
 
 def outsmart_params(sb: Sandbox, **extra: str) -> dict[str, str]:

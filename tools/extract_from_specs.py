@@ -1,6 +1,9 @@
-"""Regenerate the Visma schema fragments in this folder from `../shared/specs/`.
+"""Regenerate the Visma schema fragments in tests/contracts/ from `../shared/specs/`.
 
-    uv run --with pyyaml python tests/contracts/extract_from_specs.py
+    uv run --with pyyaml python tools/extract_from_specs.py [SPECS_DIR]   # default ../shared/specs
+
+The published specs live beside the repository, not in it; the tests read only the
+fragments this writes (committed in tests/contracts/), never the specs.
 
 Each fragment holds the DTOs the sandbox and the clients rely on, with everything
 they reference, as JSON Schema (2020-12) under `$defs`. OpenAPI's `nullable` becomes
@@ -13,13 +16,15 @@ written by hand from the blueprint and the RFCs (there is no machine-readable sp
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import yaml  # only for this script; not a project dependency
 
-HERE = Path(__file__).resolve().parent
-SPECS = HERE.parents[2] / "shared" / "specs"
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = ROOT.parent / "shared" / "specs"
+CONTRACTS = ROOT / "tests" / "contracts"
 
 FRAGMENTS = {
     "visma-erp-customer.json": (
@@ -104,9 +109,9 @@ def _closure(schemas: dict[str, Any], roots: list[str]) -> dict[str, Any]:
     return dict(sorted(seen.items()))
 
 
-def main() -> None:
+def main(specs: Path = SPECS) -> None:
     for target, (spec, roots, strict) in FRAGMENTS.items():
-        doc = yaml.safe_load((SPECS / spec).read_text(encoding="utf-8"))
+        doc = yaml.safe_load((specs / spec).read_text(encoding="utf-8"))
         defs = _closure(doc["components"]["schemas"], roots)
         fragment = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -114,9 +119,9 @@ def main() -> None:
             + ", ".join(roots),
             "$defs": {name: _convert(schema, strict) for name, schema in defs.items()},
         }
-        (HERE / target).write_text(json.dumps(fragment, indent=1) + "\n", encoding="utf-8")
+        (CONTRACTS / target).write_text(json.dumps(fragment, indent=1) + "\n", encoding="utf-8")
         print(f"{target}: {len(defs)} schemas")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else SPECS)

@@ -1,6 +1,6 @@
 """Take the README's screenshots of the window on the demo sandbox, offscreen.
 
-    uv run python -m tests.ui.take_screenshots [OUTPUT_DIR]   # default docs/screenshots
+    uv run python tools/take_screenshots.py [OUTPUT_DIR]   # default docs/screenshots
 
 It plays the demo the way a planner would: sign in on the sandbox page, choose
 Sales invoice, Sync all, Export work orders; then grabs the main window, the
@@ -106,8 +106,9 @@ def main(out: Path) -> None:
         window.load_work_orders()
         _wait(app, lambda: not window._lists_loading)
         tab = window.work_orders
-        if tab.error_list.topLevelItemCount():
-            tab.error_list.topLevelItem(0).setSelected(True)
+        first = tab.error_list.topLevelItem(0)  # None while the list is empty
+        if first is not None:
+            first.setSelected(True)
         _settle(app)
         window.grab().save(str(out / "work-orders.png"))
     finally:

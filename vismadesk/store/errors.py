@@ -1,0 +1,19 @@
+"""What the store raises, whatever database is behind it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+class SchemaTooNew(StoreError):
+    def __init__(self, path: Path | str, found: int, known: int) -> None:
+        super().__init__(
+            f"The database {path} was written by a newer vismadesk (schema {found}; this "
+            f"version knows up to {known}). Update vismadesk; the database was not changed."
+        )
+        self.found = found
+        self.known = known

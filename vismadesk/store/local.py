@@ -1,0 +1,144 @@
+"""`Store`: the profile's own database, the one API the engine and the window use.
+
+SQLite in WAL mode (db.py), schema migrated on open (schema.py); the sync log
+(log.py), export journal (journal.py) and sync cursors (cursors.py) are its tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from vismadesk.domain import ExportFormat, JournalEntry, JournalState, Level, LogEntry
+from vismadesk.store import cursors, journal, log, schema
+from vismadesk.store.db import Database, has_table, user_version
+
+
+class Store(Database):
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(path)
+        try:
+            schema.migrate(self)
+        except BaseException:
+            # A refused database must not stay open (and locked) behind the error.
+            self.close()
+            raise
+        self.has_fts = has_table(self.connection(), schema.FTS_TABLE)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return user_version(self.connection())
+
+    # --- sync log --------------------------------------------------------------------
+
+    def add_log(self, entry: LogEntry) -> LogEntry:
+        return log.add(self, [entry])[0]
+
+    def add_logs(self, entries: Iterable[LogEntry]) -> list[LogEntry]:
+        return log.add(self, entries)
+
+    def log_page(
+        self,
+        *,
+        before_id: int | None = None,
+        limit: int = 200,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+        work_order: str | None = None,
+    ) -> list[LogEntry]:
+        """Entries older than `before_id` (all when None), newest first."""
+        return log.page(
+            self,
+            fts=self.has_fts,
+            before_id=before_id,
+            limit=limit,
+            levels=levels,
+            search=search,
+            work_order=work_order,
+        )
+
+    def log_since(
+        self,
+        after_id: int,
+        *,
+        limit: int = 1000,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+        work_order: str | None = None,
+    ) -> list[LogEntry]:
+        """Entries newer than `after_id`, oldest first (for growing a live view)."""
+        return log.since(
+            self,
+            after_id,
+            fts=self.has_fts,
+            limit=limit,
+            levels=levels,
+            search=search,
+            work_order=work_order,
+        )
+
+    def log_entry(self, entry_id: int) -> LogEntry | None:
+        return log.entry(self, entry_id)
+
+    def latest_log_id(self) -> int:
+        return log.latest_id(self)
+
+    def log_count(self, levels: Iterable[Level | str] | None = None) -> int:
+        return log.count(self, levels)
+
+    # --- export journal --------------------------------------------------------------
+
+    def journal_get(self, work_order: str) -> JournalEntry | None:
+        return journal.get(self, work_order)
+
+    def journal_entries(self, states: Iterable[JournalState] | None = None) -> list[JournalEntry]:
+        return journal.entries(self, states)
+
+    def journal_record(
+        self,
+        work_order: str,
+        state: JournalState,
+        *,
+        doc_format: ExportFormat | None = None,
+        doc_number: str | None = None,
+        order_type: str | None = None,
+        last_error: str | None = None,
+        run_id: str | None = None,
+        new_attempt: bool = False,
+        previous_status: str | None = None,
+    ) -> JournalEntry:
+        """Record a step for a work order. Fields left None keep their stored value."""
+        return journal.record(
+            self,
+            work_order,
+            state,
+            doc_format=doc_format,
+            doc_number=doc_number,
+            order_type=order_type,
+            last_error=last_error,
+            run_id=run_id,
+            new_attempt=new_attempt,
+            previous_status=previous_status,
+        )
+
+    def journal_forget(self, work_order: str) -> None:
+        """Drop a failed work order's journal entry so it may be exported again."""
+        journal.forget(self, work_order)
+
+    # --- sync cursors ----------------------------------------------------------------
+
+    def cursor_get(self, name: str) -> str | None:
+        return cursors.get(self, name)
+
+    def cursor_time(self, name: str) -> dt.datetime | None:
+        return cursors.time(self, name)
+
+    def cursor_set(self, name: str, value: str) -> None:
+        cursors.put(self, name, value)
