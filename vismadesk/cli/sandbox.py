@@ -19,11 +19,20 @@ def register(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) ->
     add_common(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
-    p.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        help="random seed of the demo data, credentials and fault dice (default 1)",
+    )
     p.add_argument("--work-orders", type=int, default=300, metavar="N")
     p.add_argument("--relations", type=int, default=40, metavar="N")
     p.add_argument("--materials", type=int, default=150, metavar="N")
-    p.add_argument("--no-seed-errors", action="store_true", help="demo data without faulty orders")
+    p.add_argument(
+        "--no-faulty-orders",
+        action="store_true",
+        help="demo data without the work orders that fail as the troubleshooting page describes",
+    )
     p.add_argument("--empty", action="store_true", help="start without demo data")
     p.add_argument("--latency-ms", type=int, default=0, help="added to every request")
     p.add_argument("--error-rate", type=float, default=0.0, help="share answered 500/503")
@@ -59,7 +68,7 @@ def run(
             relations=args.relations,
             materials=args.materials,
             demo=not args.empty,
-            faulty=not args.no_seed_errors,
+            faulty=not args.no_faulty_orders,
             latency_ms=args.latency_ms,
             error_rate=args.error_rate,
             drop_rate=args.drop_rate,

@@ -21,8 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.types import Scope
 
-from vismadesk.sandbox import company as demo_data
-from vismadesk.sandbox import connect, control, erp, outsmart, salesorders
+from vismadesk.sandbox import company, connect, control, erp, outsmart, salesorders
 from vismadesk.sandbox.core import PREFIXES, Core, json_response
 from vismadesk.sandbox.faults import Faults, Gatekeeper, ServiceGate
 from vismadesk.sandbox.oauth import Credentials, OAuth
@@ -67,7 +66,7 @@ class Sandbox:
             }
         )
         self._data = (
-            demo_data.generate(
+            company.generate(
                 work_orders=work_orders,
                 relations=relations,
                 materials=materials,
@@ -75,7 +74,7 @@ class Sandbox:
                 faulty=faulty,
             )
             if demo
-            else demo_data.empty()
+            else company.empty()
         )
         self._creds = Credentials.for_seed(seed)
         self._state = SandboxState()
@@ -103,25 +102,22 @@ class Sandbox:
         async def root(request: Request) -> Response:
             return json_response(self.info())
 
+        outsmart_app = gated(outsmart.OutSmartApi(core).router(), "outsmart", outsmart.http_error)
+        connect_app = gated(
+            connect.VismaConnect(core).router(), "visma_connect", connect.http_error
+        )
+        erp_app = gated(erp.ErpApi(core).router(), "erp", erp.http_error)
+        salesorders_app = gated(
+            salesorders.SalesOrdersApi(core).router(), "salesorders", salesorders.http_error
+        )
         return Starlette(
             routes=[
                 Route("/", root, methods=["GET"]),
                 Mount("/_sandbox", app=control.build(self)),
-                Mount(
-                    PREFIXES["outsmart"],
-                    app=outsmart.TrailingSlash(
-                        gated(outsmart.build(core), "outsmart", outsmart.http_error)
-                    ),
-                ),
-                Mount(
-                    PREFIXES["visma_connect"],
-                    app=gated(connect.build(core), "visma_connect", connect.http_error),
-                ),
-                Mount(PREFIXES["erp"], app=gated(erp.build(core), "erp", erp.http_error)),
-                Mount(
-                    PREFIXES["salesorders"],
-                    app=gated(salesorders.build(core), "salesorders", salesorders.http_error),
-                ),
+                Mount(PREFIXES["outsmart"], app=outsmart.TrailingSlash(outsmart_app)),
+                Mount(PREFIXES["visma_connect"], app=connect_app),
+                Mount(PREFIXES["erp"], app=erp_app),
+                Mount(PREFIXES["salesorders"], app=salesorders_app),
             ]
         )
 
@@ -286,6 +282,6 @@ class Sandbox:
             return dict(self._keeper.requests)
 
     @property
-    def seed_errors(self) -> dict[str, list[str]]:
-        """Work order numbers per seed error in the demo data (for tests and benchmarks)."""
-        return {k: list(v) for k, v in self._data.seed_errors.items()}
+    def faulty_orders(self) -> dict[str, list[str]]:
+        """Work order numbers per fault kind planted in the demo data (for tests and benchmarks)."""
+        return {k: list(v) for k, v in self._data.faulty_orders.items()}

@@ -8,16 +8,19 @@ are flat. Errors carry Visma's `VismaId: <guid>.` prefix.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from vismadesk.sandbox.core import json_response
 from vismadesk.sandbox.wire import parse_visma_time, visma_id
 
 MAX_PAGE_SIZE = 1000
+Handler = Callable[[Request], Awaitable[Response]]
+# What each resource serves: (path template, method, handler).
+Routes = list[tuple[str, str, Handler]]
 CONDITIONS: dict[str, Callable[[Any, Any], bool]] = {
     ">": lambda a, b: a > b,
     "<": lambda a, b: a < b,
@@ -93,6 +96,13 @@ async def read_json(request: Request, what: str) -> Any:
         return json.loads(raw)
     except ValueError as e:
         raise ErpError(400, f"Error {what}. The request body is not valid JSON: {e}.") from None
+
+
+def check_if_match(request: Request, etag: str, what: str) -> None:
+    """An `If-Match` other than `*` or the record's ETag: someone changed it meanwhile."""
+    match = request.headers.get("if-match")
+    if match and match not in ("*", etag):
+        raise ErpError(412, f"{what} version does not match with If-Match header.")
 
 
 def _int_param(request: Request, name: str, default: int) -> int:
