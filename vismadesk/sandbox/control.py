@@ -25,7 +25,9 @@ class Controls(Protocol):
     def reset(self) -> None: ...
     # Keyword settings in, all settings out; `*args, **kwargs` lets each take its own.
     def faults(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+    def aimed_faults(self) -> list[dict[str, Any]]: ...
     def configure(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+    def order_numbering(self, *args: Any, **kwargs: Any) -> dict[str, str]: ...
     def expire_tokens(self) -> int: ...
     def revoke_refresh_tokens(self) -> int: ...
     def request_counts(self) -> dict[str, int]: ...
@@ -73,6 +75,9 @@ def build(controls: Controls) -> Router:
     async def requests(request: Request) -> Response:
         return json_response(controls.request_counts())
 
+    async def aimed(request: Request) -> Response:
+        return json_response(controls.aimed_faults())
+
     return Router(
         routes=[
             Route("/", info, methods=["GET"]),
@@ -80,7 +85,9 @@ def build(controls: Controls) -> Router:
             Route("/requests", requests, methods=["GET"]),
             Route("/reset", reset, methods=["POST"]),
             Route("/faults", _changing(controls.faults), methods=["POST", "GET"]),
+            Route("/faults/aimed", aimed, methods=["GET"]),
             Route("/configure", _changing(controls.configure), methods=["POST"]),
+            Route("/order-numbering", _changing(controls.order_numbering), methods=["POST", "GET"]),
             Route("/expire-tokens", expire, methods=["POST"]),
             Route("/revoke-refresh-tokens", revoke, methods=["POST"]),
         ]

@@ -50,6 +50,9 @@ class SandboxState:
     # SalesOrders v3, keyed by (type, orderId); lines kept beside the header.
     sales_orders: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     sales_order_lines: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    # Order types that number manually (the POST brings the orderId); not demo data,
+    # so `load` leaves it as it is.
+    manual_order_types: set[str] = field(default_factory=set)
     # Optimistic concurrency (ETag) per ERP record: "customer:10001" -> version.
     versions: Counter[str] = field(default_factory=Counter)
     numbering: Numbering = field(default_factory=Numbering)

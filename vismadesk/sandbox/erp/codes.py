@@ -36,6 +36,7 @@ POSTING_CLASSES = {"MAT": "Omzet materialen", "ARB": "Omzet arbeid", "DIE": "Omz
 DEFAULT_POSTING = {"MAT": "MAT", "ARBEID": "ARB", "DIENST": "DIE"}
 CUSTOMER_CLASSES = {"NL": "Klanten Nederland", "EU": "Klanten EU", "PART": "Particulieren"}
 CREDIT_TERMS = {"30D": "30 dagen netto", "14D": "14 dagen netto", "DIRECT": "Direct"}
+CREDIT_TERM_DAYS = {"30D": 30, "14D": 14, "DIRECT": 0}
 VAT_CODES = {
     "1": ("Hoog tarief 21%", Decimal("0.21")),
     "2": ("Laag tarief 9%", Decimal("0.09")),

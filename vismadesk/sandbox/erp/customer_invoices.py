@@ -3,6 +3,7 @@ reads and releases."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -11,9 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vismadesk.sandbox.core import json_response, service_base
-from vismadesk.sandbox.erp.codes import VAT_CODES, money
+from vismadesk.sandbox.erp.codes import CREDIT_TERM_DAYS, VAT_CODES, money
+from vismadesk.sandbox.erp.invoice_query import invoice_filter, legacy_window
 from vismadesk.sandbox.erp.validation import check_invoice_customer, invoice_lines
-from vismadesk.sandbox.erp.wire import ErpError, Routes, modified_filter, page, read_json, unwrap
+from vismadesk.sandbox.erp.wire import ErpError, Routes, page, read_json, unwrap
 from vismadesk.sandbox.state import SandboxState
 from vismadesk.sandbox.wire import now, parse_visma_time, visma_date, visma_time
 
@@ -66,24 +68,12 @@ class CustomerInvoices:
             return json_response(found, headers={"ETag": self.state.etag(f"invoice:{ref}")})
 
     async def list_invoices(self, request: Request) -> Response:
-        keep = modified_filter(request)
-        q = request.query_params
-        exact = {
-            "customerRefNumber": q.get("customerRefNumber"),
-            "externalReference": q.get("externalReference"),
-            "status": q.get("status"),
-            "documentType": q.get("documentType"),
-        }
-        customer = q.get("customer")
+        """Filtered by the spec's query parameters only (see `invoice_query`)."""
+        keep = invoice_filter(request)
+        window = legacy_window(request)
         with self.state.lock:
-            items = [
-                inv
-                for _, inv in sorted(self.state.customer_invoices.items())
-                if keep(inv)
-                and (not customer or inv["customer"]["number"] == customer)
-                and all(not v or inv.get(k) == v for k, v in exact.items())
-            ]
-            return page(request, items)
+            items = [inv for _, inv in sorted(self.state.customer_invoices.items()) if keep(inv)]
+            return page(request, items, window)
 
     async def release_invoice(self, request: Request) -> Response:
         ref = request.path_params["invoiceNumber"]
@@ -121,20 +111,26 @@ def _new_invoice(
         Decimal(0),
     )
     hold = d.get("hold") is True
+    terms = dict(customer.get("creditTerms") or {})
+    due = parse_visma_time(str(d.get("documentDueDate") or "")) or (
+        day + dt.timedelta(days=CREDIT_TERM_DAYS.get(terms.get("id", ""), 0))
+    )
     return {
         "documentType": "Invoice",
         "referenceNumber": ref,
         "status": "Hold" if hold else "Balanced",
         "hold": hold,
         "documentDate": visma_date(day.date()),
+        "documentDueDate": visma_date(due.date()),
         "postPeriod": day.strftime("%m%Y"),
         "financialPeriod": day.strftime("%Y%m"),
         "customer": {"number": customer["number"], "name": customer["name"]},
         "customerRefNumber": d.get("customerRefNumber") or "",
         "externalReference": d.get("externalReference") or "",
+        "paymentReference": d.get("paymentReference") or "",
         "invoiceText": d.get("invoiceText") or "",
         "currencyId": d.get("currencyId") or customer.get("currencyId") or "EUR",
-        "creditTerms": dict(customer.get("creditTerms") or {}),
+        "creditTerms": terms,
         "detailTotal": money(total),
         "detailTotalInCurrency": money(total),
         "vatTaxableTotal": money(total),

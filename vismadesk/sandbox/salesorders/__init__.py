@@ -10,6 +10,11 @@ matching `customerRefNo`, which every list item carries.
 `GET` of one order fills the sections the spec calls expansions (`customer`, `note`,
 ...) only when `expand` names them, and carries the order's version as its `ETag`;
 `PATCH` and `DELETE` need that version in `If-Match` and answer 202.
+
+An order type numbers automatically (the default; a POST with an `orderId` is a 400)
+or manually (`Sandbox.order_numbering`): then the POST must bring its `orderId` (at
+most 15 characters), and one that exists answers `409 Conflict` with a ProblemDetails
+body, as v3 does, after the body passed every other check.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ EXPANSIONS = {
     "freight": "freight",
     "attachments": "attachments",
 }
-ORDER_BY = {"created": "orderId", "orderId": "orderId", "lastModified": "lastModified"}
+ORDER_BY = ("created", "lastModified", "orderId")
 SCOPE_FOR_METHOD = {"GET": "read"}  # every other method writes
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -112,13 +117,19 @@ class SalesOrdersApi:
         with state.lock:
             customer, lines = validate_new_order(state, body)
             order_type = body["type"]
-            order_id = self._next_order_id(order_type)
+            if order_type in state.manual_order_types:
+                order_id = body["orderId"]
+                if (order_type, order_id) in state.sales_orders:
+                    # The spec's 409 for a number that exists (ProblemDetails, no codes).
+                    raise Problem(
+                        409, "Conflict", f"Sales order {order_type} {order_id} already exists."
+                    )
+            else:
+                order_id = self._next_order_id(order_type)
             key = (order_type, order_id)
             state.sales_orders[key] = records.new_order(body, order_id, customer, lines, utc_now())
             state.sales_order_lines[key] = records.order_lines(lines)
-        location = (
-            f"{service_base(request, 'salesorders')}/api/v3/SalesOrders/{order_type}/{order_id}"
-        )
+        location = service_base(request, "salesorders") + records.order_path(order_type, order_id)
         return Response(status_code=201, headers={"Location": location})
 
     def _next_order_id(self, order_type: str) -> str:
@@ -142,21 +153,22 @@ class SalesOrdersApi:
             raise bad_request(f"orderBy '{q.get('orderBy')}' is not valid.")
         base = service_base(request, "salesorders")
         with self.state.lock:
+            # Orders are kept in the order they were created: that position is `created`.
             orders = [
-                o
-                for (t, _), o in self.state.sales_orders.items()
+                (n, o)
+                for n, ((t, _), o) in enumerate(self.state.sales_orders.items())
                 if (not order_type or t == order_type)
                 and (not q.get("customerId") or o["customer"]["id"] == q["customerId"])
                 and (not q.get("status") or o["status"]["description"] == q["status"])
                 and (not q.get("filter") or q["filter"] in o["orderId"])
                 and (since is None or (parse_utc(o["lastModified"]) or since) >= since)
             ]
-            field = ORDER_BY[order_by[0]]
+            field = order_by[0]
             orders.sort(
-                key=lambda o: (o[field], o["type"]),
+                key=lambda no: (no[0] if field == "created" else no[1][field], no[1]["type"]),
                 reverse=len(order_by) > 1 and order_by[1] == "desc",
             )
-            return _paged(request, [records.list_item(o, base) for o in orders], 100)
+            return _paged(request, [records.list_item(o, base) for _, o in orders], 100)
 
     async def get_order(self, request: Request) -> Response:
         wanted = _expansions(request)

@@ -7,12 +7,18 @@ import base64
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from vismadesk.sandbox.erp.codes import money
 from vismadesk.sandbox.salesorders.validation import OrderLine
 from vismadesk.sandbox.wire import parse_utc, utc_stamp
 
 VAT_RATE = Decimal("0.21")
+
+
+def order_path(order_type: str, order_id: str) -> str:
+    """Where one order lives; a manual order id may hold characters a path must escape."""
+    return f"/api/v3/SalesOrders/{quote(order_type, safe='')}/{quote(order_id, safe='')}"
 
 
 def version(order_type: str, order_id: str, revision: int) -> str:
@@ -139,7 +145,5 @@ def list_item(order: dict[str, Any], base: str) -> dict[str, Any]:
         "currency": order["currencyId"],
         "orderQty": order["orderQty"],
         "orderTotal": order["totals"]["orderTotal"],
-        "_links": {
-            "self": {"href": f"{base}/api/v3/SalesOrders/{order['type']}/{order['orderId']}"}
-        },
+        "_links": {"self": {"href": base + order_path(order["type"], order["orderId"])}},
     }

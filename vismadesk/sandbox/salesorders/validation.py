@@ -16,6 +16,7 @@ from vismadesk.sandbox.salesorders.problems import Finding, bad_request, validat
 from vismadesk.sandbox.state import SandboxState
 
 ORDER_TYPES = {"SO": "Sales order", "IN": "Invoice", "QT": "Quote"}
+ORDER_ID_MAX = 15
 REF_MAX = 40
 PATCH_STATUSES = ("Open", "Hold", "BackOrder")
 
@@ -43,7 +44,7 @@ def validate_new_order(state: SandboxState, body: Any) -> tuple[dict[str, Any], 
         raise bad_request("The request body must be a JSON object.")
     findings: list[Finding] = []
     findings += _check_type(body.get("type"))
-    findings += _check_order_id(body)
+    findings += _check_order_id(body, body.get("type") in state.manual_order_types)
     customer, found = _check_customer(state, body.get("customer"))
     findings += found
     findings += _check_status(body.get("status"))
@@ -84,10 +85,25 @@ def _check_type(order_type: Any) -> list[Finding]:
     return []
 
 
-def _check_order_id(body: dict[str, Any]) -> list[Finding]:
-    if body.get("orderId"):
-        message = "OrderId must be empty: the order type numbers automatically."
-        return [("0004-ValueNotAllowed", message, "orderId", body["orderId"])]
+def _check_order_id(body: dict[str, Any], manual: bool) -> list[Finding]:
+    """The spec: `orderId` is required when the type numbers manually, else null or empty."""
+    order_id = body.get("orderId")
+    if not manual:
+        if order_id:
+            message = "OrderId must be empty: the order type numbers automatically."
+            return [("0004-ValueNotAllowed", message, "orderId", order_id)]
+        return []
+    numbers = f"the order type {body.get('type')} numbers manually"
+    if order_id is None:
+        return [("0001-NullNotAllowed", f"OrderId cannot be null: {numbers}.", "orderId", None)]
+    if not isinstance(order_id, str):
+        return [("0003-InvalidValue", "OrderId must be a string.", "orderId", order_id)]
+    if not order_id.strip():
+        message = f"OrderId cannot be empty: {numbers}."
+        return [("0001-EmptyNotAllowed", message, "orderId", order_id)]
+    if len(order_id) > ORDER_ID_MAX:
+        message = f"OrderId must be at most {ORDER_ID_MAX} characters."
+        return [("0002-InvalidLength", message, "orderId", order_id)]
     return []
 
 
