@@ -37,7 +37,7 @@ def test_default_sizes_and_api_shapes() -> None:
     assert {s["sta_code"] for s in d.workstatusses} >= {"001", "99"}
 
 
-def test_each_seed_error_is_present_and_real() -> None:
+def test_each_planted_fault_is_present_and_real() -> None:
     d = demo.generate()
     customers = {c["number"] for c in d.customers}
     inventory = {i["inventoryNumber"] for i in d.inventory}
@@ -60,8 +60,8 @@ def test_each_seed_error_is_present_and_real() -> None:
         return found
 
     flagged = set()
-    for kind in demo.SEED_ERRORS:
-        numbers = d.seed_errors[kind]
+    for kind in demo.FAULT_KINDS:
+        numbers = d.faulty_orders[kind]
         # "A few percent" of the 300 orders for each kind.
         assert 0.01 * len(d.work_orders) <= len(numbers) <= 0.05 * len(d.work_orders), kind
         for number in numbers:
@@ -82,11 +82,11 @@ def test_a_benchmark_sized_clean_company() -> None:
     d = demo.generate(work_orders=10_000, relations=200, materials=1_000, faulty=False)
     assert time.perf_counter() - start < 5
     assert len(d.work_orders) == 10_000 and len(d.materials) == 1_000
-    assert all(not v for v in d.seed_errors.values())
+    assert all(not v for v in d.faulty_orders.values())
     customers = {c["number"] for c in d.customers}
     inventory = {i["inventoryNumber"] for i in d.inventory}
     assert {r["debtor_number"] for r in d.relations} <= customers
     assert {m["code"] for m in d.materials} <= inventory
     assert len({w["WorkorderNo"] for w in d.work_orders}) == 10_000
     zero_share = demo.generate(work_orders=50, error_share=0)
-    assert all(not v for v in zero_share.seed_errors.values())
+    assert all(not v for v in zero_share.faulty_orders.values())

@@ -70,5 +70,5 @@ def test_ten_thousand_work_orders_are_served_whole() -> None:
             params=outsmart_params(sb, workorder_no="WB10000", update_status="false"),
         ).json()["response"]
         assert last == listed[-1]
-        seeded = sum(len(v) for v in sb.seed_errors.values())
-        assert 0 < seeded < 0.1 * 10_000
+        faulty = sum(len(v) for v in sb.faulty_orders.values())
+        assert 0 < faulty < 0.1 * 10_000

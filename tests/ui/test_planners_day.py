@@ -88,7 +88,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     qtbot.waitUntil(lambda: any("work orders have errors" in t for _l, t in log_rows(window)))
 
     # The orange rows: filter to errors, open the one about a missing material.
-    wo = demo.sandbox.seed_errors[MATERIAL_MISSING_IN_VISMA][0]
+    wo = demo.sandbox.faulty_orders[MATERIAL_MISSING_IN_VISMA][0]
     entry = next(
         e
         for e in ctx.store.log_page(limit=500, levels=[Level.ERROR])

@@ -1,9 +1,10 @@
-"""A deterministic, seeded demo company: a Dutch installation firm on OutSmart + Visma.net.
+"""A deterministic demo company (one random seed, one company): a Dutch installation firm
+on OutSmart + Visma.net.
 
 Everything is built in the shape its own API returns it, so the sandbox can serve the
 records as they are. Word lists live in `resources/demo/*.json`.
 
-A few work orders are made to fail in each way the seed document describes, so a
+A few work orders are made to fail in each way the troubleshooting page describes, so a
 planner trying the demo sees every error once: a material missing in Visma.net, a
 relation missing in Visma.net, a relation unknown in OutSmart, and a zero quantity.
 Each faulty work order has exactly one fault; every other work order exports cleanly.
@@ -29,7 +30,8 @@ MATERIAL_MISSING_IN_VISMA = "material_missing_in_visma"
 RELATION_MISSING_IN_VISMA = "relation_missing_in_visma"
 RELATION_UNKNOWN_IN_OUTSMART = "relation_unknown_in_outsmart"
 ZERO_QUANTITY = "zero_quantity"
-SEED_ERRORS = (
+# The faults planted in the demo data, each a case from the troubleshooting page.
+FAULT_KINDS = (
     MATERIAL_MISSING_IN_VISMA,
     RELATION_MISSING_IN_VISMA,
     RELATION_UNKNOWN_IN_OUTSMART,
@@ -59,15 +61,15 @@ class DemoData:
     work_orders: list[dict[str, Any]] = field(default_factory=list)
     customers: list[dict[str, Any]] = field(default_factory=list)
     inventory: list[dict[str, Any]] = field(default_factory=list)
-    # Work order numbers per seed error, so tests and benchmarks know what to expect.
-    seed_errors: dict[str, list[str]] = field(default_factory=dict)
+    # Work order numbers per fault kind, so tests and benchmarks know what to expect.
+    faulty_orders: dict[str, list[str]] = field(default_factory=dict)
 
 
 def empty() -> DemoData:
     """A sandbox without demo data still knows the basic work statuses."""
     return DemoData(
         workstatusses=[dict(s) for s in _words("work")["work_statuses"]],
-        seed_errors={kind: [] for kind in SEED_ERRORS},
+        faulty_orders={kind: [] for kind in FAULT_KINDS},
     )
 
 
@@ -251,9 +253,26 @@ class _Generator:
     def build(
         self, *, work_orders: int, relations: int, materials: int, faulty: bool, error_share: float
     ) -> DemoData:
-        data = DemoData(seed_errors={kind: [] for kind in SEED_ERRORS})
+        data = DemoData(faulty_orders={kind: [] for kind in FAULT_KINDS})
         data.workstatusses = [dict(s) for s in self.work["work_statuses"]]
-        data.employees = [
+        data.employees = self._employees()
+        data.hourtypes = self._hourtypes()
+        data.relations = [self._relation(str(FIRST_DEBTOR + i)) for i in range(relations)]
+        data.materials = self._materials(materials)
+        cast = self._cast(data, faulty)
+        data.customers = [self._customer(r) for r in cast.present_rel + cast.strangers]
+        data.inventory = self._inventory(cast.present_mat, data.hourtypes)
+        plan = self._fault_plan(work_orders, error_share) if faulty and work_orders else {}
+        for i in range(work_orders):
+            fault = plan.get(i)
+            order = self._faulty_work_order(i, fault, cast, data.employees)
+            if fault:
+                data.faulty_orders[fault].append(order["WorkorderNo"])
+            data.work_orders.append(order)
+        return data
+
+    def _employees(self) -> list[dict[str, Any]]:
+        return [
             {
                 "firstname": self.rnd.choice(self.people["first_names"]),
                 "lastname": self.rnd.choice(self.people["last_names"]),
@@ -262,7 +281,9 @@ class _Generator:
             }
             for i in range(6)
         ]
-        data.hourtypes = [
+
+    def _hourtypes(self) -> list[dict[str, Any]]:
+        return [
             {
                 "code": h["code"],
                 "name": h["name"],
@@ -274,23 +295,27 @@ class _Generator:
             }
             for h in self.work["hour_types"]
         ]
-        data.relations = [self._relation(str(FIRST_DEBTOR + i)) for i in range(relations)]
-        data.materials = self._materials(materials)
 
+    def _cast(self, data: DemoData, faulty: bool) -> _Cast:
+        """Which relations and materials Visma.net knows, and who OutSmart does not."""
+        relations, materials = len(data.relations), len(data.materials)
         n_missing_rel = max(2, round(relations * 0.05)) if faulty and relations > 4 else 0
         n_missing_mat = max(2, round(materials * 0.04)) if faulty and materials > 4 else 0
-        missing_rel = data.relations[-n_missing_rel:] if n_missing_rel else []
-        missing_mat = data.materials[-n_missing_mat:] if n_missing_mat else []
-        present_rel = data.relations[: len(data.relations) - n_missing_rel]
-        present_mat = data.materials[: len(data.materials) - n_missing_mat]
+        return _Cast(
+            present_rel=data.relations[: relations - n_missing_rel],
+            missing_rel=data.relations[-n_missing_rel:] if n_missing_rel else [],
+            present_mat=data.materials[: materials - n_missing_mat],
+            missing_mat=data.materials[-n_missing_mat:] if n_missing_mat else [],
+            # Relations a technician typed on site: known to Visma.net, unknown to OutSmart.
+            strangers=[
+                self._relation(str(FIRST_DEBTOR + 9000 + i)) for i in range(3 if faulty else 0)
+            ],
+        )
 
-        # Relations a technician typed on site: known to Visma.net, unknown to OutSmart.
-        strangers = [
-            self._relation(str(FIRST_DEBTOR + 9000 + i)) for i in range(3 if faulty else 0)
-        ]
-
-        data.customers = [self._customer(r) for r in present_rel + strangers]
-        data.inventory = [
+    def _inventory(
+        self, materials: list[dict[str, Any]], hourtypes: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        items = [
             self._inventory_item(
                 m["code"],
                 m["description"],
@@ -298,48 +323,43 @@ class _Generator:
                 m["unit"],
                 "NonStockItem",
             )
-            for m in present_mat
+            for m in materials
         ]
-        data.inventory += [
+        return items + [
             self._inventory_item(
                 h["code"], h["name"], Decimal(h["sale_price"]), HOUR_UNIT, "LaborItem"
             )
-            for h in data.hourtypes
+            for h in hourtypes
         ]
 
-        # Which orders carry which fault: spread through the list, one fault each.
-        plan: dict[int, str] = {}
-        if faulty and work_orders:
-            per_kind = self._error_count(work_orders, error_share)
-            slots = self.rnd.sample(range(work_orders), per_kind * len(SEED_ERRORS))
-            for n, slot in enumerate(slots):
-                plan[slot] = SEED_ERRORS[n % len(SEED_ERRORS)]
+    def _fault_plan(self, work_orders: int, error_share: float) -> dict[int, str]:
+        """Which orders carry which fault: spread through the list, one fault each."""
+        per_kind = self._error_count(work_orders, error_share)
+        slots = self.rnd.sample(range(work_orders), per_kind * len(FAULT_KINDS))
+        return {slot: FAULT_KINDS[n % len(FAULT_KINDS)] for n, slot in enumerate(slots)}
 
-        by_debtor = {r["debtor_number"]: r for r in data.relations}
-        for i in range(work_orders):
-            fault = plan.get(i)
-            invoice_rel: dict[str, Any] | None = None
-            if fault == RELATION_MISSING_IN_VISMA:
-                rel = self.rnd.choice(missing_rel)
-            elif fault == RELATION_UNKNOWN_IN_OUTSMART:
-                rel = self.rnd.choice(strangers)
-            else:
-                rel = self.rnd.choice(present_rel)
-                if fault is None and len(present_rel) > 1 and self.rnd.random() < 0.2:
-                    # A landlord or housing corporation pays for work at a tenant's.
-                    invoice_rel = self.rnd.choice([r for r in present_rel if r is not rel])
-            order = self._work_order(i, rel, invoice_rel, present_mat, data.employees)
-            if fault == MATERIAL_MISSING_IN_VISMA:
-                order["Materials"].append(self._material_line(self.rnd.choice(missing_mat)))
-            elif fault == ZERO_QUANTITY:
-                line = order["Materials"][0]
-                line["MaterialNr"] = "0"
-                line["MaterialTotalPrice"] = "0,00"
-            if fault:
-                data.seed_errors[fault].append(order["WorkorderNo"])
-            assert fault == RELATION_UNKNOWN_IN_OUTSMART or rel["debtor_number"] in by_debtor
-            data.work_orders.append(order)
-        return data
+    def _faulty_work_order(
+        self, i: int, fault: str | None, cast: _Cast, employees: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Work order `i`, carrying `fault` (one of FAULT_KINDS) or none."""
+        invoice_rel: dict[str, Any] | None = None
+        if fault == RELATION_MISSING_IN_VISMA:
+            rel = self.rnd.choice(cast.missing_rel)
+        elif fault == RELATION_UNKNOWN_IN_OUTSMART:
+            rel = self.rnd.choice(cast.strangers)
+        else:
+            rel = self.rnd.choice(cast.present_rel)
+            if fault is None and len(cast.present_rel) > 1 and self.rnd.random() < 0.2:
+                # A landlord or housing corporation pays for work at a tenant's.
+                invoice_rel = self.rnd.choice([r for r in cast.present_rel if r is not rel])
+        order = self._work_order(i, rel, invoice_rel, cast.present_mat, employees)
+        if fault == MATERIAL_MISSING_IN_VISMA:
+            order["Materials"].append(self._material_line(self.rnd.choice(cast.missing_mat)))
+        elif fault == ZERO_QUANTITY:
+            line = order["Materials"][0]
+            line["MaterialNr"] = "0"
+            line["MaterialTotalPrice"] = "0,00"
+        return order
 
     def _material_line(self, mat: dict[str, Any]) -> dict[str, Any]:
         unit = mat["unit"]
@@ -381,6 +401,56 @@ class _Generator:
             minutes=15 * rnd.randint(0, 30)
         )
         employee = rnd.choice(employees)["number"]
+        periods, end = self._work_periods(day, start, employee)
+        type_of_work = rnd.choice(self.work["types_of_work"])
+        lines = [
+            self._material_line(m) for m in rnd.sample(mats, min(len(mats), rnd.randint(1, 4)))
+        ]
+        code = f"{rnd.getrandbits(128):032x}"
+        return {
+            "id": str(FIRST_ROW_ID + i),
+            "WorkorderNo": f"WB{i + 1:05d}",
+            "OrderNr": f"{rnd.getrandbits(44):011X}",
+            "WorkDate": day.strftime("%d-%m-%Y"),
+            "WorkTime": start.strftime("%H:%M"),
+            "WorkEndDate": day.strftime("%d-%m-%Y"),
+            "WorkEndTime": end.strftime("%H:%M"),
+            "ProjectNr": "",
+            "ExternProjectNr": "",
+            **_customer_fields(rel, invoice_rel or {}),
+            "TypeOfWork": type_of_work,
+            "WorkDescription": rnd.choice(self.work["descriptions"][type_of_work]),
+            "PaymentMethod": rnd.choice(self.work["payment_methods"]),
+            "CreationDate": (start - dt.timedelta(days=rnd.randint(1, 14))).strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+            "Archived": "0",
+            "EmployeeNr": employee,
+            **_worksheet_fields(code),
+            "status": "Compleet",
+            "WorkFinished": "1",
+            "InternalWorkDescription": "",
+            "WorkDuration": "0",
+            "WorkStatus": "001",
+            "WorkDeadline": "",
+            "PickupPlanning": "0",
+            "WebPlanning": "0",
+            "CpnCode": "",
+            "AdrCode": "",
+            "Photos": [],
+            "Workperiods": periods,
+            "Materials": lines,
+            "Documents": [],
+            "Forms": [],
+            "Employees": [employee],
+            "WorkObjects": [],
+        }
+
+    def _work_periods(
+        self, day: dt.date, start: dt.datetime, employee: str
+    ) -> tuple[list[dict[str, Any]], dt.datetime]:
+        """One or two periods from `start`, half an hour apart; and when the last ends."""
+        rnd = self.rnd
         periods = []
         moment = start
         for n in range(rnd.choice([1, 1, 2])):
@@ -401,70 +471,52 @@ class _Generator:
                 }
             )
             moment = end + dt.timedelta(minutes=30)
-        type_of_work = rnd.choice(self.work["types_of_work"])
-        lines = [
-            self._material_line(m) for m in rnd.sample(mats, min(len(mats), rnd.randint(1, 4)))
-        ]
-        code = f"{rnd.getrandbits(128):032x}"
-        inv = invoice_rel or {}
-        return {
-            "id": str(FIRST_ROW_ID + i),
-            "WorkorderNo": f"WB{i + 1:05d}",
-            "OrderNr": f"{rnd.getrandbits(44):011X}",
-            "WorkDate": day.strftime("%d-%m-%Y"),
-            "WorkTime": start.strftime("%H:%M"),
-            "WorkEndDate": day.strftime("%d-%m-%Y"),
-            "WorkEndTime": (moment - dt.timedelta(minutes=30)).strftime("%H:%M"),
-            "ProjectNr": "",
-            "ExternProjectNr": "",
-            "CustomerName": rel["name"],
-            "CustomerDebtorNr": rel["debtor_number"],
-            "CustomerStreet": rel["street"],
-            "CustomerStreetNo": rel["house_number"],
-            "CustomerEmail": rel["email"],
-            "CustomerZIP": rel["postal_code"],
-            "CustomerCity": rel["city"],
-            "CustomerContactPerson": rel["contact"],
-            "CustomerPhone": rel["phone_number"],
-            "CustomerRemark": rel["remark"],
-            "CustomerNameInvoice": inv.get("name", ""),
-            "CustomerDebtorNrInvoice": inv.get("debtor_number", ""),
-            "CustomerStreetInvoice": inv.get("street", ""),
-            "CustomerStreetNoInvoice": inv.get("house_number", ""),
-            "CustomerEmailInvoice": inv.get("email", ""),
-            "CustomerZIPInvoice": inv.get("postal_code", ""),
-            "CustomerCityInvoice": inv.get("city", ""),
-            "CustomerContactPersonInvoice": inv.get("contact", ""),
-            "CustomerPhoneInvoice": inv.get("phone_number", ""),
-            "CustomerRemarkInvoice": "",
-            "TypeOfWork": type_of_work,
-            "WorkDescription": rnd.choice(self.work["descriptions"][type_of_work]),
-            "PaymentMethod": rnd.choice(self.work["payment_methods"]),
-            "CreationDate": (start - dt.timedelta(days=rnd.randint(1, 14))).strftime(
-                "%Y-%m-%d %H:%M"
-            ),
-            "Archived": "0",
-            "EmployeeNr": employee,
-            "Signature": f"{code[:14]}.png",
-            "SignatureUrl": f"https://www.out-smart.com/uploads/handtekeningen/{code[:14]}.png",
-            "PdfUrl": f"https://www.out-smart.com/mailpdf.php?action=display&sheet_id={code}",
-            "WordUrl": f"https://www.out-smart.com/mailpdf.php?action=word&sheet_id={code}",
-            "WorksheetCode": code,
-            "status": "Compleet",
-            "WorkFinished": "1",
-            "InternalWorkDescription": "",
-            "WorkDuration": "0",
-            "WorkStatus": "001",
-            "WorkDeadline": "",
-            "PickupPlanning": "0",
-            "WebPlanning": "0",
-            "CpnCode": "",
-            "AdrCode": "",
-            "Photos": [],
-            "Workperiods": periods,
-            "Materials": lines,
-            "Documents": [],
-            "Forms": [],
-            "Employees": [employee],
-            "WorkObjects": [],
-        }
+        return periods, moment - dt.timedelta(minutes=30)
+
+
+@dataclass(slots=True)
+class _Cast:
+    """The relations and materials work orders are drawn from."""
+
+    present_rel: list[dict[str, Any]]
+    missing_rel: list[dict[str, Any]]
+    present_mat: list[dict[str, Any]]
+    missing_mat: list[dict[str, Any]]
+    strangers: list[dict[str, Any]]
+
+
+def _customer_fields(rel: dict[str, Any], inv: dict[str, Any]) -> dict[str, Any]:
+    """Who the work was for, and (when someone else pays) who gets the invoice."""
+    return {
+        "CustomerName": rel["name"],
+        "CustomerDebtorNr": rel["debtor_number"],
+        "CustomerStreet": rel["street"],
+        "CustomerStreetNo": rel["house_number"],
+        "CustomerEmail": rel["email"],
+        "CustomerZIP": rel["postal_code"],
+        "CustomerCity": rel["city"],
+        "CustomerContactPerson": rel["contact"],
+        "CustomerPhone": rel["phone_number"],
+        "CustomerRemark": rel["remark"],
+        "CustomerNameInvoice": inv.get("name", ""),
+        "CustomerDebtorNrInvoice": inv.get("debtor_number", ""),
+        "CustomerStreetInvoice": inv.get("street", ""),
+        "CustomerStreetNoInvoice": inv.get("house_number", ""),
+        "CustomerEmailInvoice": inv.get("email", ""),
+        "CustomerZIPInvoice": inv.get("postal_code", ""),
+        "CustomerCityInvoice": inv.get("city", ""),
+        "CustomerContactPersonInvoice": inv.get("contact", ""),
+        "CustomerPhoneInvoice": inv.get("phone_number", ""),
+        "CustomerRemarkInvoice": "",
+    }
+
+
+def _worksheet_fields(code: str) -> dict[str, Any]:
+    """The signature and the worksheet documents OutSmart links to."""
+    return {
+        "Signature": f"{code[:14]}.png",
+        "SignatureUrl": f"https://www.out-smart.com/uploads/handtekeningen/{code[:14]}.png",
+        "PdfUrl": f"https://www.out-smart.com/mailpdf.php?action=display&sheet_id={code}",
+        "WordUrl": f"https://www.out-smart.com/mailpdf.php?action=word&sheet_id={code}",
+        "WorksheetCode": code,
+    }

@@ -62,22 +62,37 @@ def _basic_auth(request: Request) -> tuple[str, str] | None:
     return unquote(client_id), unquote(secret)
 
 
-def build(core: Core) -> Router:
-    oauth = core.oauth
-    creds = core.creds
+class VismaConnect:
+    def __init__(self, core: Core) -> None:
+        self.oauth = core.oauth
+        self.creds = core.creds
 
-    def tenants() -> list[tuple[str, str, str]]:
+    def router(self) -> Router:
+        return Router(
+            routes=[
+                Route("/.well-known/openid-configuration", self.discovery, methods=["GET"]),
+                Route("/.well-known/openid-configuration/jwks", self.jwks, methods=["GET"]),
+                Route("/connect/authorize", self.authorize, methods=["GET"]),
+                Route("/connect/authorize", self.submit, methods=["POST"]),
+                Route("/connect/token", self.token, methods=["POST"]),
+                Route("/connect/revocation", self.revocation, methods=["POST"]),
+                Route("/connect/userinfo", self.userinfo, methods=["GET", "POST"]),
+                Route("/connect/endsession", self.endsession, methods=["GET"]),
+            ]
+        )
+
+    def tenants(self) -> list[tuple[str, str, str]]:
         """(tenant id, company, what kind of tenant); the first is preselected."""
         return [
-            (creds.tenant_id, "Van Dam Installatietechniek B.V.", "Company - Visma.net ERP"),
+            (self.creds.tenant_id, "Van Dam Installatietechniek B.V.", "Company - Visma.net ERP"),
             (
-                creds.customer_tenant_id,
+                self.creds.customer_tenant_id,
                 "Van Dam Installatietechniek B.V.",
                 "Customer portal - not the ERP company",
             ),
         ]
 
-    async def discovery(request: Request) -> Response:
+    async def discovery(self, request: Request) -> Response:
         base = service_base(request, "visma_connect")
         return json_response(
             {
@@ -107,33 +122,35 @@ def build(core: Core) -> Router:
             }
         )
 
-    async def jwks(request: Request) -> Response:
+    async def jwks(self, request: Request) -> Response:
         return json_response({"keys": []})
 
     def page(
-        sign_in: SignIn, user: str = "", error: str | None = None, tenant: str | None = None
+        self, sign_in: SignIn, user: str = "", error: str | None = None, tenant: str | None = None
     ) -> HTMLResponse:
         html = render_sign_in(
             sign_in_id=sign_in.id,
             client_id=sign_in.client_id,
             scopes=sign_in.scopes,
-            tenants=tenants(),
+            tenants=self.tenants(),
             user=user,
-            demo_user=creds.user,
-            demo_password=creds.password,
+            demo_user=self.creds.user,
+            demo_password=self.creds.password,
             error=error,
             chosen=tenant,
         )
         return HTMLResponse(html, headers=NO_STORE)
 
-    async def authorize(request: Request) -> Response:
+    async def authorize(self, request: Request) -> Response:
         params = dict(request.query_params)
         try:
-            oauth.check_client_and_redirect(params.get("client_id"), params.get("redirect_uri"))
+            self.oauth.check_client_and_redirect(
+                params.get("client_id"), params.get("redirect_uri")
+            )
         except OAuthError as e:
             return HTMLResponse(render_error("Sign-in request rejected", e.description), 400)
         try:
-            sign_in = oauth.begin(params)
+            sign_in = self.oauth.begin(params)
         except OAuthError as e:
             return _redirect_with(
                 params["redirect_uri"],
@@ -143,11 +160,11 @@ def build(core: Core) -> Router:
                     "state": params.get("state"),
                 },
             )
-        return page(sign_in)
+        return self.page(sign_in)
 
-    async def submit(request: Request) -> Response:
+    async def submit(self, request: Request) -> Response:
         form = await request.form()
-        sign_in = oauth.sign_in(str(form.get("sign_in", "")))
+        sign_in = self.oauth.sign_in(str(form.get("sign_in", "")))
         if sign_in is None:
             return HTMLResponse(
                 render_error(
@@ -157,7 +174,7 @@ def build(core: Core) -> Router:
             )
         action = str(form.get("action", ""))
         if action == "deny":
-            oauth.finish(sign_in.id)
+            self.oauth.finish(sign_in.id)
             return _redirect_with(
                 sign_in.redirect_uri,
                 {
@@ -168,17 +185,22 @@ def build(core: Core) -> Router:
             )
         tenant = str(form.get("tenant", ""))
         if action != "approve":
-            return page(sign_in, error="Choose Approve or Deny.", tenant=tenant)
+            return self.page(sign_in, error="Choose Approve or Deny.", tenant=tenant)
         user = str(form.get("username", "")).strip()
-        if user.lower() != creds.user.lower() or str(form.get("password", "")) != creds.password:
-            return page(sign_in, user=user, error="Wrong email address or password.", tenant=tenant)
-        if tenant not in {t for t, _, _ in tenants()}:
-            return page(sign_in, user=user, error="Choose a company.")
-        oauth.finish(sign_in.id)
-        code = oauth.issue_code(sign_in, creds.user, tenant)
+        if (
+            user.lower() != self.creds.user.lower()
+            or str(form.get("password", "")) != self.creds.password
+        ):
+            return self.page(
+                sign_in, user=user, error="Wrong email address or password.", tenant=tenant
+            )
+        if tenant not in {t for t, _, _ in self.tenants()}:
+            return self.page(sign_in, user=user, error="Choose a company.")
+        self.oauth.finish(sign_in.id)
+        code = self.oauth.issue_code(sign_in, self.creds.user, tenant)
         return _redirect_with(sign_in.redirect_uri, {"code": code, "state": sign_in.state})
 
-    async def token(request: Request) -> Response:
+    async def token(self, request: Request) -> Response:
         try:
             form = await request.form()
         except Exception:  # a body that is not form data at all
@@ -193,7 +215,7 @@ def build(core: Core) -> Router:
                 raise OAuthError("invalid_request", "grant_type is missing")
             if grant not in {"authorization_code", "refresh_token", "client_credentials"}:
                 raise OAuthError("unsupported_grant_type", f"grant_type '{grant}' is not supported")
-            oauth.authenticate_client(
+            self.oauth.authenticate_client(
                 client_id,
                 secret,
                 secret_required=grant == "client_credentials",
@@ -201,28 +223,28 @@ def build(core: Core) -> Router:
             )
             assert client_id is not None
             if grant == "authorization_code":
-                body = oauth.exchange_code(
+                body = self.oauth.exchange_code(
                     fields.get("code"),
                     fields.get("redirect_uri"),
                     fields.get("code_verifier"),
                     client_id,
                 )
             elif grant == "refresh_token":
-                body = oauth.use_refresh_token(
+                body = self.oauth.use_refresh_token(
                     fields.get("refresh_token"), client_id, fields.get("scope")
                 )
             else:
-                body = oauth.client_credentials(fields.get("tenant_id"), fields.get("scope"))
+                body = self.oauth.client_credentials(fields.get("tenant_id"), fields.get("scope"))
         except OAuthError as e:
             return _token_error(e)
         return json_response(body, 200, NO_STORE)
 
-    async def revocation(request: Request) -> Response:
+    async def revocation(self, request: Request) -> Response:
         form = await request.form()
         fields = {k: str(v) for k, v in form.items()}
         basic = _basic_auth(request)
         try:
-            oauth.authenticate_client(
+            self.oauth.authenticate_client(
                 basic[0] if basic else fields.get("client_id"),
                 basic[1] if basic else fields.get("client_secret"),
                 secret_required=False,
@@ -233,32 +255,19 @@ def build(core: Core) -> Router:
         except OAuthError as e:
             return _token_error(e)
         # RFC 7009 §2.2: an unknown token is answered with 200 all the same.
-        oauth.revoke(fields["token"])
+        self.oauth.revoke(fields["token"])
         return Response(status_code=200)
 
-    async def userinfo(request: Request) -> Response:
+    async def userinfo(self, request: Request) -> Response:
         try:
-            return json_response(oauth.userinfo(request.headers.get("authorization")))
+            return json_response(self.oauth.userinfo(request.headers.get("authorization")))
         except BearerError as e:
             return Response(
                 status_code=e.status, headers={"WWW-Authenticate": e.www_authenticate()}
             )
 
-    async def endsession(request: Request) -> Response:
+    async def endsession(self, request: Request) -> Response:
         target = request.query_params.get("post_logout_redirect_uri")
         if target and (urlsplit(target).hostname or "") in {"127.0.0.1", "localhost", "::1"}:
             return RedirectResponse(target, status_code=302)
         return HTMLResponse(render_error("Signed out", "You are signed out of Visma Connect."))
-
-    return Router(
-        routes=[
-            Route("/.well-known/openid-configuration", discovery, methods=["GET"]),
-            Route("/.well-known/openid-configuration/jwks", jwks, methods=["GET"]),
-            Route("/connect/authorize", authorize, methods=["GET"]),
-            Route("/connect/authorize", submit, methods=["POST"]),
-            Route("/connect/token", token, methods=["POST"]),
-            Route("/connect/revocation", revocation, methods=["POST"]),
-            Route("/connect/userinfo", userinfo, methods=["GET", "POST"]),
-            Route("/connect/endsession", endsession, methods=["GET"]),
-        ]
-    )

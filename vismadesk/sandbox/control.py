@@ -1,12 +1,14 @@
 """`/_sandbox/`: the control surface scripts and checks drive any sandbox with.
 
-It mirrors the in-process methods of `Sandbox` and never passes the fault gate.
+It mirrors the in-process methods of `Sandbox` (the `Controls` below) and never
+passes the fault gate.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,50 +16,67 @@ from starlette.routing import Route, Router
 
 from vismadesk.sandbox.core import json_response
 
-if TYPE_CHECKING:
-    from vismadesk.sandbox.server import Sandbox
+
+class Controls(Protocol):
+    """What the control surface calls; `server.Sandbox` provides it."""
+
+    def info(self) -> dict[str, Any]: ...
+    def state(self) -> dict[str, Any]: ...
+    def reset(self) -> None: ...
+    # Keyword settings in, all settings out; `*args, **kwargs` lets each take its own.
+    def faults(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+    def aimed_faults(self) -> list[dict[str, Any]]: ...
+    def configure(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+    def order_numbering(self, *args: Any, **kwargs: Any) -> dict[str, str]: ...
+    def expire_tokens(self) -> int: ...
+    def revoke_refresh_tokens(self) -> int: ...
+    def request_counts(self) -> dict[str, int]: ...
 
 
-def build(sandbox: Sandbox) -> Router:
-    async def body_of(request: Request) -> dict[str, Any]:
-        raw = await request.body()
-        if not raw.strip():
-            return {}
-        data = json.loads(raw)
-        if not isinstance(data, dict):
-            raise ValueError("the body must be a JSON object")
-        return data
+async def _body_of(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    data = json.loads(raw)
+    if not isinstance(data, dict):
+        raise ValueError("the body must be a JSON object")
+    return data
 
+
+def _changing(apply: Callable[..., dict[str, Any]]) -> Callable[[Request], Any]:
+    """A POST whose JSON object names the settings to change; a bad one is a 400."""
+
+    async def run(request: Request) -> Response:
+        try:
+            return json_response(apply(**await _body_of(request)))
+        except (ValueError, TypeError) as e:
+            return json_response({"error": str(e)}, 400)
+
+    return run
+
+
+def build(controls: Controls) -> Router:
     async def info(request: Request) -> Response:
-        return json_response(sandbox.info())
+        return json_response(controls.info())
 
     async def state(request: Request) -> Response:
-        return json_response(sandbox.state())
+        return json_response(controls.state())
 
     async def reset(request: Request) -> Response:
-        sandbox.reset()
+        controls.reset()
         return json_response({"reset": True})
 
-    async def faults(request: Request) -> Response:
-        try:
-            return json_response(sandbox.faults(**await body_of(request)))
-        except (ValueError, TypeError) as e:
-            return json_response({"error": str(e)}, 400)
-
-    async def configure(request: Request) -> Response:
-        try:
-            return json_response(sandbox.configure(**await body_of(request)))
-        except (ValueError, TypeError) as e:
-            return json_response({"error": str(e)}, 400)
-
     async def expire(request: Request) -> Response:
-        return json_response({"expired": sandbox.expire_tokens()})
+        return json_response({"expired": controls.expire_tokens()})
 
     async def revoke(request: Request) -> Response:
-        return json_response({"revoked": sandbox.revoke_refresh_tokens()})
+        return json_response({"revoked": controls.revoke_refresh_tokens()})
 
     async def requests(request: Request) -> Response:
-        return json_response(sandbox.request_counts())
+        return json_response(controls.request_counts())
+
+    async def aimed(request: Request) -> Response:
+        return json_response(controls.aimed_faults())
 
     return Router(
         routes=[
@@ -65,8 +84,10 @@ def build(sandbox: Sandbox) -> Router:
             Route("/state", state, methods=["GET"]),
             Route("/requests", requests, methods=["GET"]),
             Route("/reset", reset, methods=["POST"]),
-            Route("/faults", faults, methods=["POST", "GET"]),
-            Route("/configure", configure, methods=["POST"]),
+            Route("/faults", _changing(controls.faults), methods=["POST", "GET"]),
+            Route("/faults/aimed", aimed, methods=["GET"]),
+            Route("/configure", _changing(controls.configure), methods=["POST"]),
+            Route("/order-numbering", _changing(controls.order_numbering), methods=["POST", "GET"]),
             Route("/expire-tokens", expire, methods=["POST"]),
             Route("/revoke-refresh-tokens", revoke, methods=["POST"]),
         ]

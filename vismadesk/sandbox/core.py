@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from vismadesk.sandbox.faults import Gatekeeper
+from vismadesk.sandbox.gate import Gatekeeper
 from vismadesk.sandbox.oauth import Credentials, OAuth
 from vismadesk.sandbox.state import SandboxState
 

@@ -1,36 +1,32 @@
-"""Faults on demand, and the gate every request to an emulated service passes.
+"""Fault settings: the global ones, and faults aimed at one service and one kind of call.
 
-The gate (an ASGI middleware around each service) counts the request under its path
-template, then applies the faults in the order a real network would show them:
-latency, rate limit, a 500/503, a dropped connection, and for POSTs a lost response
-(the handler runs and commits, then the connection is cut). It also puts the
-`X-RateLimit-*` headers on every response. `/_sandbox/` never passes the gate.
+The global settings apply to every request to an emulated service. An aimed fault
+names a `service` (`outsmart`, `connect`, `erp`, `salesorders`) and/or a `match`, a
+substring of the request's path and query (`/outsmart/openapi/8/GetWorkorder/?...`),
+and overrides only the settings it gives for the requests it hits: with
+`{"error_rate": 1.0, "service": "outsmart", "match": "update_status=true"}` every
+"mark handled" fails and every other call keeps the global settings. Aiming again at
+the same service and match changes that aim; where several aims hit one call, the one
+aimed first applies first and later ones override what they set. Aims stay until
+changed or until the sandbox is reset; setting an aim's values back to 0 disarms it.
+Rate limits count per service window and are global only.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
-import math
-import random
-import threading
-import time
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+from urllib.parse import unquote_plus
 
-from starlette.exceptions import HTTPException
-from starlette.requests import ClientDisconnect
-from starlette.routing import Match, Router
-from starlette.types import Message, Receive, Scope, Send
-
-from vismadesk.sandbox.wire import visma_id
-
-# Reported as the limit when no rate limit is set: nothing is enforced, but a client
-# still sees the headers it would see from Visma.net.
-UNLIMITED = 1_000_000
+# The names a fault is aimed with -> the service's gate name (as request counts show it).
+SERVICES = {
+    "outsmart": "outsmart",
+    "connect": "visma_connect",
+    "visma_connect": "visma_connect",
+    "erp": "erp",
+    "salesorders": "salesorders",
+}
+AIMABLE = ("latency_ms", "error_rate", "drop_rate", "lost_response_rate")
 
 
 @dataclass(slots=True)
@@ -47,7 +43,9 @@ class Faults:
         known = {f.name: f for f in fields(self)}
         for key, value in changes.items():
             if key not in known:
-                raise ValueError(f"unknown fault '{key}'; known: {', '.join(known)}")
+                raise ValueError(
+                    f"unknown fault '{key}'; known: {', '.join(known)}, service, match"
+                )
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"{key} must be a number")
             if key.endswith("_rate"):
@@ -64,201 +62,75 @@ class Faults:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-
-@dataclass
-class Window:
-    """A fixed rate-limit window for one service, as Visma.net counts them."""
-
-    started: float = 0.0
-    count: int = 0
+    def copy(self) -> Faults:
+        return Faults(**self.as_dict())
 
 
-@dataclass
-class Gatekeeper:
-    """Shared by the service gates: the fault settings, counters and the dice."""
+@dataclass(slots=True)
+class AimedFault:
+    """Settings that override the global ones for the requests this aim hits."""
 
-    faults: Faults
-    seed: int = 1
-    # Finds the connection of a request so it can be cut (set by the server).
-    find_transport: Callable[[Scope], Any] = lambda _scope: None
-    clock: Callable[[], float] = time.monotonic
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    requests: Counter[str] = field(default_factory=Counter)
-    windows: dict[str, Window] = field(default_factory=dict)
-    rnd: random.Random = field(init=False)
+    service: str | None  # the name it was aimed with ("connect"), None for any service
+    match: str | None  # a substring of path + query, None for any call
+    settings: dict[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.rnd = random.Random(self.seed)
+    @property
+    def key(self) -> tuple[str | None, str | None]:
+        return (self.service, self.match)
 
-    def reset(self, faults: Faults) -> None:
-        with self.lock:
-            self.faults = faults
-            self.requests.clear()
-            self.windows.clear()
-            self.rnd = random.Random(self.seed)
-
-    def roll(self, rate: float) -> bool:
-        if rate <= 0:
+    def hits(self, service: str, target: str) -> bool:
+        """`service` is the gate's name; `target` the path + query as sent."""
+        if self.service is not None and SERVICES[self.service] != service:
             return False
-        with self.lock:
-            return self.rnd.random() < rate
+        if self.match is None:
+            return True
+        return self.match in target or self.match in unquote_plus(target)
 
-    def admit(self, service: str) -> tuple[bool, list[tuple[bytes, bytes]]]:
-        """Count one request in its service's window; (allowed, X-RateLimit-* headers)."""
-        with self.lock:
-            limit, window_s = self.faults.rate_limit, self.faults.rate_window_s
-            now = self.clock()
-            win = self.windows.setdefault(service, Window(now, 0))
-            if now - win.started >= window_s:
-                win.started, win.count = now, 0
-            win.count += 1
-            shown = limit or UNLIMITED
-            allowed = not limit or win.count <= limit
-            reset = max(1, math.ceil(win.started + window_s - now))
-        headers = [
-            (b"x-ratelimit-limit", str(shown).encode()),
-            (b"x-ratelimit-remaining", str(max(0, shown - win.count)).encode()),
-            (b"x-ratelimit-reset", str(reset).encode()),
-            (b"x-ratelimit-policy", f"{shown};w={window_s}".encode()),
-        ]
-        return allowed, headers
+    def over(self, base: Faults) -> Faults:
+        faults = base.copy()
+        for key, value in self.settings.items():
+            setattr(faults, key, value)
+        return faults
+
+    def shown(self, base: Faults) -> dict[str, Any]:
+        """What requests this aim hits get: its own settings over the global ones."""
+        effective = self.over(base).as_dict()
+        return {
+            "service": self.service,
+            "match": self.match,
+            **{k: effective[k] for k in AIMABLE},
+        }
 
 
-# How a service answers a path it does not have or a method a path does not take,
-# in its own error shape: (status, path) -> ASGI app that sends the response.
-HttpErrorRenderer = Callable[[int, str], Any]
+def split_aim(
+    changes: dict[str, Any],
+) -> tuple[tuple[str | None, str | None] | None, dict[str, Any]]:
+    """(service, match) when `changes` aims at something, else None; and the rest."""
+    rest = dict(changes)
+    if "service" not in rest and "match" not in rest:
+        return None, rest
+    service, match = rest.pop("service", None), rest.pop("match", None)
+    if service is not None and service not in SERVICES:
+        names = ", ".join(k for k in SERVICES if k != "visma_connect")
+        raise ValueError(f"unknown service '{service}'; known: {names}")
+    if service == "visma_connect":
+        service = "connect"
+    if match is not None and (not isinstance(match, str) or not match):
+        raise ValueError("match must be a non-empty piece of the path and query")
+    if service is None and match is None:
+        return None, rest
+    global_only = sorted((set(rest) - set(AIMABLE)) & {f.name for f in fields(Faults)})
+    if global_only:
+        raise ValueError(
+            f"{', '.join(global_only)} cannot be aimed: rate limits count per service "
+            f"window for every call; aim {', '.join(AIMABLE)}"
+        )
+    return (service, match), rest
 
 
-class ServiceGate:
-    """ASGI middleware around one service's router."""
-
-    def __init__(
-        self,
-        app: Router,
-        service: str,
-        keeper: Gatekeeper,
-        on_http_error: HttpErrorRenderer | None = None,
-    ) -> None:
-        self.app = app
-        self.service = service
-        self.keeper = keeper
-        self.on_http_error = on_http_error
-
-    def template(self, scope: Scope) -> str:
-        for route in self.app.routes:
-            match, _ = route.matches(scope)
-            if match is not Match.NONE:
-                return getattr(route, "path", "?")
-        return scope.get("path", "?")
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        keeper = self.keeper
-        method = scope["method"]
-        key = f"{self.service} {method} {self.template(scope)}"
-        with keeper.lock:
-            keeper.requests[key] += 1
-            faults = Faults(**keeper.faults.as_dict())
-
-        if faults.latency_ms:
-            # Awaited, not slept: concurrent requests overlap as they would on a network.
-            await asyncio.sleep(faults.latency_ms / 1000)
-
-        allowed, rl_headers = keeper.admit(self.service)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = dict(message)
-                message["headers"] = list(message.get("headers", [])) + rl_headers
-            await send(message)
-
-        if not allowed:
-            await self._too_many(send_with_headers, rl_headers)
-            return
-        if keeper.roll(faults.error_rate):
-            await self._server_error(send_with_headers)
-            return
-        if keeper.roll(faults.drop_rate):
-            await self._drop(scope)
-            return
-        if method == "POST" and keeper.roll(faults.lost_response_rate):
-
-            async def swallow(message: Message) -> None:
-                return None
-
-            with contextlib.suppress(ClientDisconnect):
-                await self.app(scope, receive, swallow)
-            await self._drop(scope)
-            return
-        try:
-            await self.app(scope, receive, send_with_headers)
-        except ClientDisconnect:
-            # The client went away mid-request (a killed process): nothing to answer.
-            return
-        except HTTPException as e:
-            # Starlette's own 404/405 would bypass this gate's headers and speak plain
-            # text; the real services answer in their own error shape, headers included.
-            if self.on_http_error is None:
-                raise
-            await self.on_http_error(e.status_code, scope.get("path", ""))(
-                scope, receive, send_with_headers
-            )
-
-    async def _drop(self, scope: Scope) -> None:
-        transport = self.keeper.find_transport(scope)
-        if transport is not None:
-            transport.abort()
-        # Let the server notice the lost connection before this request ends, so it
-        # does not try to answer with a 500 of its own.
-        for _ in range(3):
-            await asyncio.sleep(0)
-
-    async def _too_many(self, send: Send, rl_headers: list[tuple[bytes, bytes]]) -> None:
-        reset = dict(rl_headers)[b"x-ratelimit-reset"]
-        body = json.dumps(
-            {
-                "statusCode": 429,
-                "message": f"Rate limit is exceeded. Try again in {reset.decode()} seconds.",
-            }
-        ).encode()
-        await _respond(send, 429, body, b"application/json", [(b"retry-after", reset)])
-
-    async def _server_error(self, send: Send) -> None:
-        with self.keeper.lock:
-            status = self.keeper.rnd.choice([500, 503])
-            as_html = self.keeper.rnd.random() < 0.5
-        if as_html:
-            title = "500 Internal Server Error" if status == 500 else "503 Service Unavailable"
-            body = (
-                f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
-                "<p>The server encountered a temporary error.</p></body></html>"
-            ).encode()
-            await _respond(send, status, body, b"text/html; charset=utf-8")
-            return
-        if status == 500:
-            payload: dict[str, Any] = {
-                "ExceptionType": "System.Exception",
-                "ExceptionMessage": f"VismaId: {visma_id()}. An unexpected error occurred.",
-                "ExceptionFaultCode": "12008",
-                "ExceptionMessageID": "12008_" + visma_id(),
-                "ExceptionDetails": "",
-            }
-        else:
-            payload = {"message": f"VismaId: {visma_id()}. The service is temporarily unavailable."}
-        await _respond(send, status, json.dumps(payload).encode(), b"application/json")
-
-
-async def _respond(
-    send: Send,
-    status: int,
-    body: bytes,
-    content_type: bytes,
-    extra: list[tuple[bytes, bytes]] | None = None,
-) -> None:
-    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
-    await send(
-        {"type": "http.response.start", "status": status, "headers": headers + (extra or [])}
-    )
-    await send({"type": "http.response.body", "body": body})
+def aimed_settings(changes: dict[str, Any]) -> dict[str, Any]:
+    """The given aimed settings checked and normalised as the global ones are."""
+    trial = Faults()
+    trial.update(changes)
+    normalised = trial.as_dict()
+    return {k: normalised[k] for k in changes}

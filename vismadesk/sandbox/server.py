@@ -2,6 +2,8 @@
 
     with Sandbox(work_orders=300) as sb:
         sb.url, sb.services["erp"], sb.credentials, sb.faults(error_rate=0.1)
+        sb.faults(error_rate=1.0, service="outsmart", match="update_status=true")
+        sb.order_numbering(SO="manual")
 
 The socket is bound before the thread starts, so `sb.url` is known (port 0 picks a
 free port) and connections are queued even before uvicorn accepts them.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import uvicorn
@@ -21,11 +24,12 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.types import Scope
 
-from vismadesk.sandbox import company as demo_data
-from vismadesk.sandbox import connect, control, erp, outsmart, salesorders
+from vismadesk.sandbox import company, connect, control, erp, outsmart, salesorders
 from vismadesk.sandbox.core import PREFIXES, Core, json_response
-from vismadesk.sandbox.faults import Faults, Gatekeeper, ServiceGate
+from vismadesk.sandbox.faults import AimedFault, Faults, aimed_settings, split_aim
+from vismadesk.sandbox.gate import Gatekeeper, ServiceGate
 from vismadesk.sandbox.oauth import Credentials, OAuth
+from vismadesk.sandbox.salesorders.validation import ORDER_TYPES
 from vismadesk.sandbox.state import SandboxState
 
 STARTUP_TIMEOUT_S = 15.0
@@ -51,23 +55,30 @@ class Sandbox:
         lost_response_rate: float = 0.0,
         rate_limit: int = 0,
         rate_window_s: int = 60,
+        fault_service: str | None = None,
+        fault_match: str | None = None,
+        manual_order_types: Iterable[str] = (),
     ) -> None:
+        """`fault_service` / `fault_match` aim the latency, error, drop and lost-response
+        settings at one service / kind of call (see `faults`); the rate limit stays
+        global. `manual_order_types` number manually in SalesOrders v3 (see
+        `order_numbering`)."""
         self.host = host
         self.port = port
         self.seed = seed
-        self._initial_faults = Faults()
-        self._initial_faults.update(
+        self._initial_faults, self._initial_aims = _starting_faults(
             {
                 "latency_ms": latency_ms,
                 "error_rate": error_rate,
                 "drop_rate": drop_rate,
                 "lost_response_rate": lost_response_rate,
-                "rate_limit": rate_limit,
-                "rate_window_s": rate_window_s,
-            }
+            },
+            {"rate_limit": rate_limit, "rate_window_s": rate_window_s},
+            {"service": fault_service, "match": fault_match},
         )
+        self._initial_manual = _order_types(manual_order_types)
         self._data = (
-            demo_data.generate(
+            company.generate(
                 work_orders=work_orders,
                 relations=relations,
                 materials=materials,
@@ -75,17 +86,19 @@ class Sandbox:
                 faulty=faulty,
             )
             if demo
-            else demo_data.empty()
+            else company.empty()
         )
         self._creds = Credentials.for_seed(seed)
         self._state = SandboxState()
         self._state.load(self._data)
+        self._state.manual_order_types = set(self._initial_manual)
         self._oauth = OAuth(
             self._creds,
             token_lifetime_s=token_lifetime_s,
             issue_refresh_tokens=issue_refresh_tokens,
         )
-        self._keeper = Gatekeeper(Faults(**self._initial_faults.as_dict()), seed=seed)
+        self._keeper = Gatekeeper(self._initial_faults.copy(), seed=seed)
+        self._keeper.aims = {a.key: a for a in self._fresh_aims()}
         self._core = Core(self._state, self._oauth, self._creds, self._keeper)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -103,25 +116,22 @@ class Sandbox:
         async def root(request: Request) -> Response:
             return json_response(self.info())
 
+        outsmart_app = gated(outsmart.OutSmartApi(core).router(), "outsmart", outsmart.http_error)
+        connect_app = gated(
+            connect.VismaConnect(core).router(), "visma_connect", connect.http_error
+        )
+        erp_app = gated(erp.ErpApi(core).router(), "erp", erp.http_error)
+        salesorders_app = gated(
+            salesorders.SalesOrdersApi(core).router(), "salesorders", salesorders.http_error
+        )
         return Starlette(
             routes=[
                 Route("/", root, methods=["GET"]),
                 Mount("/_sandbox", app=control.build(self)),
-                Mount(
-                    PREFIXES["outsmart"],
-                    app=outsmart.TrailingSlash(
-                        gated(outsmart.build(core), "outsmart", outsmart.http_error)
-                    ),
-                ),
-                Mount(
-                    PREFIXES["visma_connect"],
-                    app=gated(connect.build(core), "visma_connect", connect.http_error),
-                ),
-                Mount(PREFIXES["erp"], app=gated(erp.build(core), "erp", erp.http_error)),
-                Mount(
-                    PREFIXES["salesorders"],
-                    app=gated(salesorders.build(core), "salesorders", salesorders.http_error),
-                ),
+                Mount(PREFIXES["outsmart"], app=outsmart.TrailingSlash(outsmart_app)),
+                Mount(PREFIXES["visma_connect"], app=connect_app),
+                Mount(PREFIXES["erp"], app=erp_app),
+                Mount(PREFIXES["salesorders"], app=salesorders_app),
             ]
         )
 
@@ -237,12 +247,50 @@ class Sandbox:
     # --- control (mirrors /_sandbox/) --------------------------------------------------
 
     def faults(self, **changes: Any) -> dict[str, Any]:
-        """Change the given fault settings (others unchanged); returns all of them."""
+        """Change the given fault settings (others unchanged); returns all of them.
+
+        With `service` (outsmart, connect, erp, salesorders) and/or `match` (a
+        substring of path + query) the settings given (latency_ms, error_rate,
+        drop_rate, lost_response_rate) apply only to the requests that aim hits,
+        over the global ones; the answer is then what those requests get, with the
+        aim's service and match. Without either, the global settings change."""
+        aim, rest = split_aim(changes)
         with self._keeper.lock:
-            trial = Faults(**self._keeper.faults.as_dict())
-            trial.update(changes)
-            self._keeper.faults = trial
-            return trial.as_dict()
+            if aim is None:
+                trial = self._keeper.faults.copy()
+                trial.update(rest)
+                self._keeper.faults = trial
+                return trial.as_dict()
+            settings = aimed_settings(rest)
+            aimed = self._keeper.aims.setdefault(aim, AimedFault(*aim))
+            aimed.settings.update(settings)
+            return aimed.shown(self._keeper.faults)
+
+    def aimed_faults(self) -> list[dict[str, Any]]:
+        """Every aimed fault, as `faults(service=..., match=...)` answers it."""
+        with self._keeper.lock:
+            return [a.shown(self._keeper.faults) for a in self._keeper.aims.values()]
+
+    def order_numbering(self, **types: str) -> dict[str, str]:
+        """Set SalesOrders v3 order types to "manual" or "automatic" numbering (others
+        unchanged); returns every type's numbering. A manual type takes the `orderId`
+        a POST brings and answers 409 Conflict when that order exists."""
+        chosen = dict(types)
+        for order_type, numbering in chosen.items():
+            if order_type not in ORDER_TYPES:
+                raise ValueError(
+                    f"unknown order type '{order_type}'; known: {', '.join(ORDER_TYPES)}"
+                )
+            if numbering not in ("manual", "automatic"):
+                raise ValueError(f'{order_type} must be "manual" or "automatic"')
+        with self._state.lock:
+            manual = self._state.manual_order_types
+            for order_type, numbering in chosen.items():
+                if numbering == "manual":
+                    manual.add(order_type)
+                else:
+                    manual.discard(order_type)
+            return {t: "manual" if t in manual else "automatic" for t in ORDER_TYPES}
 
     def configure(
         self, *, token_lifetime_s: int | None = None, issue_refresh_tokens: bool | None = None
@@ -267,13 +315,20 @@ class Sandbox:
         snapshot = self._state.snapshot()
         snapshot["requests"] = self.request_counts()
         snapshot["faults"] = self.faults()
+        snapshot["aimed_faults"] = self.aimed_faults()
+        snapshot["order_numbering"] = self.order_numbering()
         return snapshot
 
     def reset(self) -> None:
-        """Demo data, request counts and faults back to how this sandbox started.
-        Tokens stay valid, so a signed-in client carries on."""
-        self._state.load(self._data)
-        self._keeper.reset(Faults(**self._initial_faults.as_dict()))
+        """Demo data, request counts, faults (aimed ones too) and order numbering back
+        to how this sandbox started. Tokens stay valid, so a signed-in client carries on."""
+        with self._state.lock:
+            self._state.load(self._data)
+            self._state.manual_order_types = set(self._initial_manual)
+        self._keeper.reset(self._initial_faults.copy(), self._fresh_aims())
+
+    def _fresh_aims(self) -> list[AimedFault]:
+        return [AimedFault(a.service, a.match, dict(a.settings)) for a in self._initial_aims]
 
     def expire_tokens(self) -> int:
         return self._oauth.expire_all()
@@ -286,6 +341,29 @@ class Sandbox:
             return dict(self._keeper.requests)
 
     @property
-    def seed_errors(self) -> dict[str, list[str]]:
-        """Work order numbers per seed error in the demo data (for tests and benchmarks)."""
-        return {k: list(v) for k, v in self._data.seed_errors.items()}
+    def faulty_orders(self) -> dict[str, list[str]]:
+        """Work order numbers per fault kind planted in the demo data (for tests and benchmarks)."""
+        return {k: list(v) for k, v in self._data.faulty_orders.items()}
+
+
+def _order_types(types: Iterable[str]) -> set[str]:
+    chosen = set(types)
+    unknown = chosen - set(ORDER_TYPES)
+    if unknown:
+        raise ValueError(
+            f"unknown order type '{sorted(unknown)[0]}'; known: {', '.join(ORDER_TYPES)}"
+        )
+    return chosen
+
+
+def _starting_faults(
+    aimable: dict[str, Any], rate: dict[str, Any], aim: dict[str, Any]
+) -> tuple[Faults, list[AimedFault]]:
+    """The global settings and aimed faults a sandbox starts (and resets) with."""
+    faults = Faults()
+    faults.update(rate)
+    target, _ = split_aim(aim)
+    if target is None:
+        faults.update(aimable)
+        return faults, []
+    return faults, [AimedFault(*target, aimed_settings(aimable))]

@@ -23,7 +23,7 @@ class Numbering:
 
     customer: int = 20001
     inventory: int = 1
-    invoice: int = 100001
+    customer_invoice: int = 100001
     sales_order: dict[str, int] = field(default_factory=dict)
     internal_id: int = 5000
 
@@ -43,17 +43,20 @@ class SandboxState:
     hourtypes: dict[str, dict[str, Any]] = field(default_factory=dict)
     workstatusses: dict[str, dict[str, Any]] = field(default_factory=dict)
     employees: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Visma.net ERP, keyed by customer number, inventory number, invoice number.
+    # Visma.net ERP, keyed by customer number, inventory number, reference number.
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
     inventory: dict[str, dict[str, Any]] = field(default_factory=dict)
-    invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    customer_invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
     # SalesOrders v3, keyed by (type, orderId); lines kept beside the header.
     sales_orders: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     sales_order_lines: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    # Order types that number manually (the POST brings the orderId); not demo data,
+    # so `load` leaves it as it is.
+    manual_order_types: set[str] = field(default_factory=set)
     # Optimistic concurrency (ETag) per ERP record: "customer:10001" -> version.
     versions: Counter[str] = field(default_factory=Counter)
     numbering: Numbering = field(default_factory=Numbering)
-    seed_errors: dict[str, list[str]] = field(default_factory=dict)
+    faulty_orders: dict[str, list[str]] = field(default_factory=dict)
     next_row_id: int = 1
 
     def load(self, data: DemoData) -> None:
@@ -69,7 +72,7 @@ class SandboxState:
             self.employees = {e["number"]: e for e in data.employees}
             self.customers = {c["number"]: c for c in data.customers}
             self.inventory = {i["inventoryNumber"]: i for i in data.inventory}
-            self.invoices = {}
+            self.customer_invoices = {}
             self.sales_orders = {}
             self.sales_order_lines = {}
             self.versions = Counter()
@@ -80,7 +83,7 @@ class SandboxState:
                 i["inventoryId"] for i in data.inventory
             ]
             self.numbering.internal_id = max(internal, default=5000)
-            self.seed_errors = data.seed_errors
+            self.faulty_orders = data.faulty_orders
 
     def bump(self, key: str) -> str:
         """A new version for an ERP record; returns its ETag."""
@@ -103,11 +106,11 @@ class SandboxState:
                     "employees": list(self.employees.values()),
                     "customers": list(self.customers.values()),
                     "inventory": list(self.inventory.values()),
-                    "invoices": list(self.invoices.values()),
+                    "invoices": list(self.customer_invoices.values()),
                     "sales_orders": list(self.sales_orders.values()),
                     "sales_order_lines": {
                         f"{t}/{n}": lines for (t, n), lines in self.sales_order_lines.items()
                     },
-                    "seed_errors": self.seed_errors,
+                    "faulty_orders": self.faulty_orders,
                 }
             )

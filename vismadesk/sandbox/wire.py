@@ -1,8 +1,8 @@
 """Small wire-format helpers shared by the emulated services.
 
-OutSmart speaks Dutch decimal strings ("4,55"); Visma.net speaks JSON numbers and
-ISO timestamps without an offset. Keeping the conversions here means each service
-module formats values the same way.
+OutSmart speaks Dutch decimal strings ("4,55"); the ERP API speaks JSON numbers and
+ISO timestamps without an offset (local time), SalesOrders v3 UTC with a "Z". Keeping
+the conversions here means each service module formats values the same way.
 """
 
 from __future__ import annotations
@@ -76,3 +76,23 @@ def now() -> dt.datetime:
     """Local wall-clock time without an offset, as the ERP API reports it."""
     moment = dt.datetime.now()
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def utc_now() -> dt.datetime:
+    """SalesOrders v3 speaks UTC ("...Z"), unlike the ERP API's local wall-clock time."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def utc_stamp(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def parse_utc(text: str) -> dt.datetime | None:
+    """SalesOrders v3: a date/time without an offset is UTC; one with an offset is converted."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return parse_visma_time(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment

@@ -8,16 +8,19 @@ are flat. Errors carry Visma's `VismaId: <guid>.` prefix.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from vismadesk.sandbox.core import json_response
 from vismadesk.sandbox.wire import parse_visma_time, visma_id
 
 MAX_PAGE_SIZE = 1000
+Handler = Callable[[Request], Awaitable[Response]]
+# What each resource serves: (path template, method, handler).
+Routes = list[tuple[str, str, Handler]]
 CONDITIONS: dict[str, Callable[[Any, Any], bool]] = {
     ">": lambda a, b: a > b,
     "<": lambda a, b: a < b,
@@ -95,14 +98,28 @@ async def read_json(request: Request, what: str) -> Any:
         raise ErpError(400, f"Error {what}. The request body is not valid JSON: {e}.") from None
 
 
-def _int_param(request: Request, name: str, default: int) -> int:
+def check_if_match(request: Request, etag: str, what: str) -> None:
+    """An `If-Match` other than `*` or the record's ETag: someone changed it meanwhile."""
+    match = request.headers.get("if-match")
+    if match and match not in ("*", etag):
+        raise ErpError(412, f"{what} version does not match with If-Match header.")
+
+
+def int_param(request: Request, name: str) -> int | None:
+    """An integer query parameter; None when absent or empty."""
     raw = request.query_params.get(name)
     if raw is None or raw == "":
-        return default
+        return None
     try:
-        value = int(raw)
+        return int(raw)
     except ValueError:
         raise ErpError(400, f"The value '{raw}' is not valid for {name}.") from None
+
+
+def _int_param(request: Request, name: str, default: int) -> int:
+    value = int_param(request, name)
+    if value is None:
+        return default
     if value < 1:
         raise ErpError(400, f"{name} must be 1 or greater.")
     return value
@@ -111,12 +128,23 @@ def _int_param(request: Request, name: str, default: int) -> int:
 def modified_filter(request: Request) -> Callable[[dict[str, Any]], bool]:
     """lastModifiedDateTime + lastModifiedDateTimeCondition (both or neither), and the
     same pair for createdDateTime, which the list endpoints take as well."""
-    modified = _moment_filter(request, "lastModifiedDateTime")
-    created = _moment_filter(request, "createdDateTime")
+    modified = moment_filter(request, "lastModifiedDateTime")
+    created = moment_filter(request, "createdDateTime")
     return lambda item: modified(item) and created(item)
 
 
-def _moment_filter(request: Request, name: str) -> Callable[[dict[str, Any]], bool]:
+def _stamp_or_last_change(name: str) -> Callable[[dict[str, Any]], Any]:
+    # InventoryDto shows no createdDateTime; its last change stands in for it.
+    return lambda item: item.get(name) or item.get("lastModifiedDateTime")
+
+
+def moment_filter(
+    request: Request, name: str, stamp_of: Callable[[dict[str, Any]], Any] | None = None
+) -> Callable[[dict[str, Any]], bool]:
+    """`<name>` + `<name>Condition` (both or neither) against the item's time stamp
+    (`stamp_of(item)`, by default the item's own `<name>`); an item without one is
+    left out."""
+    stamp_of = stamp_of or _stamp_or_last_change(name)
     when = request.query_params.get(name)
     cond = request.query_params.get(f"{name}Condition")
     if not when and not cond:
@@ -135,17 +163,23 @@ def _moment_filter(request: Request, name: str) -> Callable[[dict[str, Any]], bo
         raise ErpError(400, f"The value '{cond}' is not a valid condition; use >, <, >= or <=.")
 
     def keep(item: dict[str, Any]) -> bool:
-        # InventoryDto shows no createdDateTime; its last change stands in for it.
-        stamp = parse_visma_time(item.get(name) or item.get("lastModifiedDateTime") or "")
+        stamp = parse_visma_time(stamp_of(item) or "")
         return stamp is not None and compare(stamp, moment)
 
     return keep
 
 
-def page(request: Request, items: list[dict[str, Any]]) -> JSONResponse:
-    """A bare array; each item carries metadata {totalCount, maxPageSize}. Page size capped."""
-    number = _int_param(request, "pageNumber", 1)
-    size = min(_int_param(request, "pageSize", MAX_PAGE_SIZE), MAX_PAGE_SIZE)
+def page(
+    request: Request, items: list[dict[str, Any]], window: tuple[int, int] | None = None
+) -> JSONResponse:
+    """A bare array; each item carries metadata {totalCount, maxPageSize}. Page size capped.
+    `window` (start, size) replaces pageNumber/pageSize (the legacy skipRecords and
+    numberToRead)."""
+    if window is None:
+        number = _int_param(request, "pageNumber", 1)
+        size = min(_int_param(request, "pageSize", MAX_PAGE_SIZE), MAX_PAGE_SIZE)
+        start = (number - 1) * size
+    else:
+        start, size = window
     meta = {"totalCount": len(items), "maxPageSize": MAX_PAGE_SIZE}
-    start = (number - 1) * size
     return json_response([{**item, "metadata": meta} for item in items[start : start + size]])
