@@ -19,8 +19,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from vismadesk.domain import ExportFormat
+from vismadesk.i18n import LANGUAGE_SETTINGS
 
 HOUR_ROUNDING_CHOICES = (0, 5, 15, 30)
+LANGUAGE_CHOICES = LANGUAGE_SETTINGS
 MAX_CONCURRENCY = 32
 
 DEFAULT_URLS = {
@@ -62,6 +64,8 @@ class Settings:
     client_id: str = ""
     tenant_id: str = ""
     offline_access: bool = True
+    # auto follows the OS language; nl or en choose one.
+    language: str = "auto"
     # Keys this version does not know, kept so a newer version's settings survive.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -230,6 +234,14 @@ SPECS: dict[str, _Spec] = {
     "client_id": _Spec("str"),
     "tenant_id": _Spec("str"),
     "offline_access": _Spec("bool"),
+    "language": _Spec(
+        "str",
+        lambda v: (
+            None
+            if v in LANGUAGE_CHOICES
+            else f"must be auto (the system's language), nl (Dutch) or en (English), not {v!r}"
+        ),
+    ),
 }
 SETTING_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")
 assert set(SETTING_KEYS) == set(SPECS), "every setting needs a spec"

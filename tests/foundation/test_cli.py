@@ -93,7 +93,13 @@ def test_config_set_persists_and_get_reads_it_back(
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("concurrency", "lots"), ("hour_rounding", "7"), ("export_format", "fax"), ("colour", "x")],
+    [
+        ("concurrency", "lots"),
+        ("hour_rounding", "7"),
+        ("export_format", "fax"),
+        ("language", "xx"),
+        ("colour", "x"),
+    ],
 )
 def test_config_set_with_a_bad_value_exits_2_naming_the_key_and_changes_nothing(
     key: str, value: str, capsys: pytest.CaptureFixture[str]

@@ -44,6 +44,7 @@ NON_DEFAULT: dict[str, tuple[str, Any]] = {
     "client_id": ("isv_vismadesk", "isv_vismadesk"),
     "tenant_id": ("1234567", "1234567"),
     "offline_access": ("false", False),
+    "language": ("nl", "nl"),
 }
 
 BROKEN_NAME = re.compile(r"^settings\.json\.broken-\d{8}T\d{12}Z$")
@@ -188,6 +189,8 @@ def test_two_corrupt_files_in_a_row_keep_both_copies(tmp_path: Path) -> None:
         ("erp_url", "ftp://erp.example.test"),
         ("erp_url", "http://erp.example.test"),
         ("outsmart_url", "not an address"),
+        ("language", "xx"),
+        ("language", "dutch"),
     ],
 )
 def test_wrong_value_is_rejected_naming_the_key(key: str, bad: object) -> None:

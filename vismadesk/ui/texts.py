@@ -76,6 +76,7 @@ SETTING_LABELS: dict[str, str] = {
     "client_id": "Client ID",
     "tenant_id": "Tenant ID",
     "offline_access": "Ask for a refresh token (offline access)",
+    "language": "Language",
 }
 NEW_MATERIAL_HELP = (
     "Creates a material (or hour type) in VISMA.net when a work order uses one it does not know."
