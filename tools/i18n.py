@@ -135,7 +135,8 @@ def cmd_update() -> int:
     for locale in LOCALES:
         path = po_path(locale)
         catalog = _read(path, locale) if path.exists() else new_catalog(locale)
-        catalog.update(template, update_header_comment=False)
+        # A fuzzy guess is a wrong translation shown to a planner: new texts stay untranslated.
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         changed = _write_if_changed(path, _render_po(catalog))
         todo = len(list(_untranslated(catalog)))
         state = "updated" if changed else "unchanged"

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from vismadesk import assets, i18n
-from vismadesk.cli import EXIT_CONFIG, EXIT_OK, main
+from vismadesk.cli import main
 from vismadesk.config import Settings, load_settings
+from vismadesk.domain import ExitCode
 from vismadesk.i18n import N_, Plural, _, ngettext
 from vismadesk.profile import Profile
 
@@ -320,8 +321,8 @@ def test_the_language_setting_defaults_to_auto() -> None:
 def test_config_set_language_refuses_an_unknown_language(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["config", "set", "language", "nl"]) == EXIT_OK
-    assert main(["config", "set", "language", "xx"]) == EXIT_CONFIG
+    assert main(["config", "set", "language", "nl"]) == ExitCode.OK
+    assert main(["config", "set", "language", "xx"]) == ExitCode.CONFIG
     err = capsys.readouterr().err
     assert err.strip() == (
         "error: language: must be auto (the system's language), nl (Dutch) or en (English), "

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.sandbox.helpers import erp, outsmart_params, salesorders, service_token
+from tests.helpers.sandbox_api import erp, outsmart_params, salesorders, service_token
 from vismadesk import cli as main_cli
 from vismadesk.cli.sandbox import run as run_cli
 from vismadesk.sandbox import Sandbox
@@ -168,7 +168,6 @@ def test_aimed_from_the_start_and_from_the_command_line() -> None:
         sb.reset()  # back to how it started: aimed again
         assert get_workorder(sb, "WB00001", "true").status_code in (500, 503)
 
-    main_cli._register_extras()
     args = main_cli.build_parser().parse_args(
         [
             "sandbox",
@@ -213,7 +212,6 @@ def test_aimed_from_the_start_and_from_the_command_line() -> None:
 
 
 def test_the_help_documents_aiming_and_manual_numbering(capsys: pytest.CaptureFixture[str]) -> None:
-    main_cli._register_extras()
     with pytest.raises(SystemExit):
         main_cli.build_parser().parse_args(["sandbox", "--help"])
     text = capsys.readouterr().out

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sandbox.helpers import erp, salesorders, service_token, validate
+from tests.helpers.sandbox_api import erp, salesorders, service_token, validate
 from vismadesk.sandbox import Sandbox
 
 INVOICE = "visma-erp-customerinvoice.json"

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.sandbox.helpers import salesorders, validate
+from tests.helpers.sandbox_api import salesorders, validate
 from vismadesk.sandbox import Sandbox
 
 SO = "visma-salesorders-v3.json"

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from vismadesk.config import HOUR_ROUNDING_CHOICES, MAX_CONCURRENCY, Settings, SettingsError
 from vismadesk.domain import ExportFormat, WorkStatus
+from vismadesk.i18n import LANGUAGE_LABELS, LANGUAGE_SETTINGS, gettext
 from vismadesk.keyring_store import SecretName, Secrets
 from vismadesk.ui import style, texts
 
@@ -265,6 +266,10 @@ class SettingsForm(QWidget):
         self.auto_sync.setSpecialValueText(texts.AUTO_SYNC_OFF)
         self.auto_sync.setSuffix(texts.AUTO_SYNC_SUFFIX)
         self._row(f, "auto_sync_minutes", self.auto_sync)
+        self.language = QComboBox()
+        for choice in LANGUAGE_SETTINGS:
+            self.language.addItem(gettext(LANGUAGE_LABELS[choice]), choice)
+        self._row(f, "language", self.language)
         return runs
 
     def _outsmart_section(self) -> QGroupBox:
@@ -339,6 +344,7 @@ class SettingsForm(QWidget):
             combo.editTextChanged.connect(self._changed)
             combo.currentIndexChanged.connect(self._changed)
         self.hour_rounding.currentIndexChanged.connect(self._changed)
+        self.language.currentIndexChanged.connect(self._changed)
         for spin in (self.concurrency, self.auto_sync):
             spin.valueChanged.connect(self._changed)
         for key, w in self._inputs.items():
@@ -377,6 +383,7 @@ class SettingsForm(QWidget):
             self.posting_class.setText(s.posting_class)
             i = self.hour_rounding.findData(s.hour_rounding)
             self.hour_rounding.setCurrentIndex(max(0, i))
+            self.language.setCurrentIndex(max(0, self.language.findData(s.language)))
             self.concurrency.setValue(s.concurrency)
             self.auto_sync.setValue(s.auto_sync_minutes)
             for key in (*URL_KEYS, "client_id", "tenant_id"):
@@ -413,6 +420,7 @@ class SettingsForm(QWidget):
             "item_class": self.item_class.text(),
             "posting_class": self.posting_class.text(),
             "hour_rounding": self.hour_rounding.currentData(),
+            "language": self.language.currentData(),
             "concurrency": self.concurrency.value(),
             "auto_sync_minutes": self.auto_sync.value(),
             "offline_access": self.offline_access.isChecked(),

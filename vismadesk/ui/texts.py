@@ -8,6 +8,7 @@ label is not spelled differently in a menu, a button and a test.
 from __future__ import annotations
 
 from vismadesk.domain import Level
+from vismadesk.i18n import N_
 
 # The log names the kinds of run; the window shows the same names.
 from vismadesk.messages import ACTION_NAMES as ACTION_NAMES
@@ -76,7 +77,7 @@ SETTING_LABELS: dict[str, str] = {
     "client_id": "Client ID",
     "tenant_id": "Tenant ID",
     "offline_access": "Ask for a refresh token (offline access)",
-    "language": "Language",
+    "language": N_("Language"),
 }
 NEW_MATERIAL_HELP = (
     "Creates a material (or hour type) in VISMA.net when a work order uses one it does not know."
