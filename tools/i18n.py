@@ -21,6 +21,7 @@ import string
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -35,7 +36,7 @@ LOCALES = ("nl",)
 KEYWORDS = {**DEFAULT_KEYWORDS, "Plural": (1, 2)}
 COMMENT_TAGS = ("TRANSLATORS:",)
 # Without line numbers a moved line does not change the catalogues.
-WRITE_OPTIONS = {"width": 88, "include_lineno": False}
+WRITE_OPTIONS: dict[str, Any] = {"width": 88, "include_lineno": False}
 
 Key = tuple[str, str | None]  # (msgid, context)
 
@@ -200,6 +201,7 @@ def _field_problems(catalog: Catalog) -> Iterator[str]:
         allowed = set().union(*wanted)  # type: ignore[arg-type]
         strings = message.string if isinstance(message.string, tuple | list) else [message.string]
         for text in strings:
+            assert text is not None  # _translated: every form is filled in
             got = _fields(text)
             # A plural form may leave out the count ("één werkbon"); nothing may be added.
             ok = got is not None and (got <= allowed if len(ids) > 1 else got == allowed)

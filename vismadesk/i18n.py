@@ -148,7 +148,7 @@ def resolve_language(setting: str, environ: dict[str, str] | None = None) -> Lan
     if value == "auto":
         return os_language(environ)
     if value in SUPPORTED_LANGUAGES:
-        return value  # type: ignore[return-value]
+        return value
     choices = ", ".join(LANGUAGE_SETTINGS)
     raise ValueError(f"unknown language {setting!r}: expected one of {choices}")
 

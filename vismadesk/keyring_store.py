@@ -54,7 +54,7 @@ class KeyringUnavailable(SecretStoreError):
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """A keyring that lives in memory: for the demo profile and for tests."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -89,7 +89,7 @@ def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:
         if not backends:
             return "no keyring backend is installed or running"
     try:
-        if backend.priority <= 0:  # type: ignore[operator]
+        if backend.priority <= 0:
             return f"the keyring backend {type(backend).__name__} is not usable here"
     except Exception as e:  # a backend that fails to answer its priority is unusable
         return f"the keyring backend failed to start ({e.__class__.__name__})"

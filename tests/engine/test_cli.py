@@ -122,7 +122,7 @@ def test_service_login_asks_for_the_client_secret_once_and_keeps_it_in_the_keyri
     sandbox: Sandbox,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    memory_keyring,  # type: ignore[no-untyped-def]
+    memory_keyring,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     profile = tmp_path / "desk"

@@ -11,6 +11,7 @@ from vismadesk.domain import ExitCode, ExportFormat, JournalState, Level, LogEnt
 from vismadesk.engine.export import run_export
 from vismadesk.engine.runs import RunHooks
 from vismadesk.engine.sync import reset_work_orders
+from vismadesk.store import Store
 
 PAGE_TEXT = {
     "relation_not_in_outsmart": "Work order {wo} relation {rec} does not exist in OutSmart",
@@ -23,6 +24,12 @@ PAGE_TEXT = {
 def _entries(session: DemoSession, run_id: str) -> list[LogEntry]:
     page = session.context.store.log_page(limit=100_000)
     return [e for e in page if e.run_id == run_id]
+
+
+def _journal_state(store: Store, work_order: str) -> JournalState:
+    entry = store.journal_get(work_order)
+    assert entry is not None, work_order
+    return entry.state
 
 
 def test_without_export_format_nothing_is_sent(demo: DemoSession) -> None:
@@ -89,10 +96,10 @@ def test_each_troubleshooting_page_error_for_its_cause_and_the_rest_exported_onc
     statuses = {w["WorkorderNo"]: w for w in after["work_orders"]}
     for wo in failing:
         assert statuses[wo]["WorkStatus"] == "99"
-        assert demo.context.store.journal_get(wo).state is JournalState.FAILED
+        assert _journal_state(demo.context.store, wo) is JournalState.FAILED
     for wo in set(oracle) - failing:
         assert statuses[wo]["status"] == "Afgehandeld"
-        assert demo.context.store.journal_get(wo).state is JournalState.DONE
+        assert _journal_state(demo.context.store, wo) is JournalState.DONE
 
     # Success entries name the document type and number; the summary counts them.
     success = [e for e in entries if e.code == messages.WORK_ORDER_EXPORTED.code]
@@ -174,7 +181,7 @@ def test_in_flight_journal_entry_is_looked_up_not_sent_again(
     demo.context.settings.concurrency = 1
     real_create = demo.context.visma.create_document
 
-    def create_then_die(doc):  # type: ignore[no-untyped-def]
+    def create_then_die(doc):
         ref = real_create(doc)
         if doc.reference == victim:
             raise _Crash
@@ -183,14 +190,14 @@ def test_in_flight_journal_entry_is_looked_up_not_sent_again(
     monkeypatch.setattr(demo.context.visma, "create_document", create_then_die)
     with pytest.raises(_Crash):
         run_export(demo.context, only=[victim])
-    assert store.journal_get(victim).state is JournalState.CREATING
+    assert _journal_state(store, victim) is JournalState.CREATING
     assert documents_by_reference(demo.sandbox.state()).get(victim) == 1
 
     monkeypatch.setattr(demo.context.visma, "create_document", real_create)
     second = run_export(demo.context, only=[victim])
     assert second.exit_code == ExitCode.OK
     assert documents_by_reference(demo.sandbox.state()).get(victim) == 1
-    assert store.journal_get(victim).state is JournalState.DONE
+    assert _journal_state(store, victim) is JournalState.DONE
     codes = [e.code for e in _entries(demo, second.run_id) if e.work_order == victim]
     assert codes == [messages.WORK_ORDER_ALREADY_EXPORTED.code]
 

@@ -43,7 +43,7 @@ def test_faulty_network_export_is_exactly_once(big_demo: DemoSession) -> None:
         rate_limit=400,
         rate_window_s=1,
     )
-    expired = []
+    expired: list[int] = []
 
     def expire_midway(p: Progress) -> None:
         if not expired and p.done >= p.total // 2:

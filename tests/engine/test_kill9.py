@@ -56,7 +56,7 @@ def _documents_created(sb: Sandbox) -> int:
     )
 
 
-def _wait_until(condition, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+def _wait_until(condition, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

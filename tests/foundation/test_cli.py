@@ -282,7 +282,7 @@ def test_log_reads_the_profile_it_is_given(
 
 def test_demo_config_never_touches_the_users_own_settings(
     platform_dirs, capsys: pytest.CaptureFixture[str]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from vismadesk.cli import main
     from vismadesk.profile import Profile
 

@@ -27,7 +27,7 @@ from vismadesk.redact import MASK, redact
 class RaisingKeyring(keyring.backend.KeyringBackend):
     """A backend that looks usable but fails every call, as a locked or absent one does."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self, error: Exception) -> None:
         super().__init__()

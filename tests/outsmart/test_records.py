@@ -12,12 +12,12 @@ import respx
 from tests.helpers.outsmart_wire import ok
 from tests.outsmart import samples
 from vismadesk import messages
-from vismadesk.domain import HourLine, HourType, Material, MaterialLine, Relation
+from vismadesk.domain import HourLine, HourType, Material, MaterialLine, Relation, WorkOrder
 from vismadesk.errors import AppError
 from vismadesk.outsmart.client import OutSmartClient
 
 
-def one(api: respx.MockRouter, client: OutSmartClient, raw: dict) -> object:
+def one(api: respx.MockRouter, client: OutSmartClient, raw: dict) -> WorkOrder:
     api.get("GetWorkorders/").mock(return_value=ok([raw]))
     (wo,) = client.work_orders("Compleet")
     return wo

@@ -148,7 +148,7 @@ def test_unknown_work_order(client: OutSmartClient) -> None:
 
 @pytest.mark.parametrize("wrong", ["token", "software_token"])
 def test_wrong_token_is_rejected(sb: Sandbox, wrong: str) -> None:
-    client = _client(sb, **{wrong: "not-the-right-token-at-all"})
+    client = _client(sb, None, **{wrong: "not-the-right-token-at-all"})
     try:
         with pytest.raises(AppError) as info:
             client.work_orders("Compleet")

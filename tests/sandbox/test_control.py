@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 from queue import Empty, Queue
+from typing import Any
 
 import httpx
 
@@ -60,7 +61,10 @@ def test_state_holds_everything_in_api_shape_and_counts_requests() -> None:
         token = service_token(sb)
         customer = sb.state()["customers"][0]["number"]
         with erp(sb, token) as e:
-            body = {"customerNumber": {"value": customer}, "customerRefNumber": {"value": "WB1"}}
+            body: dict[str, Any] = {
+                "customerNumber": {"value": customer},
+                "customerRefNumber": {"value": "WB1"},
+            }
             body["invoiceLines"] = [{"operation": "Insert", "inventoryNumber": wrap("ARBEID")}]
             assert e.post("/v2/customerinvoice", json=body).status_code == 201
             e.get(f"/v1/customer/{customer}")
@@ -210,10 +214,16 @@ def test_vismadesk_sandbox_runs_prints_its_urls_and_stops_on_ctrl_c() -> None:
         env=env,
     )
     try:
-        assert proc.stdout is not None
+        stdout = proc.stdout
+        assert stdout is not None
         # A reader thread, not select(): the text stream buffers ahead of the fd.
         queue: Queue[str] = Queue()
-        reader = threading.Thread(target=lambda: [queue.put(x) for x in proc.stdout], daemon=True)
+
+        def pump() -> None:
+            for x in stdout:
+                queue.put(x)
+
+        reader = threading.Thread(target=pump, daemon=True)
         reader.start()
         lines: list[str] = []
         while not any("Ctrl-C" in line for line in lines):

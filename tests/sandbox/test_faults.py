@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
+from typing import Any
 
 import httpx
 import pytest
@@ -128,7 +129,7 @@ def test_fault_settings_read_back_and_reject_nonsense(sb: Sandbox) -> None:
 def test_a_client_that_vanishes_mid_request_changes_nothing_and_breaks_nothing() -> None:
     with Sandbox(demo=False) as sb:
         token = service_token(sb)
-        sent: list[dict[str, object]] = []
+        sent: list[MutableMapping[str, Any]] = []
         scope = {
             "type": "http",
             "http_version": "1.1",
@@ -146,7 +147,7 @@ def test_a_client_that_vanishes_mid_request_changes_nothing_and_breaks_nothing()
         async def receive() -> dict[str, object]:
             return {"type": "http.disconnect"}  # a killed process: the body never comes
 
-        async def send(message: dict[str, object]) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             sent.append(message)
 
         asyncio.run(sb._build_app()(scope, receive, send))

@@ -142,7 +142,7 @@ def test_master_data_reads(sb: Sandbox) -> None:
 
 
 def test_relations_post_upserts_and_counts(sb: Sandbox) -> None:
-    new = [
+    new: list[dict[str, Any]] = [
         {
             "name": "Naam B.V.",
             "debtor_number": "55501",

@@ -24,7 +24,7 @@ def stored(store: Store, e: LogEntry) -> LogEntry:
     return got
 
 
-def open_dialog(qtbot, e: LogEntry) -> DetailsDialog:  # type: ignore[no-untyped-def]
+def open_dialog(qtbot, e: LogEntry) -> DetailsDialog:
     dialog = DetailsDialog(e)
     qtbot.addWidget(dialog)
     dialog.show()

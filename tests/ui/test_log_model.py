@@ -18,10 +18,10 @@ from vismadesk.ui.log_rows import ROW_TINT, Roles, badge, level_of, summary_of, 
 
 
 @pytest.fixture
-def make_model(qtbot, store: Store) -> Iterator:  # type: ignore[no-untyped-def]
+def make_model(qtbot, store: Store) -> Iterator:
     made: list[LogModel] = []
 
-    def make(**kwargs) -> LogModel:  # type: ignore[no-untyped-def]
+    def make(**kwargs) -> LogModel:
         model = LogModel(store, **kwargs)
         made.append(model)
         qtbot.waitUntil(lambda: model.loaded)
@@ -32,11 +32,11 @@ def make_model(qtbot, store: Store) -> Iterator:  # type: ignore[no-untyped-def]
         m.close()
 
 
-def ids(model) -> list[int]:  # type: ignore[no-untyped-def]
+def ids(model) -> list[int]:
     return [model.index(r, 0).data(Roles.ID) for r in range(model.rowCount())]
 
 
-def fetch_all(qtbot, model) -> None:  # type: ignore[no-untyped-def]
+def fetch_all(qtbot, model) -> None:
     while True:
         qtbot.waitUntil(lambda: not model.busy)
         if not model.canFetchMore(QModelIndex()):

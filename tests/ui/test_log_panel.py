@@ -16,7 +16,7 @@ from vismadesk.ui.log_rows import Roles, summary_of
 
 
 @pytest.fixture
-def make_panel(qtbot, store: Store) -> Iterator:  # type: ignore[no-untyped-def]
+def make_panel(qtbot, store: Store) -> Iterator:
     made: list[LogPanel] = []
 
     def make() -> LogPanel:

@@ -24,7 +24,7 @@ from vismadesk.ui.main_window import MainWindow
 from vismadesk.visma.auth import AuthStatus
 
 
-def log_rows(window: MainWindow) -> list[tuple[str, str]]:
+def log_rows(window: MainWindow) -> list[tuple[Level | None, str]]:
     proxy = window.log_panel.proxy
     return [
         (level_of(proxy.index(r, 0)), summary_of(proxy.index(r, 0)))
@@ -32,7 +32,7 @@ def log_rows(window: MainWindow) -> list[tuple[str, str]]:
     ]
 
 
-def double_click_row(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
+def double_click_row(qtbot, window: MainWindow, text: str) -> None:
     view = window.log_panel.view
     proxy = window.log_panel.proxy
     for r in range(proxy.rowCount()):
@@ -53,7 +53,9 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     assert header.headline.text() == "Signed out of VISMA.net"
 
     # Morning: sign in through the (sandbox) VISMA.net page in the browser.
-    result = finish(qtbot, window, lambda: qtbot.mouseClick(header.login_button, Qt.LeftButton))
+    result = finish(
+        qtbot, window, lambda: qtbot.mouseClick(header.login_button, Qt.MouseButton.LeftButton)
+    )
     assert result.exit_code == ExitCode.OK
     assert planner.opened and "/connect/authorize" in planner.opened[0]
     assert header.headline.text().startswith("Connected as planner@")
@@ -62,9 +64,9 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     # Choose Sales invoice and save.
     form = window.form
     assert not form.sales_order.isChecked() and not form.sales_invoice.isChecked()
-    qtbot.mouseClick(form.sales_invoice, Qt.LeftButton)
+    qtbot.mouseClick(form.sales_invoice, Qt.MouseButton.LeftButton)
     assert window.isWindowModified()
-    qtbot.mouseClick(form.save_button, Qt.LeftButton)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert not window.isWindowModified()
     saved = json.loads(ctx.profile.settings_path.read_text())
     assert saved["export_format"] == "sales_invoice"
@@ -111,7 +113,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     # The fix, one click away: New material turns on (and is saved).
     assert dialog.fix_button is not None
     assert dialog.fix_button.text() == "Turn on New material"
-    qtbot.mouseClick(dialog.fix_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.fix_button, Qt.MouseButton.LeftButton)
     assert form.new_material.isChecked()
     assert ctx.settings.new_material is True
     assert json.loads(ctx.profile.settings_path.read_text())["new_material"] is True
@@ -124,7 +126,9 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     qtbot.waitUntil(lambda: tab.loaded and not window._lists_loading, timeout=20_000)
     assert wo in _numbers(tab.error_list)
     tab.select([wo])
-    result = finish(qtbot, window, lambda: qtbot.mouseClick(tab.reset_button, Qt.LeftButton))
+    result = finish(
+        qtbot, window, lambda: qtbot.mouseClick(tab.reset_button, Qt.MouseButton.LeftButton)
+    )
     assert result.exit_code == ExitCode.OK
     qtbot.waitUntil(lambda: wo in _numbers(tab.ready_list), timeout=20_000)
     assert wo not in _numbers(tab.error_list)
@@ -146,7 +150,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
 
     # Disconnect: the header says so at once.
     result = finish(
-        qtbot, window, lambda: qtbot.mouseClick(header.disconnect_button, Qt.LeftButton)
+        qtbot, window, lambda: qtbot.mouseClick(header.disconnect_button, Qt.MouseButton.LeftButton)
     )
     assert header.headline.text() == "Signed out of VISMA.net"
     assert ctx.tokens.state.status is AuthStatus.SIGNED_OUT
@@ -158,13 +162,15 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     qtbot.waitUntil(lambda: log_rows(window)[0] == ("error", messages.TOKEN_INVALID.text))
 
     # Login again; the browser signs in.
-    result = finish(qtbot, window, lambda: qtbot.mouseClick(header.login_button, Qt.LeftButton))
+    result = finish(
+        qtbot, window, lambda: qtbot.mouseClick(header.login_button, Qt.MouseButton.LeftButton)
+    )
     assert result.exit_code == ExitCode.OK
     assert len(planner.opened) == 2
     assert header.headline.text().startswith("Connected as planner@")
 
 
-def _numbers(tree) -> list[str]:  # type: ignore[no-untyped-def]
+def _numbers(tree) -> list[str]:
     return [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
 
 
@@ -182,7 +188,7 @@ def test_rows_open_with_enter_too(qtbot, demo: DemoSession, make_window) -> None
     assert dialog.summary_label.text() == messages.EXPORT_FORMAT_MISSING.text
     assert dialog.fix_button is not None
     assert dialog.fix_button.text() == "Choose Sales order or Sales invoice"
-    qtbot.mouseClick(dialog.fix_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.fix_button, Qt.MouseButton.LeftButton)
     # The planner must choose; the window shows where.
     assert window.form.sales_order.hasFocus() or window.form.format_box.styleSheet()
     assert "Choose Sales order or Sales invoice" in dialog.done_label.text()

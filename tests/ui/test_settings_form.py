@@ -63,12 +63,14 @@ def test_invalid_input_is_marked_next_to_its_field_and_not_saved(
 ) -> None:
     form.order_type.setText("S!")
     label = form.findChild(type(form.state_label), "error_order_type")
+    assert label is not None
     assert label.isVisible()
     assert "1 to 2 letters or digits" in label.text()
     form.advanced_toggle.setChecked(True)
     url = form._line("erp_url")
     url.setText("ftp://example.com")
-    assert form.findChild(type(form.state_label), "error_erp_url").isVisible()
+    url_error = form.findChild(type(form.state_label), "error_erp_url")
+    assert url_error is not None and url_error.isVisible()
     assert not form.save()
     assert not host.path.exists()
     # Nothing typed is lost: the bad values are still there to correct.

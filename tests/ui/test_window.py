@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTreeWidgetItem
 
 from tests.helpers.log_entries import entry
 from tests.helpers.window import finish
@@ -97,14 +100,17 @@ def test_export_selected_sends_only_those(qtbot, demo: DemoSession, make_window)
     tab = window.work_orders
     window.tabs.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: tab.loaded, timeout=20_000)
-    chosen = [tab.ready_list.topLevelItem(i).text(0) for i in (0, 1)]
+    chosen = [cast(QTreeWidgetItem, tab.ready_list.topLevelItem(i)).text(0) for i in (0, 1)]
     tab.select(chosen)
     assert tab.export_button.isEnabled()
-    result = finish(qtbot, window, lambda: qtbot.mouseClick(tab.export_button, Qt.LeftButton))
+    result = finish(
+        qtbot, window, lambda: qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    )
     assert result.total == 2 and result.succeeded == 2
     qtbot.waitUntil(lambda: not window._lists_loading and tab.loaded, timeout=20_000)
     remaining = [
-        tab.ready_list.topLevelItem(i).text(0) for i in range(tab.ready_list.topLevelItemCount())
+        cast(QTreeWidgetItem, tab.ready_list.topLevelItem(i)).text(0)
+        for i in range(tab.ready_list.topLevelItemCount())
     ]
     assert not set(chosen) & set(remaining)
 
@@ -126,7 +132,7 @@ def test_without_outsmart_tokens_the_fix_points_at_them(
     dialog = window.open_entry(panel.model.entry_id(0))
     assert dialog is not None and dialog.fix_button is not None
     assert dialog.fix_button.text() == "Enter the OutSmart tokens"
-    qtbot.mouseClick(dialog.fix_button, Qt.LeftButton)
+    qtbot.mouseClick(dialog.fix_button, Qt.MouseButton.LeftButton)
     assert "background" in window.form.token.styleSheet()
 
 

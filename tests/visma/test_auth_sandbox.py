@@ -12,11 +12,11 @@ from tests.helpers.visma_session import REVOCATIONS, TOKEN_CALLS, Session, use_s
 from vismadesk import messages
 from vismadesk.errors import AuthError
 from vismadesk.keyring_store import SecretName
-from vismadesk.visma.auth import AuthMode, AuthStatus
+from vismadesk.visma.auth import AuthMode, AuthState, AuthStatus
 
 
 def test_login_in_the_browser_connects_and_keeps_only_the_refresh_token(session: Session) -> None:
-    seen = []
+    seen: list[AuthState] = []
     session.tokens.add_listener(seen.append)
     session.sign_in_in_browser()
 

@@ -188,7 +188,9 @@ def test_a_create_answered_429_is_sent_again_without_a_lookup(rig: Rig) -> None:
     ],
     ids=["500", "503", "timeout", "dropped", "protocol", "refused"],
 )
-def test_a_read_survives_transient_faults(rig: Rig, fault: object) -> None:
+def test_a_read_survives_transient_faults(
+    rig: Rig, fault: httpx.Response | type[Exception]
+) -> None:
     route = rig.router.get("/v1/customer").mock(
         side_effect=[fault, fault, httpx.Response(200, json=CUSTOMERS)]
     )
@@ -258,7 +260,7 @@ def test_a_client_error_on_a_read_is_not_retried(rig: Rig) -> None:
     ids=["dropped", "timeout", "503", "500"],
 )
 def test_a_lost_sales_order_answer_is_looked_up_and_not_created_twice(
-    rig: Rig, lost: object
+    rig: Rig, lost: httpx.Response | type[Exception]
 ) -> None:
     post = rig.router.post(ORDERS).mock(side_effect=[lost, _created(f"{ORDERS}/SO/000999")])
     lookup = rig.router.get(f"{ORDERS}/SO").mock(

@@ -417,8 +417,13 @@ def test_a_failed_sign_in_keeps_an_earlier_connection(
 def test_no_client_id_is_said_before_any_browser_opens(secrets: Secrets) -> None:
     opened: list[str] = []
     tm = TokenManager(make_settings(client_id=""), secrets)
+
+    def open_browser(url: str) -> bool:
+        opened.append(url)
+        return True
+
     with pytest.raises(AuthError) as info:
-        tm.login_interactive(lambda url: opened.append(url) or True)
+        tm.login_interactive(open_browser)
     assert str(info.value) == "Sign-in to VISMA.net failed: no client ID is set (Advanced settings)"
     assert opened == []
     tm.close()

@@ -270,8 +270,11 @@ class ExportRun:
                     messages.MATERIAL_CREATED, work_order=wo.number, record=code, material=code
                 )
 
+            def item_exists(code: str = code) -> bool:
+                return code in md.inventory
+
             try:
-                md.ensure(f"item:{code}", lambda code=code: code in md.inventory, create_item)
+                md.ensure(f"item:{code}", item_exists, create_item)
             except AppError as e:
                 if is_transient(e) or stops_run(e):
                     raise

@@ -7,6 +7,7 @@ problem is not sent, and gets the error work status instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from vismadesk import messages
 from vismadesk.config import Settings
@@ -21,7 +22,7 @@ class Problem:
     gave, or both (the message says what failed, the error why)."""
 
     message: messages.Message | None
-    values: dict[str, object]
+    values: dict[str, Any]  # splatted into RunLog.emit, whose keywords are typed
     record: str | None = None
     error: AppError | None = None
     details: dict[str, object] = field(default_factory=dict)

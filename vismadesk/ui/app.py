@@ -67,6 +67,7 @@ def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
 
     app = _application()
     session = None
+    notes: list[str]
     try:
         if demo:
             from vismadesk.demo import start_demo

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPixmap
 
 from vismadesk.domain import Action, Level, LogEntry
@@ -55,10 +55,10 @@ _LEVEL_INDEX = {lv: i for i, lv in enumerate(LEVELS)}
 SEPARATOR = "\u2003"  # an em space between the time and the summary
 
 ROLE_NAMES = {
-    Qt.ItemDataRole.DisplayRole: b"display",
-    Qt.ItemDataRole.DecorationRole: b"decoration",
-    Roles.ID: b"entryId",
-    Roles.LEVEL: b"level",
+    Qt.ItemDataRole.DisplayRole: QByteArray(b"display"),
+    Qt.ItemDataRole.DecorationRole: QByteArray(b"decoration"),
+    Roles.ID: QByteArray(b"entryId"),
+    Roles.LEVEL: QByteArray(b"level"),
 }
 
 
@@ -145,9 +145,9 @@ def _error_font() -> QFont:
         font = QFont(QGuiApplication.font())
         font.setWeight(QFont.Weight.DemiBold)
         _drawn["error_font"] = font
-    font = _drawn["error_font"]
-    assert isinstance(font, QFont)
-    return font
+    drawn = _drawn["error_font"]
+    assert isinstance(drawn, QFont)
+    return drawn
 
 
 def row_height() -> int:

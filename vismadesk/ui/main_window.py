@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vismadesk.config import Settings
 from vismadesk.domain import LogEntry, WorkOrder
 from vismadesk.engine import selection, sync
 from vismadesk.engine.context import Context
@@ -110,7 +111,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self._close_when_idle = False
         self._shut_down = False
-        self._after_run: Callable[[], None] | None = None
+        self._after_run: Callable[[], object] | None = None
         self._counts: tuple[int, int] | None = None
         self._lists_loading = False
         self.details: DetailsDialog | None = None
@@ -457,7 +458,7 @@ class MainWindow(QMainWindow):
 
     # --- settings -------------------------------------------------------------------------
 
-    def _save_blocker(self, new: object) -> str | None:
+    def _save_blocker(self, new: Settings) -> str | None:
         reconnect = self.ctx.needs_reconnect(new)
         if reconnect and (self.runs.busy or self.tasks.busy):
             return texts.SAVE_WAITS_FOR_RUN

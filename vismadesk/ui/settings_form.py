@@ -167,11 +167,11 @@ class SettingsForm(QWidget):
         fields.setObjectName("settingsFields")
         outer = QVBoxLayout(fields)
         outer.setContentsMargins(0, 0, 6, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("settingsScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("settingsScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(self._export_section())
         outer.addWidget(self._statuses_section())
         outer.addWidget(self._new_items_section())
@@ -181,10 +181,10 @@ class SettingsForm(QWidget):
         outer.addStretch(1)
 
         bar = self._save_bar()
-        self.scroll.setWidget(fields)
+        self.scroll_area.setWidget(fields)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(bar)
         self._watch_changes()
 
@@ -337,8 +337,8 @@ class SettingsForm(QWidget):
         return bar
 
     def _watch_changes(self) -> None:
-        for w in (self.sales_order, self.sales_invoice, self.new_material, self.new_relation):
-            w.toggled.connect(self._changed)
+        for box in (self.sales_order, self.sales_invoice, self.new_material, self.new_relation):
+            box.toggled.connect(self._changed)
         self.offline_access.toggled.connect(self._changed)
         for combo in (self.ready_status, self.error_status):
             combo.editTextChanged.connect(self._changed)
@@ -575,5 +575,5 @@ class SettingsForm(QWidget):
             self.advanced_toggle.setChecked(True)
         target = self.sales_order if key == "export_format" else w
         target.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.scroll.ensureWidgetVisible(w)
+        self.scroll_area.ensureWidgetVisible(w)
         w.setStyleSheet(style.POINTED_FIELD)

@@ -37,7 +37,7 @@ class WindowState:
         s = self._ini
         geometry = s.value("window/geometry")
         if geometry is not None:
-            self._window.restoreGeometry(geometry)  # type: ignore[arg-type]
+            self._window.restoreGeometry(geometry)
         else:
             self._window.resize(*DEFAULT_SIZE)
         # The splitter is restored once the window has its size (`restore_splitter`).
@@ -49,7 +49,7 @@ class WindowState:
                 self._log_panel.set_filter_choice(choice)
         tab = s.value("window/tab")
         if tab is not None:
-            self._tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
+            self._tabs.setCurrentIndex(int(tab))
 
     def restore_splitter(self) -> None:
         """When the window is first shown: the splitter divides the size it then has."""

@@ -172,6 +172,7 @@ class WorkOrdersTab(QWidget):
         for tree in (self.ready_list, self.error_list):
             for i in range(tree.topLevelItemCount()):
                 item = tree.topLevelItem(i)
+                assert item is not None  # i < topLevelItemCount()
                 item.setSelected(item.data(0, Qt.ItemDataRole.UserRole) in wanted)
 
     def set_loading(self) -> None:

@@ -280,15 +280,15 @@ class _Task(QObject):
     ) -> None:
         super().__init__(runner)
         self._runner = runner
-        self.thread = thread
+        self.worker_thread = thread
         self._worker = worker
         self._on_done = on_done
 
     @Slot(object, object)
     def finish(self, result: Any, error: BaseException | None) -> None:
-        self.thread.quit()
-        self.thread.wait()
-        self.thread.deleteLater()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
+        self.worker_thread.deleteLater()
         self._worker.deleteLater()
         self._runner._finished(self)
         try:
@@ -335,4 +335,4 @@ class TaskRunner(QObject):
         """Wait for every task's thread (reads are short); later answers are dropped."""
         self.closed = True
         for task in list(self._active):
-            task.thread.wait()
+            task.worker_thread.wait()
