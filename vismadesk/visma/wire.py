@@ -251,11 +251,18 @@ def location_parts(response: httpx.Response) -> list[str]:
 
 
 def api_error(response: httpx.Response, **values: object) -> VismaApiError:
-    """Any error answer from the ERP API or SalesOrders v3 as one `VismaApiError`."""
+    """Any error answer from the ERP API or SalesOrders v3 as one `VismaApiError`.
+
+    The details keep what support asks for (the `Ipp-Request-Id` and the
+    `Request-Context` headers, the exception's fault code) and the Visma.net fields
+    the answer names, so a refused document says which field to fix.
+    """
     status = response.status_code
     exchange = exchange_excerpt(response.request, response)
     text = ""
     problem_codes: list[str] = []
+    fields: list[str] = []
+    fault_code = ""
     request_id = response.headers.get("ipp-request-id") or response.headers.get("x-request-id")
     if looks_like_html(response):
         title = re.search(r"<title>(.*?)</title>", response.text, re.I | re.S)
@@ -269,9 +276,9 @@ def api_error(response: httpx.Response, **values: object) -> VismaApiError:
             body = None
         if isinstance(body, dict):
             text = _error_text(body)
-            for item in body.get("details") or []:
-                if isinstance(item, dict) and item.get("code"):
-                    problem_codes.append(str(item["code"]))
+            problem_codes = _problem_codes(body)
+            fields = _problem_fields(body)
+            fault_code = _fault_code(body)
             trace = body.get("traceId")
             if not request_id and isinstance(trace, str):
                 request_id = trace
@@ -284,10 +291,13 @@ def api_error(response: httpx.Response, **values: object) -> VismaApiError:
         request_id = found.group(1)
     if not text:
         text = f"HTTP {status} {response.reason_phrase}".strip()
+    for path in _PATH_IN_TEXT.findall(text):
+        if path not in fields:
+            fields.append(path)
     code = messages.VISMA_ERROR.code
     if status == 429:
         code = messages.RATE_LIMITED.code
-    return VismaApiError(
+    err = VismaApiError(
         status,
         text,
         request_id=request_id,
@@ -296,11 +306,25 @@ def api_error(response: httpx.Response, **values: object) -> VismaApiError:
         code=code,
         **values,
     )
+    # Field names and support's ids are no secrets; they sit beside Visma's words.
+    context = response.headers.get("request-context")
+    if context:
+        err.details["request_context"] = context
+    if fault_code:
+        err.details["fault_code"] = fault_code
+    if fields:
+        err.details["visma_fields"] = fields
+    return err
+
+
+# An ERP deserialisation error names the field: "... Path 'invoiceLines[0].uom'."
+_PATH_IN_TEXT = re.compile(r"Path '([^']+)'")
 
 
 def _error_text(body: dict[str, Any]) -> str:
-    if isinstance(body.get("message"), str):
-        return body["message"]
+    for key in ("message", "Message"):
+        if isinstance(body.get(key), str):
+            return str(body[key])
     if isinstance(body.get("ExceptionMessage"), str):
         parts = [body["ExceptionMessage"]]
         if body.get("ExceptionDetails"):
@@ -317,3 +341,34 @@ def _error_text(body: dict[str, Any]) -> str:
             shown = problems if isinstance(problems, list) else [problems]
             parts.append(f"{field}: {'; '.join(str(p) for p in shown)}")
     return " — ".join(dict.fromkeys(parts))
+
+
+def _fault_code(body: dict[str, Any]) -> str:
+    """Exception bodies carry `ExceptionFaultCode` or, from other endpoints, `FaultCode`."""
+    for key in ("ExceptionFaultCode", "FaultCode"):
+        value = body.get(key)
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+            return str(value)
+    return ""
+
+
+def _problem_codes(body: dict[str, Any]) -> list[str]:
+    details = body.get("details")
+    if not isinstance(details, list):
+        return []
+    return [str(d["code"]) for d in details if isinstance(d, dict) and d.get("code")]
+
+
+def _problem_fields(body: dict[str, Any]) -> list[str]:
+    """The properties a SalesOrders v3 validation problem names, in its order."""
+    out: list[str] = []
+    details = body.get("details")
+    for item in details if isinstance(details, list) else []:
+        params = item.get("parameters") if isinstance(item, dict) else None
+        prop = params.get("property") if isinstance(params, dict) else None
+        if isinstance(prop, str) and prop and prop not in out:
+            out.append(prop)
+    errors = body.get("errors")
+    if isinstance(errors, dict):
+        out += [k for k in errors if isinstance(k, str) and k and k not in out]
+    return out
