@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from vismadesk.sandbox.erp.codes import money
+from vismadesk.sandbox.erp.codes import BRANCHES, CREDIT_TERMS, PROJECTS, money
 from vismadesk.sandbox.salesorders.validation import OrderLine
 from vismadesk.sandbox.wire import parse_utc, utc_stamp
 
@@ -67,7 +67,18 @@ def _order_line(n: int, entry: OrderLine) -> dict[str, Any]:
         "completed": False,
         "note": line.get("note"),
         "lineType": "NonStockItem" if item["type"] != "LaborItem" else "LaborItem",
+        "warehouseId": line.get("warehouseId"),
+        # The item's own VAT category unless the line names one.
+        "taxCategoryId": line.get("taxCategoryId") or (item.get("vatCode") or {}).get("id"),
+        "projectTaskId": line.get("projectTaskId"),
+        **_branch(line.get("branchId")),
     }
+
+
+def _branch(number: str | None) -> dict[str, Any]:
+    if not number:
+        return {}
+    return {"branch": {"id": number, "description": BRANCHES[number]}}
 
 
 def new_order(
@@ -101,12 +112,27 @@ def new_order(
             "order": cust.get("order"),
         },
         "currencyId": body.get("currencyId") or customer.get("currencyId") or "EUR",
+        **_branch(body.get("branchId")),
+        **_project(body.get("projectId")),
+        "financialInformation": {"invoiceSeparately": False, "terms": _terms(cust, customer)},
         "orderQty": float(qty_total),
         "totals": _totals(total, vat),
         "isRotRutDeductable": False,
         "createdBy": None,
         "version": version(order_type, order_id, 1),
     }
+
+
+def _project(project: str | None) -> dict[str, Any]:
+    if not project:
+        return {}
+    return {"project": {"id": project, "description": PROJECTS[project][0], "internalId": 0}}
+
+
+def _terms(cust: dict[str, Any], customer: dict[str, Any]) -> dict[str, Any]:
+    """The order's terms, else the customer's (validation made sure there are some)."""
+    terms = cust.get("termsId") or (customer.get("creditTerms") or {}).get("id")
+    return {"id": terms, "description": CREDIT_TERMS.get(terms or "", "")}
 
 
 def _totals(total: Decimal, vat: Decimal) -> dict[str, float]:
