@@ -251,3 +251,22 @@ DEMO_BANNER = (
     "OutSmart or VISMA.net. Sign in on the sandbox page with the demo account it shows."
 )
 STARTUP_FAILED = "vismadesk could not start"
+
+
+# --- VISMA.net defaults (issue #15): the section ui/export_defaults_section.py builds ------
+SETTING_LABELS.update(
+    {
+        "labour_item_class": "Item class for new labour items",
+        "default_labour_item": "Labour item for hours without an hour type",
+        "unit_map": "Units (OutSmart = VISMA.net)",
+        "customer_class": "Customer class for new relations",
+        "override_class_values": "Take the class's values (credit terms) for new relations",
+        "customer_terms": "Credit terms for new relations",
+        "branch": "Branch",
+        "warehouse": "Warehouse on sales order lines",
+        "vat_category": "VAT category",
+        "credit_terms": "Credit terms on documents",
+        "project_map": "Projects (OutSmart = VISMA.net project/task)",
+        "description_item": "Work description as text lines, on item",
+    }
+)

@@ -63,7 +63,7 @@ def wrap(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def customer_body(c: Customer) -> dict[str, Any]:
-    return wrap(
+    body = wrap(
         {
             "number": c.number,
             # Our number is the OutSmart debtor number, so the codes match in both systems.
@@ -79,8 +79,15 @@ def customer_body(c: Customer) -> dict[str, Any]:
             "mainContact": {"name": c.contact, "email": c.email, "phone1": c.phone},
             "vatRegistrationId": c.vat_number,
             "corporateId": c.coc_number,
+            "customerClassId": c.customer_class,
+            "creditTermsId": c.credit_terms,
         }
     )
+    if c.customer_class and c.override_class_values:
+        # The one plain field of CustomerUpdateDto: the class's values (its credit
+        # terms) replace the customer's, so SalesOrders finds terms (1401 otherwise).
+        body["overrideWithClassValues"] = True
+    return body
 
 
 def inventory_body(item: InventoryItem) -> dict[str, Any]:
@@ -114,6 +121,9 @@ def customer_invoice_body(doc: SalesDocument) -> dict[str, Any]:
             "customerRefNumber": doc.reference,
             "externalReference": doc.reference,
             "invoiceText": doc.description,
+            "branchNumber": doc.branch,
+            "creditTermsId": doc.credit_terms,
+            "project": doc.project,
         }
     )
     body["invoiceLines"] = [
@@ -126,6 +136,8 @@ def customer_invoice_body(doc: SalesDocument) -> dict[str, Any]:
                     "quantity": line.quantity,
                     "unitPriceInCurrency": line.unit_price,
                     "uom": line.uom.upper() if line.uom else None,
+                    "vatCodeId": line.vat_category,
+                    "taskId": line.project_task,
                 }
             ),
         }
@@ -134,25 +146,41 @@ def customer_invoice_body(doc: SalesDocument) -> dict[str, Any]:
     return body
 
 
+def _plain(fields: dict[str, Any]) -> dict[str, Any]:
+    """SalesOrders v3's plain JSON: only the fields that have a value."""
+    return {k: _json_value(v) for k, v in fields.items() if v is not None and v != ""}
+
+
 def sales_order_body(doc: SalesDocument) -> dict[str, Any]:
-    lines = []
-    for line in doc.lines:
-        entry: dict[str, Any] = {
-            "inventoryId": line.inventory_number,
-            "quantity": _json_value(line.quantity),
-            "unitPrice": _json_value(line.unit_price),
-            "description": line.description,
+    lines = [
+        _plain(
+            {
+                "inventoryId": line.inventory_number,
+                "quantity": line.quantity,
+                "unitPrice": line.unit_price,
+                "description": line.description,
+                "unitOfMeasure": line.uom.upper() if line.uom else None,
+                "warehouseId": line.warehouse,
+                "taxCategoryId": line.vat_category,
+                "projectTaskId": line.project_task,
+            }
+        )
+        for line in doc.lines
+    ]
+    customer = _plain(
+        {"id": doc.customer_number, "refNo": doc.reference[:REF_MAX], "termsId": doc.credit_terms}
+    )
+    return _plain(
+        {
+            "type": doc.order_type,
+            "customer": customer,
+            "date": _document_datetime(doc.date),
+            "description": doc.description,
+            "branchId": doc.branch,
+            "projectId": doc.project,
+            "orderLines": lines,
         }
-        if line.uom:
-            entry["unitOfMeasure"] = line.uom.upper()
-        lines.append(entry)
-    return {
-        "type": doc.order_type,
-        "customer": {"id": doc.customer_number, "refNo": doc.reference[:REF_MAX]},
-        "date": _document_datetime(doc.date),
-        "description": doc.description,
-        "orderLines": lines,
-    }
+    )
 
 
 # --- responses -----------------------------------------------------------------------
@@ -230,7 +258,17 @@ def parse_inventory(d: dict[str, Any]) -> InventoryItem:
         item_class=_text(d, "itemClass.id", "itemClass"),
         posting_class=_text(d, "postingClass.id", "postingClass"),
         last_modified=parse_time(d.get("lastModifiedDateTime")),
+        units=_units(d),
     )
+
+
+def _units(d: dict[str, Any]) -> tuple[str, ...]:
+    """Base, sales and purchase unit, and the conversions' from-units (inventoryUnits)."""
+    found = [_text(d, key) for key in ("baseUnit", "salesUnit", "purchaseUnit")]
+    conversions = d.get("inventoryUnits")
+    for conv in conversions if isinstance(conversions, list) else []:
+        found.append(_text(conv, "fromUnit"))
+    return tuple(dict.fromkeys(u for u in found if u))
 
 
 def customer_invoice_ref(d: dict[str, Any]) -> DocumentRef:
