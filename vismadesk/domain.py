@@ -190,6 +190,15 @@ class InventoryItem:
     units: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class CompanyCode:
+    """One entry of a company's own list in VISMA.net (an item class, a branch, credit
+    terms...): what the settings store, and what the planner reads beside it."""
+
+    code: str
+    description: str = ""
+
+
 @dataclass(slots=True)
 class DocumentLine:
     inventory_number: str

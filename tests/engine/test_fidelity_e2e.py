@@ -276,3 +276,42 @@ def test_one_record_outsmart_refuses_never_loses_its_batch(
     relations = {r["debtor_number"] for r in demo.sandbox.state()["relations"]}
     customers = {c["number"] for c in demo.sandbox.state()["customers"]}
     assert customers - {bad} <= relations
+
+
+# --- signing in to the wrong company ------------------------------------------------------
+
+
+def _choosing(tenant: str) -> Any:
+    import threading
+
+    from vismadesk.sandbox.browser import play_browser
+
+    def open_browser(url: str) -> bool:
+        threading.Thread(
+            target=play_browser, args=(url,), kwargs={"tenant": tenant}, daemon=True
+        ).start()
+        return True
+
+    return open_browser
+
+
+def test_a_customer_portal_tenant_is_named_at_sign_in_not_at_the_first_export(
+    demo: DemoSession,
+) -> None:
+    from vismadesk.engine.signin import login
+    from vismadesk.visma.auth import AuthStatus
+
+    demo.context.tokens.disconnect()
+    demo.context.settings.tenant_id = ""  # nothing to compare with: ask the ERP API
+    portal = demo.sandbox._creds.customer_tenant_id
+    seen: list[LogEntry] = []
+    result = login(demo.context, RunHooks(on_log=seen.append), open_browser=_choosing(portal))
+    assert result.exit_code == ExitCode.CONFIG
+    assert seen[-1].summary == f"Company {portal} has no access to the VISMA.net ERP API"
+    assert seen[-1].code == messages.NOT_AN_ERP_COMPANY.code
+    assert demo.context.tokens.state.status is AuthStatus.SIGNED_OUT
+
+    company = demo.sandbox.credentials["tenant_id"]
+    again = login(demo.context, RunHooks(on_log=seen.append), open_browser=_choosing(company))
+    assert again.exit_code == ExitCode.OK
+    assert seen[-1].code == messages.SIGNED_IN.code and company in seen[-1].summary

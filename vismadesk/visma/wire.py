@@ -19,6 +19,7 @@ import httpx
 
 from vismadesk import messages
 from vismadesk.domain import (
+    CompanyCode,
     Customer,
     DocumentRef,
     ExportFormat,
@@ -269,6 +270,26 @@ def _units(d: dict[str, Any]) -> tuple[str, ...]:
     for conv in conversions if isinstance(conversions, list) else []:
         found.append(_text(conv, "fromUnit"))
     return tuple(dict.fromkeys(u for u in found if u))
+
+
+# The company's lists: path, the field with the code, the field with its description.
+COMPANY_LISTS: dict[str, tuple[str, str, str]] = {
+    "item_classes": ("/v1/inventory/itemClass", "id", "description"),
+    "posting_classes": ("/v1/inventory/itemPostClass", "id", "description"),
+    "customer_classes": ("/v1/customer/customerClass", "id", "description"),
+    "credit_terms": ("/v1/creditTerm", "termsId", "description"),
+    "branches": ("/v1/branch", "number", "name"),
+    "warehouses": ("/v1/warehouse", "warehouseID", "description"),
+    "vat_categories": ("/v1/vatCategory", "vatCategoryId", "description"),
+}
+
+
+def parse_company_code(d: dict[str, Any], code: str, description: str) -> CompanyCode | None:
+    """One list entry; None for an entry without a code or marked inactive."""
+    if d.get("active") is False or d.get("isActive") is False:
+        return None
+    value = _text(d, code)
+    return CompanyCode(value, _text(d, description)) if value else None
 
 
 def customer_invoice_ref(d: dict[str, Any]) -> DocumentRef:
