@@ -270,3 +270,17 @@ SETTING_LABELS.update(
         "description_item": "Work description as text lines, on item",
     }
 )
+SECTION_VISMA_DEFAULTS = "VISMA.net defaults"
+VISMA_DEFAULTS_HELP = (
+    "Each one is optional: left empty, VISMA.net decides. Read from VISMA.net offers the "
+    "company's own classes, terms, branches, warehouses and VAT categories; a code can "
+    "also be typed."
+)
+LEFT_TO_VISMA = "(VISMA.net decides)"
+UNIT_MAP_PLACEHOLDER = "STUKKEN=ST; METER=M"
+PROJECT_MAP_PLACEHOLDER = "P100=ONDERHOUD/01"
+READ_LISTS = "Read from VISMA.net"
+LISTS_READING = "Reading the company's lists from VISMA.net…"
+LISTS_READ = "The company's lists are offered in the fields above."
+LISTS_PARTLY = "Some lists could not be read ({problem}); the others are offered."
+LISTS_FAILED = "The lists could not be read."
