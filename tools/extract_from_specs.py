@@ -30,12 +30,18 @@ ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT.parent / "shared" / "specs"
 CONTRACTS = ROOT / "tests" / "contracts"
 SANDBOX_SCHEMAS = ROOT / "resources" / "sandbox"
-# The commands the sandbox validates requests against: (target, spec, roots).
-SANDBOX = (
-    "salesorders-v3-commands.json",
-    "visma-salesorders-v3.openapi.yaml",
-    ["NewSalesOrderCommand", "PatchSalesOrderCommand"],
-)
+# What the sandbox validates requests against: target -> (spec, roots) per source.
+SANDBOX: dict[str, list[tuple[str, list[str]]]] = {
+    "salesorders-v3-commands.json": [
+        ("visma-salesorders-v3.openapi.yaml", ["NewSalesOrderCommand", "PatchSalesOrderCommand"])
+    ],
+    # Left open, as published: the ERP API ignores a field its DTO does not have.
+    "erp-requests.json": [
+        ("visma-erp-customer.openapi.yml", ["CustomerUpdateDto"]),
+        ("visma-erp-inventory.openapi.yml", ["InventoryUpdateDto"]),
+        ("visma-erp-customerinvoice-v2.openapi.yml", ["CustomerInvoiceUpdateDto"]),
+    ],
+}
 
 FRAGMENTS = {
     "visma-erp-customer.json": (
@@ -140,9 +146,21 @@ def _write(path: Path, fragment: dict[str, Any]) -> None:
 def main(specs: Path = SPECS) -> None:
     for target, (spec, roots, strict) in FRAGMENTS.items():
         _write(CONTRACTS / target, _fragment(specs, spec, roots, strict))
-    target, spec, roots = SANDBOX
-    # The spec's descriptions are long and the sandbox needs none of them.
-    _write(SANDBOX_SCHEMAS / target, _without_descriptions(_fragment(specs, spec, roots, False)))
+    for target, sources in SANDBOX.items():
+        merged: dict[str, Any] = {}
+        for spec, roots in sources:
+            part = _fragment(specs, spec, roots, False)
+            for name, schema in part["$defs"].items():
+                # Shared helper DTOs (DtoValueOfString...) are the same in every spec.
+                merged.setdefault(name, schema)
+        fragment = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$comment": "From ../shared/specs/ by extract_from_specs.py; roots: "
+            + ", ".join(r for _, roots in sources for r in roots),
+            # The spec's descriptions are long and the sandbox needs none of them.
+            "$defs": _without_descriptions(dict(sorted(merged.items()))),
+        }
+        _write(SANDBOX_SCHEMAS / target, fragment)
 
 
 def _without_descriptions(node: Any) -> Any:

@@ -12,8 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vismadesk.sandbox.core import json_response, service_base
+from vismadesk.sandbox.erp import schema
 from vismadesk.sandbox.erp.codes import CREDIT_TERM_DAYS, VAT_CODES, money
 from vismadesk.sandbox.erp.invoice_query import invoice_filter, legacy_window
+from vismadesk.sandbox.erp.schema import check_enums
 from vismadesk.sandbox.erp.validation import (
     check_invoice_customer,
     invoice_header,
@@ -39,9 +41,9 @@ class CustomerInvoices:
 
     async def create_invoice(self, request: Request) -> Response:
         what = "creating the customer invoice"
-        d = unwrap(
-            await read_json(request, what), what=what, arrays=("invoiceLines", "taxDetailLines")
-        )
+        raw = await read_json(request, what)
+        d = unwrap(raw, what=what, arrays=("invoiceLines", "taxDetailLines"))
+        check_enums(raw, schema.CUSTOMER_INVOICE, what)
         state = self.state
         with state.lock:
             customer = check_invoice_customer(state.customers, d, what)

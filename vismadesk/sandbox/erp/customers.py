@@ -15,7 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vismadesk.sandbox.core import json_response, service_base
+from vismadesk.sandbox.erp import schema
 from vismadesk.sandbox.erp.codes import CUSTOMER_CLASSES
+from vismadesk.sandbox.erp.schema import check_enums
 from vismadesk.sandbox.erp.validation import address, apply_customer, contact
 from vismadesk.sandbox.erp.wire import (
     ErpError,
@@ -134,9 +136,10 @@ class Customers:
 
 
 async def _body(request: Request, what: str) -> dict[str, Any]:
-    return unwrap(
-        await read_json(request, what), what=what, plain=("overrideWithClassValues",), arrays=ARRAYS
-    )
+    raw = await read_json(request, what)
+    body = unwrap(raw, what=what, plain=("overrideWithClassValues",), arrays=ARRAYS)
+    check_enums(raw, schema.CUSTOMER, what)
+    return body
 
 
 def _new_customer(internal_id: int, number: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vismadesk.sandbox.core import json_response, service_base
+from vismadesk.sandbox.erp import schema
 from vismadesk.sandbox.erp.codes import (
     CLASS_UNIT,
     CLASS_VAT,
@@ -22,6 +23,7 @@ from vismadesk.sandbox.erp.codes import (
     POSTING_CLASSES,
     VAT_CODES,
 )
+from vismadesk.sandbox.erp.schema import check_enums
 from vismadesk.sandbox.erp.validation import apply_item
 from vismadesk.sandbox.erp.wire import (
     ErpError,
@@ -86,7 +88,9 @@ class Inventory:
 
     async def create_item(self, request: Request) -> Response:
         what = "inserting the inventory item"
-        d = unwrap(await read_json(request, what), what=what, arrays=ARRAYS)
+        raw = await read_json(request, what)
+        d = unwrap(raw, what=what, arrays=ARRAYS)
+        check_enums(raw, schema.INVENTORY, what)
         number = str(d.get("inventoryNumber") or "").strip()
         if not number:
             raise ErpError(400, f"Error {what}. 'Inventory ID' cannot be empty.")
@@ -128,7 +132,9 @@ class Inventory:
     async def update_item(self, request: Request) -> Response:
         what = "updating the inventory item"
         number = request.path_params["inventoryNumber"]
-        d = unwrap(await read_json(request, what), what=what, arrays=ARRAYS)
+        raw = await read_json(request, what)
+        d = unwrap(raw, what=what, arrays=ARRAYS)
+        check_enums(raw, schema.INVENTORY, what)
         d.pop("inventoryNumber", None)  # not applicable for PUT
         state = self.state
         with state.lock:
