@@ -30,8 +30,8 @@ BATCH = 200
 # OutSmart's codes for one record of a POST it could not take (insert or update
 # failed, a required field missing): relations, materials, hour types.
 RECORD_CODES = frozenset({1300, 1301, 1200, 1201, 1800, 1801})
-# Why a record is left out before it is sent: None, or the catalogue message's values.
-Skip = Callable[[object], dict[str, object] | None]
+# Why a record is left out before it is sent: the fields it lacks, or None to send it.
+Skip = Callable[[object], str | None]
 
 
 def _cursor(ctx: Context, name: str) -> dt.datetime | None:
@@ -117,11 +117,13 @@ class _Sync:
         self, item: object, skip: Skip | None, progress: ProgressReporter, result: RunResult
     ) -> bool:
         """Left out with a warning; counted as failed, so the cursor waits for its fix."""
-        values = skip(item) if skip is not None else None
-        if values is None:
+        missing = skip(item) if skip is not None else None
+        if missing is None:
             return False
         key = self._key(item)
-        self.log.emit(messages.RELATION_SKIPPED_INCOMPLETE, record=key, **values)
+        self.log.emit(
+            messages.RELATION_SKIPPED_INCOMPLETE, record=key, relation=key, fields=missing
+        )
         result.failed += 1
         result.exit_code = ExitCode.SOME_FAILED
         progress.step(key, failed=True)
@@ -210,13 +212,11 @@ def _detail(err: AppError) -> str:
     return err.message
 
 
-def _incomplete(item: object) -> dict[str, object] | None:
-    """A customer OutSmart would refuse (1301): the values for the warning, or None."""
+def _incomplete(item: object) -> str | None:
+    """What a customer lacks that OutSmart requires (it would refuse it, 1301), or None."""
     assert isinstance(item, Customer)
     missing = mapping.relation_missing(mapping.relation_from_customer(item))
-    if not missing:
-        return None
-    return {"relation": item.number, "fields": ", ".join(f.replace("_", " ") for f in missing)}
+    return ", ".join(f.replace("_", " ") for f in missing) or None
 
 
 def sync_relations(

@@ -9,11 +9,9 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from vismadesk.sandbox.erp.codes import BRANCHES, CREDIT_TERMS, PROJECTS, money
+from vismadesk.sandbox.erp.codes import BRANCHES, CREDIT_TERMS, PROJECTS, VAT_CODES, money
 from vismadesk.sandbox.salesorders.validation import OrderLine
 from vismadesk.sandbox.wire import parse_utc, utc_stamp
-
-VAT_RATE = Decimal("0.21")
 
 
 def order_path(order_type: str, order_id: str) -> str:
@@ -94,7 +92,7 @@ def new_order(
     cust = body["customer"]
     total = sum((entry.qty * entry.price for entry in lines), Decimal(0))
     qty_total = sum((entry.qty for entry in lines), Decimal(0))
-    vat = total * VAT_RATE
+    vat = sum((entry.qty * entry.price * _rate(entry) for entry in lines), Decimal(0))
     return {
         "type": order_type,
         "orderId": order_id,
@@ -121,6 +119,12 @@ def new_order(
         "createdBy": None,
         "version": version(order_type, order_id, 1),
     }
+
+
+def _rate(entry: OrderLine) -> Decimal:
+    """The line's VAT rate: its own VAT category, else the item's; none: no VAT."""
+    category = entry.line.get("taxCategoryId") or (entry.item.get("vatCode") or {}).get("id")
+    return VAT_CODES[category][1] if category in VAT_CODES else Decimal(0)
 
 
 def _project(project: str | None) -> dict[str, Any]:
