@@ -3,7 +3,11 @@
     uv run --with pyyaml python tools/extract_from_specs.py [SPECS_DIR]   # default ../shared/specs
 
 The published specs live beside the repository, not in it; the tests read only the
-fragments this writes (committed in tests/contracts/), never the specs.
+fragments this writes (committed in tests/contracts/), never the specs. The sandbox
+checks SalesOrders v3 commands against its own copy of the command schemas
+(resources/sandbox/salesorders-v3-commands.json, written here too), so it refuses
+what the published spec refuses; a contract test keeps that copy equal to the
+fragment's.
 
 Each fragment holds the DTOs the sandbox and the clients rely on, with everything
 they reference, as JSON Schema (2020-12) under `$defs`. OpenAPI's `nullable` becomes
@@ -25,6 +29,19 @@ import yaml  # only for this script; not a project dependency
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT.parent / "shared" / "specs"
 CONTRACTS = ROOT / "tests" / "contracts"
+SANDBOX_SCHEMAS = ROOT / "resources" / "sandbox"
+# What the sandbox validates requests against: target -> (spec, roots) per source.
+SANDBOX: dict[str, list[tuple[str, list[str]]]] = {
+    "salesorders-v3-commands.json": [
+        ("visma-salesorders-v3.openapi.yaml", ["NewSalesOrderCommand", "PatchSalesOrderCommand"])
+    ],
+    # Left open, as published: the ERP API ignores a field its DTO does not have.
+    "erp-requests.json": [
+        ("visma-erp-customer.openapi.yml", ["CustomerUpdateDto"]),
+        ("visma-erp-inventory.openapi.yml", ["InventoryUpdateDto"]),
+        ("visma-erp-customerinvoice-v2.openapi.yml", ["CustomerInvoiceUpdateDto"]),
+    ],
+}
 
 FRAGMENTS = {
     "visma-erp-customer.json": (
@@ -109,18 +126,53 @@ def _closure(schemas: dict[str, Any], roots: list[str]) -> dict[str, Any]:
     return dict(sorted(seen.items()))
 
 
+def _fragment(specs: Path, spec: str, roots: list[str], strict: bool) -> dict[str, Any]:
+    doc = yaml.safe_load((specs / spec).read_text(encoding="utf-8"))
+    defs = _closure(doc["components"]["schemas"], roots)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$comment": f"From ../shared/specs/{spec} by extract_from_specs.py; roots: "
+        + ", ".join(roots),
+        "$defs": {name: _convert(schema, strict) for name, schema in defs.items()},
+    }
+
+
+def _write(path: Path, fragment: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(fragment, indent=1) + "\n", encoding="utf-8")
+    print(f"{path.name}: {len(fragment['$defs'])} schemas")
+
+
 def main(specs: Path = SPECS) -> None:
     for target, (spec, roots, strict) in FRAGMENTS.items():
-        doc = yaml.safe_load((specs / spec).read_text(encoding="utf-8"))
-        defs = _closure(doc["components"]["schemas"], roots)
+        _write(CONTRACTS / target, _fragment(specs, spec, roots, strict))
+    for target, sources in SANDBOX.items():
+        merged: dict[str, Any] = {}
+        for spec, roots in sources:
+            part = _fragment(specs, spec, roots, False)
+            for name, schema in part["$defs"].items():
+                # Shared helper DTOs (DtoValueOfString...) are the same in every spec.
+                merged.setdefault(name, schema)
         fragment = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$comment": f"From ../shared/specs/{spec} by extract_from_specs.py; roots: "
-            + ", ".join(roots),
-            "$defs": {name: _convert(schema, strict) for name, schema in defs.items()},
+            "$comment": "From ../shared/specs/ by extract_from_specs.py; roots: "
+            + ", ".join(r for _, roots in sources for r in roots),
+            # The spec's descriptions are long and the sandbox needs none of them.
+            "$defs": _without_descriptions(dict(sorted(merged.items()))),
         }
-        (CONTRACTS / target).write_text(json.dumps(fragment, indent=1) + "\n", encoding="utf-8")
-        print(f"{target}: {len(defs)} schemas")
+        _write(SANDBOX_SCHEMAS / target, fragment)
+
+
+def _without_descriptions(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_descriptions(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        k: _without_descriptions(v)
+        for k, v in node.items()
+        if not (k == "description" and isinstance(v, str))
+    }
 
 
 if __name__ == "__main__":

@@ -33,6 +33,28 @@ DEFAULT_URLS = {
 }
 
 
+class CodeMap(tuple[tuple[str, str], ...]):
+    """A small table in the settings: OutSmart unit -> VISMA.net unit, OutSmart project ->
+    VISMA.net project (and task). Immutable pairs, written `A=B; C=D` on the command line
+    and as a JSON object in the file; looked up without regard to case or spaces around
+    the key, as planners type OutSmart's free text in any case."""
+
+    def __new__(cls, pairs: Any = ()) -> CodeMap:
+        # Sorted, as the settings file keeps its keys: a table reads back equal to itself.
+        items = sorted(((str(k), str(v)) for k, v in pairs), key=lambda p: p[0].casefold())
+        return super().__new__(cls, tuple(items))
+
+    def __str__(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self)
+
+    def lookup(self, key: str) -> str | None:
+        wanted = key.strip().casefold()
+        for k, v in self:
+            if k.strip().casefold() == wanted:
+                return v
+        return None
+
+
 class SettingsError(ValueError):
     """A value that does not fit its setting; the message names the key."""
 
@@ -66,6 +88,27 @@ class Settings:
     offline_access: bool = True
     # auto follows the OS language; nl or en choose one.
     language: str = "auto"
+    # --- VISMA.net defaults (issue #15); empty means "leave it to VISMA.net" -----------
+    # Item class for new labour items (hour types); empty: the one for new materials.
+    labour_item_class: str = ""
+    # The labour item a work period without an hour type is billed as; empty: such a
+    # work order fails with its own message.
+    default_labour_item: str = ""
+    # OutSmart's free-text unit -> a VISMA.net unit (at most 6 characters).
+    unit_map: CodeMap = field(default_factory=CodeMap)
+    # New customers: class (its values with overrideWithClassValues) and credit terms.
+    customer_class: str = ""
+    override_class_values: bool = True
+    customer_terms: str = ""
+    # On every document: branch, warehouse (sales order lines), VAT category, terms.
+    branch: str = ""
+    warehouse: str = ""
+    vat_category: str = ""
+    credit_terms: str = ""
+    # OutSmart project number -> VISMA.net project, optionally "/task".
+    project_map: CodeMap = field(default_factory=CodeMap)
+    # The item the work description is written on as a text line; empty: no text line.
+    description_item: str = ""
     # Keys this version does not know, kept so a newer version's settings survive.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -131,6 +174,8 @@ class _Spec:
     def dump(self, value: Any) -> Any:
         if isinstance(value, ExportFormat):
             return value.value
+        if isinstance(value, CodeMap):
+            return dict(value)
         return value
 
 
@@ -177,11 +222,43 @@ def _parse_format(key: str, v: Any) -> ExportFormat | None:
     raise SettingsError(key, f"expected sales_order or sales_invoice, got {v!r}")
 
 
+def _parse_map(key: str, v: Any) -> CodeMap:
+    """`A=B; C=D` (also one pair a line, or commas), a JSON object or a list of pairs."""
+    if isinstance(v, CodeMap):
+        return v
+    if isinstance(v, dict):
+        pairs = list(v.items())
+    elif isinstance(v, list | tuple):
+        pairs = [tuple(p) for p in v if isinstance(p, list | tuple) and len(p) == 2]
+        if len(pairs) != len(v):
+            raise SettingsError(key, "expected pairs such as STUKKEN=ST")
+    elif isinstance(v, str):
+        pairs = []
+        for part in v.replace("\n", ";").replace(",", ";").split(";"):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise SettingsError(key, f"expected FROM=TO pairs, got {part.strip()!r}")
+            left, right = part.split("=", 1)
+            pairs.append((left, right))
+    else:
+        raise SettingsError(key, f"expected FROM=TO pairs, got {v!r}")
+    out: list[tuple[str, str]] = []
+    for left, right in pairs:
+        if not isinstance(left, str) or not isinstance(right, str):
+            raise SettingsError(key, "expected text on both sides of =")
+        if not left.strip() or not right.strip():
+            raise SettingsError(key, "both sides of = need a value")
+        out.append((left.strip(), right.strip()))
+    return CodeMap(out)
+
+
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "bool": _parse_bool,
     "int": _parse_int,
     "str": _parse_str,
     "format": _parse_format,
+    "map": _parse_map,
 }
 
 
@@ -202,6 +279,36 @@ def _short_code(v: str) -> str | None:
     if len(v) > 30:
         return "at most 30 characters"
     return None
+
+
+# SalesOrders v3 allows a unit of at most 6 characters; projects and tasks 30.
+UNIT_MAX = 6
+PROJECT_MAX = 30
+
+
+def _units_problem(v: CodeMap) -> str | None:
+    for outsmart, visma in v:
+        if len(outsmart) > 255:
+            return f"{outsmart[:20]}…: an OutSmart unit has at most 255 characters"
+        if len(visma) > UNIT_MAX:
+            return f"{outsmart}={visma}: a VISMA.net unit has at most {UNIT_MAX} characters"
+    return None
+
+
+def _projects_problem(v: CodeMap) -> str | None:
+    for outsmart, visma in v:
+        project, _, task = visma.partition("/")
+        if not project.strip() or (visma.count("/") and not task.strip()):
+            return f"{outsmart}={visma}: expected PROJECT or PROJECT/TASK"
+        if len(project.strip()) > PROJECT_MAX or len(task.strip()) > PROJECT_MAX:
+            return f"{outsmart}={visma}: project and task have at most {PROJECT_MAX} characters"
+    return None
+
+
+def project_and_task(visma: str) -> tuple[str, str]:
+    """A project map's value: "PROJECT/TASK" -> ("PROJECT", "TASK"); the task may be ""."""
+    project, _, task = visma.partition("/")
+    return project.strip(), task.strip()
 
 
 # Key, kind and check only: the words for each setting are the window's
@@ -242,6 +349,18 @@ SPECS: dict[str, _Spec] = {
             else f"must be auto (the system's language), nl (Dutch) or en (English), not {v!r}"
         ),
     ),
+    "labour_item_class": _Spec("str", _short_code),
+    "default_labour_item": _Spec("str", _short_code),
+    "unit_map": _Spec("map", _units_problem),
+    "customer_class": _Spec("str", _short_code),
+    "override_class_values": _Spec("bool"),
+    "customer_terms": _Spec("str", _short_code),
+    "branch": _Spec("str", _short_code),
+    "warehouse": _Spec("str", _short_code),
+    "vat_category": _Spec("str", _short_code),
+    "credit_terms": _Spec("str", _short_code),
+    "project_map": _Spec("map", _projects_problem),
+    "description_item": _Spec("str", _short_code),
 }
 SETTING_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")
 assert set(SETTING_KEYS) == set(SPECS), "every setting needs a spec"

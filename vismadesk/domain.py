@@ -95,6 +95,8 @@ class WorkOrder:
     status: str = ""
     work_status: str = ""
     order_number: str = ""
+    # OutSmart's ProjectNr: the settings' project table maps it to a VISMA.net project.
+    project: str = ""
     materials: list[MaterialLine] = field(default_factory=list)
     hours: list[HourLine] = field(default_factory=list)
 
@@ -165,6 +167,11 @@ class Customer:
     vat_number: str = ""
     coc_number: str = ""
     last_modified: dt.datetime | None = None
+    # For a new customer: its class (whose values apply with override_class_values)
+    # and credit terms; empty leaves them out.
+    customer_class: str = ""
+    credit_terms: str = ""
+    override_class_values: bool = False
 
 
 @dataclass(slots=True)
@@ -179,6 +186,17 @@ class InventoryItem:
     item_class: str = ""
     posting_class: str = ""
     last_modified: dt.datetime | None = None
+    # Every unit VISMA.net knows for the item: base, sales, purchase and conversions.
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyCode:
+    """One entry of a company's own list in VISMA.net (an item class, a branch, credit
+    terms...): what the settings store, and what the planner reads beside it."""
+
+    code: str
+    description: str = ""
 
 
 @dataclass(slots=True)
@@ -188,6 +206,10 @@ class DocumentLine:
     quantity: Decimal
     unit_price: Decimal
     uom: str = ""
+    # Optional codes from the settings; empty leaves each to VISMA.net.
+    warehouse: str = ""
+    vat_category: str = ""
+    project_task: str = ""
 
 
 @dataclass(slots=True)
@@ -202,6 +224,9 @@ class SalesDocument:
     description: str
     lines: list[DocumentLine] = field(default_factory=list)
     order_type: str = "SO"
+    branch: str = ""
+    credit_terms: str = ""
+    project: str = ""
 
 
 @dataclass(frozen=True, slots=True)

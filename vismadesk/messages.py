@@ -399,3 +399,92 @@ def get(code: str) -> Message:
 
 def seed_messages() -> list[Message]:
     return [m for m in CATALOGUE.values() if m.from_seed]
+
+
+# --- What VISMA.net would refuse, named before anything is sent (issue #15) -------------
+
+HOURS_WITHOUT_HOUR_TYPE = _m(
+    "hours_without_hour_type",
+    "Work order {work_order} has hours without an hour type",
+    "A work period on this work order has no hour type, so VISMA.net would not know which "
+    "labour item to bill. Choose the hour type in OutSmart and reset the work status, or "
+    "set a labour item for hours without an hour type in the settings.",
+    fix=FixAction.RESET_STATUS,
+    record_kind=RecordKind.HOUR_TYPE,
+)
+DEFAULT_LABOUR_ITEM_NOT_IN_VISMA = _m(
+    "default_labour_item_not_in_visma",
+    "Labour item {item} for hours without an hour type not found in VISMA.net",
+    "The settings bill hours without an hour type as this labour item, but VISMA.net has no "
+    "inventory item with that number. Choose an existing labour item in the settings, then "
+    "reset the work status and export again.",
+    fix=FixAction.RESET_STATUS,
+    record_kind=RecordKind.HOUR_TYPE,
+)
+MATERIAL_CODE_MISSING = _m(
+    "material_code_missing",
+    "Work order {work_order} has a material without a code",
+    "A material line on this work order has no material code, so it matches no VISMA.net "
+    "inventory item and none can be created. Choose the material in OutSmart, reset the work "
+    "status and export again.",
+    fix=FixAction.RESET_STATUS,
+    record_kind=RecordKind.MATERIAL,
+)
+NEW_ITEM_NEEDS_CLASS = _m(
+    "new_item_needs_class",
+    "{what} cannot be created in VISMA.net: no item class is set",
+    "VISMA.net needs an item class for every new inventory item (the item's posting class "
+    "and VAT category come from it). Choose the item class for new materials (and, if you "
+    "like, one for new labour items) in the settings, then reset the work status and export "
+    "again.",
+    fix=FixAction.RESET_STATUS,
+    record_kind=RecordKind.MATERIAL,
+)
+UNIT_NOT_IN_VISMA = _m(
+    "unit_not_in_visma",
+    "Unit {unit} of material {material} on work order {work_order} is not a VISMA.net unit",
+    "VISMA.net does not know this unit for the material (the details list the units it "
+    "does know). Add the unit to the unit table in the settings, for example STUKKEN=ST, "
+    "then reset the work status and export again.",
+    fix=FixAction.RESET_STATUS,
+    record_kind=RecordKind.MATERIAL,
+)
+RELATION_SKIPPED_INCOMPLETE = _m(
+    "relation_skipped_incomplete",
+    "Customer {relation} not synced to OutSmart: no {fields} in VISMA.net",
+    "OutSmart needs a name, street, postal code and city for every relation. Fill them in "
+    "for this customer in VISMA.net; the next sync sends it. The other customers were synced.",
+    Level.WARNING,
+    record_kind=RecordKind.RELATION,
+)
+RECORD_NOT_SYNCED = _m(
+    "record_not_synced",
+    "{what} not synced to OutSmart: {detail}",
+    "OutSmart refused this one record; the others of its batch were synced. Read the full "
+    "error details, correct the record in VISMA.net and sync again.",
+)
+WRONG_COMPANY = _m(
+    "wrong_company",
+    "Signed in to company {chosen}, but vismadesk is set up for {needed}",
+    "At the VISMA.net sign-in another company was chosen than the one in the settings "
+    "(Tenant ID in the Advanced settings). Click Login and choose that company, or change "
+    "the Tenant ID if the other company is the right one.",
+    fix=FixAction.LOGIN,
+)
+NOT_AN_ERP_COMPANY = _m(
+    "not_an_erp_company",
+    "Company {chosen} has no access to the VISMA.net ERP API",
+    "VISMA.net accepted the sign-in, but the company chosen cannot use the ERP API. Often "
+    "that is the customer portal of the same name instead of the company itself. Click "
+    "Login and choose the company (Visma.net ERP), not the customer portal.",
+    fix=FixAction.LOGIN,
+)
+DESCRIPTION_ITEM_NOT_IN_VISMA = _m(
+    "description_item_not_in_visma",
+    "Item {item} for the work description not found in VISMA.net",
+    "The settings write the work description as text lines on this inventory item, but "
+    "VISMA.net has no item with that number. Choose an existing item (a text or service "
+    "item) in the settings, or leave the setting empty, then reset the work status.",
+    fix=FixAction.RESET_STATUS,
+    record_kind=RecordKind.MATERIAL,
+)

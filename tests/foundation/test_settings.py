@@ -45,6 +45,18 @@ NON_DEFAULT: dict[str, tuple[str, Any]] = {
     "tenant_id": ("1234567", "1234567"),
     "offline_access": ("false", False),
     "language": ("nl", "nl"),
+    "labour_item_class": ("ARBEID", "ARBEID"),
+    "default_labour_item": ("ARBEID", "ARBEID"),
+    "unit_map": ("STUKKEN=ST; METER=M", config.CodeMap([("METER", "M"), ("STUKKEN", "ST")])),
+    "customer_class": ("NL", "NL"),
+    "override_class_values": ("false", False),
+    "customer_terms": ("30D", "30D"),
+    "branch": ("1", "1"),
+    "warehouse": ("MAIN", "MAIN"),
+    "vat_category": ("1", "1"),
+    "credit_terms": ("14D", "14D"),
+    "project_map": ("P100=ONDERHOUD/01", config.CodeMap([("P100", "ONDERHOUD/01")])),
+    "description_item": ("TEKST", "TEKST"),
 }
 
 BROKEN_NAME = re.compile(r"^settings\.json\.broken-\d{8}T\d{12}Z$")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import httpx
@@ -202,13 +201,21 @@ def test_inventory(client: httpx.Client, sb: Sandbox) -> None:
     validate(got, INVENTORY, "InventoryDto")
     assert got["defaultPrice"] == 12.5
     assert_visma_error(client.post("/v1/inventory", json=body), 400, "already exists")
-    auto = client.post("/v1/inventory", json={"description": {"value": "Zonder nummer"}})
-    assert auto.status_code == 201
-    assert re.search(r"/v1/inventory/ART\d{6}$", auto.headers["location"])
+    # The spec: inventoryNumber is "Mandatory for POST", itemClass "Mandatory".
+    no_number = {k: v for k, v in body.items() if k != "inventoryNumber"}
+    assert_visma_error(client.post("/v1/inventory", json=no_number), 400, "'Inventory ID'")
+    no_class = {k: v for k, v in body.items() if k != "itemClass"}
+    no_class["inventoryNumber"] = {"value": "NEW-002"}
+    assert_visma_error(client.post("/v1/inventory", json=no_class), 400, "'Item class'")
+    assert client.get("/v1/inventory/NEW-002").status_code == 404
     assert_visma_error(
         client.post("/v1/inventory", json={"description": "plain"}), 400, "Path 'description'"
     )
-    bad_class = {"description": {"value": "X"}, "itemClass": {"value": "NOPE"}}
+    bad_class = {
+        "inventoryNumber": {"value": "NEW-003"},
+        "description": {"value": "X"},
+        "itemClass": {"value": "NOPE"},
+    }
     assert_visma_error(client.post("/v1/inventory", json=bad_class), 400, "Item class")
 
 

@@ -372,3 +372,79 @@ def test_no_token_or_client_secret_appears_in_any_error(rig: Rig, status: int, k
     for secret in seen:
         for text in shown:
             assert secret not in text
+
+
+# --- what support asks for, and which field to fix (issue #15) -----------------------------
+
+
+@pytest.mark.parametrize("key", ["ExceptionFaultCode", "FaultCode"])
+def test_either_fault_code_spelling_is_kept_in_the_details(rig: Rig, key: str) -> None:
+    rig.router.post("/v2/customerinvoice").mock(
+        return_value=httpx.Response(
+            400,
+            json={
+                "ExceptionType": "IPPException",
+                "ExceptionMessage": "Operation failed.",
+                "ExceptionMessageID": "5_0f1e",
+                key: "5",
+            },
+        )
+    )
+    with pytest.raises(VismaApiError) as info:
+        rig.client.create_customer_invoice(_invoice())
+    assert info.value.visma_message == "Operation failed."
+    assert info.value.details["fault_code"] == "5"
+
+
+def test_ipp_request_id_and_request_context_stay_in_the_details(rig: Rig) -> None:
+    context = "appId=cid-v1:6b2c6f1e-0d6a-4d1b-9c55-0a7e3f5c2b11"
+    rig.router.post("/v1/customer").mock(
+        return_value=httpx.Response(
+            400,
+            json={"message": "Error inserting the customer. 'Customer name' cannot be empty."},
+            headers={"Ipp-Request-Id": "7f3a9c20-req", "Request-Context": context},
+        )
+    )
+    with pytest.raises(VismaApiError) as info:
+        rig.client.create_customer(Customer(number="10042", name="De Vries"))
+    assert info.value.details["request_id"] == "7f3a9c20-req"
+    assert info.value.details["request_context"] == context
+
+
+def test_a_refused_sales_order_names_the_visma_field(rig: Rig) -> None:
+    rig.router.post(f"{SALESORDERS}/api/v3/SalesOrders").mock(
+        return_value=httpx.Response(
+            400,
+            json={
+                "type": "https://httpstatuses.io/400",
+                "title": "One or more validation errors occurred.",
+                "status": 400,
+                "detail": "Invalid Unit of Measure",
+                "errors": {"orderLines[0].unitOfMeasure": ["Invalid Unit of Measure"]},
+                "details": [
+                    {
+                        "code": "1808-InvalidUnitOfMeasure",
+                        "message": "Invalid Unit of Measure",
+                        "parameters": {"property": "orderLines[0].unitOfMeasure", "value": "X"},
+                    }
+                ],
+            },
+        )
+    )
+    with pytest.raises(VismaApiError) as info:
+        rig.client.create_document(_order())
+    assert info.value.details["visma_fields"] == ["orderLines[0].unitOfMeasure"]
+    assert info.value.details["problem_codes"] == ["1808-InvalidUnitOfMeasure"]
+
+
+def test_an_erp_conversion_error_names_the_field_from_its_path(rig: Rig) -> None:
+    text = (
+        f"VismaId: {VISMA_ID}. Error converting value 3 to type 'DtoValue`1[System.String]'. "
+        "Path 'invoiceLines[0].uom'."
+    )
+    rig.router.post("/v2/customerinvoice").mock(
+        return_value=httpx.Response(400, json={"message": text})
+    )
+    with pytest.raises(VismaApiError) as info:
+        rig.client.create_customer_invoice(_invoice())
+    assert info.value.details["visma_fields"] == ["invoiceLines[0].uom"]

@@ -119,7 +119,10 @@ def test_a_customer_and_an_item_are_created_with_our_codes(signed_in: Session) -
         Customer("D90001", "Bakkerij Van Dam", street="Kerkstraat 4", city="Gouda")
     )
     item = signed_in.visma.create_inventory(
-        InventoryItem("MAT-90001", "Knelkoppeling 15 mm", unit="st", price=Decimal("3.10"))
+        # The spec calls itemClass mandatory: the sandbox refuses an item without one.
+        InventoryItem(
+            "MAT-90001", "Knelkoppeling 15 mm", unit="st", price=Decimal("3.10"), item_class="MAT"
+        )
     )
     signed_in.sandbox.faults(lost_response_rate=0.0)
     assert (number, item) == ("D90001", "MAT-90001")

@@ -215,6 +215,7 @@ class ExportRun:
 
         md = self._md
         assert md is not None
+        wo = mapping.with_defaults(wo, self.settings)
         problems = validate(wo, md, self.settings)
         if problems:
             return self._fail(wo, problems)
@@ -233,7 +234,7 @@ class ExportRun:
             rel = md.relations[relation]
 
             def create_customer() -> None:
-                number = visma.create_customer(mapping.customer_from_relation(rel))
+                number = visma.create_customer(mapping.customer_from_relation(rel, s))
                 md.customers.add(relation)
                 self.log.emit(
                     messages.CUSTOMER_CREATED,

@@ -9,9 +9,12 @@ material, or an hour type when it is a labour item counted in hours.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
+from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 
-from vismadesk.config import Settings
+from vismadesk.config import Settings, project_and_task
 from vismadesk.domain import (
     Customer,
     DocumentLine,
@@ -34,6 +37,11 @@ HOUR_UNITS = frozenset({HOUR_UNIT, "UREN", "HOUR", "HOURS", "HR", "H"})
 # The unit a material gets in OutSmart when Visma.net gives the item none.
 DEFAULT_MATERIAL_UNIT = "st"
 _HOURS_PLACES = Decimal("0.0001")
+# SalesOrders v3 lines take a description of at most 256 characters.
+LINE_TEXT_MAX = 256
+# What OutSmart needs of a relation (the blueprint's required fields besides the key).
+RELATION_REQUIRED = (("name", "name"), ("street", "street"), ("postal_code", "postal_code"),
+                     ("city", "city"))  # fmt: skip
 
 
 # --- OutSmart → Visma.net ------------------------------------------------------------
@@ -50,13 +58,44 @@ def hours(minutes: int, block: int) -> Decimal:
     return (Decimal(rounded_minutes(minutes, block)) / Decimal(60)).quantize(_HOURS_PLACES)
 
 
-def material_line(line: MaterialLine) -> DocumentLine:
+def with_defaults(wo: WorkOrder, settings: Settings) -> WorkOrder:
+    """The work order with the settings' defaults filled in: hours without an hour type
+    are billed as the default labour item, when one is set."""
+    item = settings.default_labour_item
+    if not item or all(h.hour_type for h in wo.hours):
+        return wo
+    return replace(wo, hours=[replace(h, hour_type=h.hour_type or item) for h in wo.hours])
+
+
+def visma_unit(unit: str, settings: Settings) -> str:
+    """OutSmart's free-text unit as a VISMA.net unit: the settings' table, else itself."""
+    mapped = settings.unit_map.lookup(unit) if unit.strip() else None
+    return (mapped or unit).strip().upper()
+
+
+def item_units(item: InventoryItem) -> set[str]:
+    """Every unit VISMA.net knows for the item."""
+    return {u.upper() for u in (item.unit, *item.units) if u}
+
+
+def company_units(inventory: Iterable[InventoryItem]) -> set[str]:
+    """The units the company's items use: VISMA.net has no list of units of its own."""
+    return {u for item in inventory for u in item_units(item)}
+
+
+def project_of(wo: WorkOrder, settings: Settings) -> tuple[str, str]:
+    """(VISMA.net project, task) for the work order's OutSmart project; ("", "") if none."""
+    mapped = settings.project_map.lookup(wo.project) if wo.project else None
+    return project_and_task(mapped) if mapped else ("", "")
+
+
+def material_line(line: MaterialLine, settings: Settings) -> DocumentLine:
     return DocumentLine(
         inventory_number=line.code,
-        description=line.name or line.code,
+        description=(line.name or line.code)[:LINE_TEXT_MAX],
         quantity=line.quantity,
         unit_price=line.unit_price,
-        uom=line.unit,
+        uom=visma_unit(line.unit, settings),
     )
 
 
@@ -74,11 +113,17 @@ def hour_line(
     ]
     return DocumentLine(
         inventory_number=line.hour_type,
-        description=" · ".join(p for p in parts if p)[:255],
+        description=" · ".join(p for p in parts if p)[:LINE_TEXT_MAX],
         quantity=hours(line.minutes, block),
         unit_price=price,
-        uom=(item.unit if item is not None and item.unit else HOUR_UNIT),
+        uom=(item.unit if item is not None and item.unit else HOUR_UNIT).upper(),
     )
+
+
+def text_lines(description: str, item: str) -> list[DocumentLine]:
+    """The work description as lines of text on `item`, quantity 0, cut between words."""
+    chunks = textwrap.wrap(" ".join(description.split()), LINE_TEXT_MAX)
+    return [DocumentLine(item, chunk, Decimal(0), Decimal(0)) for chunk in chunks]
 
 
 def sales_document(
@@ -88,13 +133,22 @@ def sales_document(
     inventory: dict[str, InventoryItem],
     hour_types: dict[str, HourType],
 ) -> SalesDocument:
-    lines = [material_line(m) for m in wo.materials]
+    lines = []
+    if settings.description_item and wo.description:
+        lines += text_lines(wo.description, settings.description_item)
+    lines += [material_line(m, settings) for m in wo.materials]
     lines += [
         hour_line(
             h, settings.hour_rounding, inventory.get(h.hour_type), hour_types.get(h.hour_type)
         )
         for h in wo.hours
     ]
+    project, task = project_of(wo, settings)
+    for line in lines:
+        line.vat_category = settings.vat_category
+        line.project_task = task
+        # Invoice lines have no warehouse: it goes on sales order lines only.
+        line.warehouse = settings.warehouse if fmt is ExportFormat.SALES_ORDER else ""
     description = f"Werkbon {wo.number}"
     if wo.description:
         description += f" – {wo.description}"
@@ -106,12 +160,19 @@ def sales_document(
         description=description[:255],
         lines=lines,
         order_type=settings.order_type,
+        branch=settings.branch,
+        credit_terms=settings.credit_terms,
+        project=project,
     )
 
 
-def customer_from_relation(rel: Relation) -> Customer:
+def customer_from_relation(rel: Relation, settings: Settings | None = None) -> Customer:
     street = " ".join(p for p in (rel.street, rel.house_number) if p)
+    s = settings or Settings()
     return Customer(
+        customer_class=s.customer_class,
+        override_class_values=bool(s.customer_class) and s.override_class_values,
+        credit_terms=s.customer_terms,
         number=rel.debtor_number,
         name=rel.name,
         street=street,
@@ -136,9 +197,9 @@ def item_from_material(
         description, unit, price = code, "", Decimal(0)
     return InventoryItem(
         number=code,
-        description=description,
+        description=description or code,
         type=ItemType.NON_STOCK,
-        unit=unit,
+        unit=visma_unit(unit, settings),
         price=price,
         item_class=settings.item_class,
         posting_class=settings.posting_class,
@@ -148,13 +209,18 @@ def item_from_material(
 def labour_item(code: str, hour_type: HourType | None, settings: Settings) -> InventoryItem:
     return InventoryItem(
         number=code,
-        description=hour_type.name if hour_type else code,
+        description=(hour_type.name if hour_type else "") or code,
         type=ItemType.LABOUR,
         unit=HOUR_UNIT,
         price=hour_type.sale_price if hour_type else Decimal(0),
-        item_class=settings.item_class,
+        item_class=labour_class(settings),
         posting_class=settings.posting_class,
     )
+
+
+def labour_class(settings: Settings) -> str:
+    """The item class for a new labour item: its own setting, else the materials' one."""
+    return settings.labour_item_class or settings.item_class
 
 
 # --- Visma.net → OutSmart ------------------------------------------------------------
@@ -173,6 +239,12 @@ def relation_from_customer(c: Customer) -> Relation:
         vat_number=c.vat_number,
         coc_number=c.coc_number,
     )
+
+
+def relation_missing(rel: Relation) -> list[str]:
+    """OutSmart's required relation fields the relation has no value for (a POST with
+    any of them empty is refused, 1301, with the whole batch)."""
+    return [name for name, attr in RELATION_REQUIRED if not str(getattr(rel, attr)).strip()]
 
 
 def is_labour(item: InventoryItem) -> bool:

@@ -8,7 +8,8 @@ from vismadesk import messages
 from vismadesk.domain import Action, ExitCode
 from vismadesk.engine.context import Context
 from vismadesk.engine.runs import RunHooks, RunLog, RunResult, new_run_id
-from vismadesk.errors import AppError
+from vismadesk.errors import AppError, AuthError
+from vismadesk.visma.auth import AuthState
 from vismadesk.visma.timeouts import LOGIN_TIMEOUT_S
 
 
@@ -32,6 +33,8 @@ def login(
             state = ctx.tokens.login_interactive(
                 open_browser, timeout_s=timeout_s, cancel=hooks.cancel
             )
+        if not service:
+            _check_erp_access(ctx, state)
     except AppError as e:
         log.error(e)
         result.failed = 1
@@ -40,6 +43,21 @@ def login(
     log.emit(messages.SIGNED_IN, user=state.user or "-", company=state.company or "-")
     result.succeeded = 1
     return result
+
+
+def _check_erp_access(ctx: Context, state: AuthState) -> None:
+    """One small read: a token the ERP API refuses (usually a customer-portal tenant,
+    chosen instead of the company of the same name) is said at sign-in, not at the
+    first export. The client has signed out by then."""
+    try:
+        ctx.visma.company_list("item_classes")
+    except AuthError as e:
+        if e.code != messages.TOKEN_INVALID.code:
+            raise
+        chosen = state.company or state.tenant or "-"
+        raise AuthError(messages.NOT_AN_ERP_COMPANY.code, e.details, chosen=chosen) from None
+    except AppError:
+        pass  # not reachable now: the first run says so in its own words
 
 
 def disconnect(ctx: Context, hooks: RunHooks | None = None) -> RunResult:

@@ -3,6 +3,11 @@
 Relations and materials flow from Visma.net to OutSmart so the codes are in step
 before an export. Each sync reads what changed since its stored cursor; the
 first run reads everything.
+
+One bad record never loses its batch: a record OutSmart would refuse (a customer
+without the address OutSmart requires) is left out with a warning, and when OutSmart
+refuses a batch for one of its records (13xx, 12xx, 18xx), the batch is sent again
+one record at a time so only that record fails.
 """
 
 from __future__ import annotations
@@ -16,12 +21,17 @@ from vismadesk.engine import mapping
 from vismadesk.engine.context import Context
 from vismadesk.engine.failures import exit_code, stops_run
 from vismadesk.engine.runs import ProgressReporter, RunHooks, RunLog, RunResult, new_run_id
-from vismadesk.errors import AppError
+from vismadesk.errors import AppError, OutSmartError
 
 RELATIONS_CURSOR = "visma.customers"
 MATERIALS_CURSOR = "visma.inventory"
 # OutSmart takes arrays; keep each POST a reasonable size.
 BATCH = 200
+# OutSmart's codes for one record of a POST it could not take (insert or update
+# failed, a required field missing): relations, materials, hour types.
+RECORD_CODES = frozenset({1300, 1301, 1200, 1201, 1800, 1801})
+# Why a record is left out before it is sent: the fields it lacks, or None to send it.
+Skip = Callable[[object], str | None]
 
 
 def _cursor(ctx: Context, name: str) -> dt.datetime | None:
@@ -61,6 +71,7 @@ class _Sync:
         read: Callable[[dt.datetime | None], list],
         write: Callable[[list], int],
         done_message: messages.Message,
+        skip: Skip | None = None,
     ) -> RunResult:
         result = RunResult(self.log.run_id, Action.IMPORT)
         started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -88,18 +99,11 @@ class _Sync:
                 result.cancelled = True
                 self.log.cancelled(done=written, total=len(items))
                 break
-            try:
-                write(batch)
-            except AppError as e:
-                self.log.error(e, details={"records": [self._key(i) for i in batch][:50]})
-                result.failed += len(batch)
-                result.exit_code = exit_code(e)
-                if stops_run(e):
-                    break
-                continue
-            written += len(batch)
-            for item in batch:
-                progress.step(self._key(item))
+            sendable = [i for i in batch if not self._skipped(i, skip, progress, result)]
+            done, stop = self._write(sendable, write, progress, result)
+            written += done
+            if stop:
+                break
         result.succeeded = written
         if written:
             self.log.emit(done_message, count=written)
@@ -109,9 +113,110 @@ class _Sync:
             result.exit_code = ExitCode.OK
         return result
 
+    def _skipped(
+        self, item: object, skip: Skip | None, progress: ProgressReporter, result: RunResult
+    ) -> bool:
+        """Left out with a warning; counted as failed, so the cursor waits for its fix."""
+        missing = skip(item) if skip is not None else None
+        if missing is None:
+            return False
+        key = self._key(item)
+        self.log.emit(
+            messages.RELATION_SKIPPED_INCOMPLETE, record=key, relation=key, fields=missing
+        )
+        result.failed += 1
+        result.exit_code = ExitCode.SOME_FAILED
+        progress.step(key, failed=True)
+        return True
+
+    def _write(
+        self,
+        batch: list,
+        write: Callable[[list], int],
+        progress: ProgressReporter,
+        result: RunResult,
+    ) -> tuple[int, bool]:
+        """(records written, whether the run must stop)."""
+        if not batch:
+            return 0, False
+        try:
+            write(batch)
+        except AppError as e:
+            if len(batch) > 1 and _one_record(e):
+                return self._one_by_one(batch, write, progress, result)
+            self.log.error(e, details={"records": [self._key(i) for i in batch][:50]})
+            result.failed += len(batch)
+            result.exit_code = exit_code(e)
+            for item in batch:
+                progress.step(self._key(item), failed=True)
+            return 0, stops_run(e)
+        for item in batch:
+            progress.step(self._key(item))
+        return len(batch), False
+
+    def _one_by_one(
+        self,
+        batch: list,
+        write: Callable[[list], int],
+        progress: ProgressReporter,
+        result: RunResult,
+    ) -> tuple[int, bool]:
+        """OutSmart refused the batch for a record in it: send each on its own."""
+        written = 0
+        for item in batch:
+            key = self._key(item)
+            try:
+                write([item])
+            except AppError as e:
+                if stops_run(e):
+                    self.log.error(e)
+                    result.failed += 1
+                    result.exit_code = exit_code(e)
+                    return written, True
+                self.log.emit(
+                    messages.RECORD_NOT_SYNCED,
+                    record=key,
+                    details={"cause": e.message, **e.details},
+                    what=_label(item),
+                    detail=_detail(e),
+                )
+                result.failed += 1
+                result.exit_code = ExitCode.SOME_FAILED
+                progress.step(key, failed=True)
+                continue
+            written += 1
+            progress.step(key)
+        return written, False
+
     @staticmethod
     def _key(item: object) -> str:
         return str(getattr(item, "number", None) or getattr(item, "debtor_number", "") or "")
+
+
+def _one_record(err: AppError) -> bool:
+    return isinstance(err, OutSmartError) and err.outsmart_code in RECORD_CODES
+
+
+def _label(item: object) -> str:
+    if isinstance(item, Customer):
+        return f"Relation {item.number}"
+    if isinstance(item, InventoryItem):
+        kind = "Hour type" if mapping.is_labour(item) else "Material"
+        return f"{kind} {item.number}"
+    return str(item)
+
+
+def _detail(err: AppError) -> str:
+    if isinstance(err, OutSmartError) and err.outsmart_messages:
+        return "; ".join(err.outsmart_messages)
+    return err.message
+
+
+def _incomplete(item: object) -> str | None:
+    """What a customer lacks that OutSmart requires (it would refuse it, 1301), or None."""
+    assert isinstance(item, Customer)
+    missing = mapping.relation_missing(mapping.relation_from_customer(item))
+    return ", ".join(f.replace("_", " ") for f in missing) or None
 
 
 def sync_relations(
@@ -128,6 +233,7 @@ def sync_relations(
         lambda since: ctx.visma.list_customers(since),
         write,
         messages.RELATIONS_IMPORTED,
+        skip=_incomplete,
     )
 
 

@@ -101,6 +101,7 @@ def work_order(raw: Any) -> WorkOrder:
         status=r.text("status"),
         work_status=r.text("WorkStatus"),
         order_number=r.text("OrderNr"),
+        project=r.text("ProjectNr"),
         materials=[
             _material_line(line, r, i) for i, line in enumerate(r.rows("Materials"), start=1)
         ],

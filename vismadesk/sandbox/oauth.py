@@ -2,13 +2,19 @@
 
 The HTTP layer (`connect.py`) turns requests into calls here and `OAuthError`s into
 RFC 6749 error bodies; the ERP and SalesOrders services ask `authorize_bearer` whether
-a request may pass. Tokens are opaque random strings, as a client must treat them.
+a request may pass. Refresh tokens and codes are opaque random strings. Access
+tokens are JWTs, as Visma Connect's are: their claims carry `client_id`, `scope`,
+`sub` (interactive only) and `tenant_id`, the company chosen at sign-in, which a
+client may read to see which company it got. The signature is the sandbox's own
+(HS256 with a key made per sandbox); the APIs look the token up, they do not decode it.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
+import json
 import secrets
 import threading
 import time
@@ -166,6 +172,16 @@ class OAuth:
     access: dict[str, AccessToken] = field(default_factory=dict)
     refresh: dict[str, RefreshToken] = field(default_factory=dict)
     revoked_families: set[str] = field(default_factory=set)
+    signing_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+
+    def _jwt(self, claims: dict[str, object]) -> str:
+        def part(data: object) -> str:
+            raw = json.dumps(data, separators=(",", ":")).encode()
+            return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+        head = part({"alg": "HS256", "typ": "at+jwt", "kid": "sandbox"}) + "." + part(claims)
+        sig = hmac.new(self.signing_key, head.encode("ascii"), hashlib.sha256).digest()
+        return head + "." + base64.urlsafe_b64encode(sig).rstrip(b"=").decode("ascii")
 
     # --- /connect/authorize ----------------------------------------------------------
 
@@ -350,8 +366,20 @@ class OAuth:
         family: str,
         with_refresh: bool,
     ) -> dict[str, object]:
+        now = int(self.clock())
+        claims: dict[str, object] = {
+            "iss": "https://connect.visma.com",
+            "nbf": now,
+            "exp": now + self.token_lifetime_s,
+            "client_id": client_id,
+            "scope": list(scopes),
+            "tenant_id": tenant_id,
+            "jti": secrets.token_hex(16),
+        }
+        if user is not None:
+            claims["sub"] = hashlib.sha256(user.encode()).hexdigest()[:32]
         access = AccessToken(
-            token=secrets.token_urlsafe(32),
+            token=self._jwt(claims),
             client_id=client_id,
             scopes=scopes,
             tenant_id=tenant_id,
@@ -440,7 +468,6 @@ class OAuth:
                 "name": "Demo Planner",
                 "email": found.user,
                 "preferred_username": found.user,
-                "tenant_id": found.tenant_id,
             }
 
     # --- control -------------------------------------------------------------------

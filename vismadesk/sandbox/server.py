@@ -231,8 +231,14 @@ class Sandbox:
         return self._creds.public()
 
     def settings_overrides(self) -> dict[str, str]:
+        """The settings a client needs for this sandbox: its addresses and credentials,
+        and the demo company's own codes where VISMA.net needs one to create records
+        (an item class for new items, a customer class that gives credit terms)."""
         s = self.services
         return {
+            "item_class": "MAT",
+            "labour_item_class": "ARBEID",
+            "customer_class": "NL",
             "outsmart_url": s["outsmart"],
             "visma_connect_url": s["visma_connect"],
             "erp_url": s["erp"],

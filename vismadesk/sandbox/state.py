@@ -22,7 +22,6 @@ class Numbering:
     """Numbering series, as Visma.net keeps them per document kind."""
 
     customer: int = 20001
-    inventory: int = 1
     customer_invoice: int = 100001
     sales_order: dict[str, int] = field(default_factory=dict)
     internal_id: int = 5000

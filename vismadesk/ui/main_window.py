@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self, poll_ms: int) -> None:
         self.form = SettingsForm(self.ctx)
+        self.form.export_defaults.use(self.tasks, self.ctx)
         self.form.save_blocker = self._save_blocker
         self.form.setMinimumWidth(330)
 

@@ -37,6 +37,7 @@ from vismadesk.domain import ExportFormat, WorkStatus
 from vismadesk.i18n import LANGUAGE_LABELS, LANGUAGE_SETTINGS, gettext
 from vismadesk.keyring_store import SecretName, Secrets
 from vismadesk.ui import style, texts
+from vismadesk.ui.export_defaults_section import ExportDefaultsSection
 
 TOKEN_KEYS = {
     "outsmart_token": SecretName.OUTSMART_TOKEN,
@@ -175,6 +176,10 @@ class SettingsForm(QWidget):
         outer.addWidget(self._export_section())
         outer.addWidget(self._statuses_section())
         outer.addWidget(self._new_items_section())
+        self.export_defaults = ExportDefaultsSection(self._row, self)
+        outer.addWidget(self.export_defaults.build())
+        self.export_defaults.offer(self.item_class, "item_classes")
+        self.export_defaults.offer(self.posting_class, "posting_classes")
         outer.addWidget(self._runs_section())
         outer.addWidget(self._outsmart_section())
         self._add_advanced(outer)
@@ -345,6 +350,7 @@ class SettingsForm(QWidget):
             combo.currentIndexChanged.connect(self._changed)
         self.hour_rounding.currentIndexChanged.connect(self._changed)
         self.language.currentIndexChanged.connect(self._changed)
+        self.export_defaults.watch(self._changed)
         for spin in (self.concurrency, self.auto_sync):
             spin.valueChanged.connect(self._changed)
         for key, w in self._inputs.items():
@@ -389,6 +395,7 @@ class SettingsForm(QWidget):
             for key in (*URL_KEYS, "client_id", "tenant_id"):
                 self._line(key).setText(str(getattr(s, key)))
             self.offline_access.setChecked(s.offline_access)
+            self.export_defaults.load(s)
             self.token.clear()
             self.software_token.clear()
             self._show_token_placeholders()
@@ -427,6 +434,7 @@ class SettingsForm(QWidget):
         }
         for key in (*URL_KEYS, "client_id", "tenant_id"):
             values[key] = self._line(key).text()
+        values.update(self.export_defaults.values())
         return values
 
     def current(self) -> tuple[Settings, dict[str, str]]:

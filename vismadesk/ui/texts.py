@@ -251,3 +251,36 @@ DEMO_BANNER = (
     "OutSmart or VISMA.net. Sign in on the sandbox page with the demo account it shows."
 )
 STARTUP_FAILED = "vismadesk could not start"
+
+
+# --- VISMA.net defaults (issue #15): the section ui/export_defaults_section.py builds ------
+SETTING_LABELS.update(
+    {
+        "labour_item_class": "Item class for new labour items",
+        "default_labour_item": "Labour item for hours without an hour type",
+        "unit_map": "Units (OutSmart = VISMA.net)",
+        "customer_class": "Customer class for new relations",
+        "override_class_values": "Take the class's values (credit terms) for new relations",
+        "customer_terms": "Credit terms for new relations",
+        "branch": "Branch",
+        "warehouse": "Warehouse on sales order lines",
+        "vat_category": "VAT category",
+        "credit_terms": "Credit terms on documents",
+        "project_map": "Projects (OutSmart = VISMA.net project/task)",
+        "description_item": "Work description as text lines, on item",
+    }
+)
+SECTION_VISMA_DEFAULTS = "VISMA.net defaults"
+VISMA_DEFAULTS_HELP = (
+    "Each one is optional: left empty, VISMA.net decides. Read from VISMA.net offers the "
+    "company's own classes, terms, branches, warehouses and VAT categories; a code can "
+    "also be typed."
+)
+LEFT_TO_VISMA = "(VISMA.net decides)"
+UNIT_MAP_PLACEHOLDER = "STUKKEN=ST; METER=M"
+PROJECT_MAP_PLACEHOLDER = "P100=ONDERHOUD/01"
+READ_LISTS = "Read from VISMA.net"
+LISTS_READING = "Reading the company's lists from VISMA.net…"
+LISTS_READ = "The company's lists are offered in the fields above."
+LISTS_PARTLY = "Some lists could not be read ({problem}); the others are offered."
+LISTS_FAILED = "The lists could not be read."

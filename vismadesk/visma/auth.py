@@ -14,9 +14,11 @@ result. Failures are reported in the troubleshooting page's words:
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import secrets as pysecrets
 import threading
 import time
@@ -100,10 +102,27 @@ class AuthState:
     mode: AuthMode | None = None
     # The last failure, in the catalogue's words (for the header's tooltip).
     error: str | None = None
+    # The tenant (company) the token is for, when the token or the settings say.
+    tenant: str | None = None
 
 
 Listener = Callable[[AuthState], None]
 OpenBrowser = Callable[[str], bool]
+
+
+def token_tenant(access: str) -> str | None:
+    """The `tenant_id` claim of a Visma Connect access token (a JWT): the company chosen
+    at sign-in. None for a token that is not a JWT or has no such claim. Only read, to
+    say which company was chosen: the APIs, not this client, judge the signature."""
+    parts = access.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (binascii.Error, ValueError):
+        return None
+    tenant = payload.get("tenant_id") if isinstance(payload, dict) else None
+    return tenant if isinstance(tenant, str) and tenant else None
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -372,8 +391,27 @@ class TokenManager:
             raise AuthError(
                 messages.LOGIN_FAILED.code, {"cause": e.message, **e.details}, reason=e.message
             ) from None
+        self._check_tenant(body)
         with self._refresh_lock:
             return self._adopt(body, mode=AuthMode.INTERACTIVE, signing_in=True)[1]
+
+    def _check_tenant(self, body: dict[str, Any]) -> None:
+        """Another company than the configured one was chosen: keep nothing, say which."""
+        chosen = token_tenant(body["access_token"])
+        needed = self._settings.tenant_id
+        if not chosen or not needed or chosen.lower() == needed.lower():
+            return
+        for key, hint in (("refresh_token", "refresh_token"), ("access_token", "access_token")):
+            token = body.get(key)
+            if isinstance(token, str) and token:
+                register_secret(token)
+                self._revoke(token, hint)
+        raise AuthError(
+            messages.WRONG_COMPANY.code,
+            {"chosen_tenant": chosen, "needed_tenant": needed},
+            chosen=chosen,
+            needed=needed,
+        )
 
     def login_service(self) -> AuthState:
         """Sign in without a person (client credentials), for scheduled runs."""
@@ -529,12 +567,14 @@ class TokenManager:
             self._mode = mode
             previous = self._state
         user, company = self._identity(access, mode, previous)
+        tenant = self._settings.tenant_id if mode is AuthMode.SERVICE else token_tenant(access)
         state = AuthState(
             AuthStatus.CONNECTED,
             user=user,
-            company=company,
+            company=company or tenant,
             expires_at=dt.datetime.fromtimestamp(expires, dt.UTC),
             mode=mode,
+            tenant=tenant or None,
         )
         self._set_state(state)
         return access, state

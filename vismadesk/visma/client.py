@@ -19,6 +19,7 @@ import httpx
 from vismadesk import messages
 from vismadesk.config import Settings
 from vismadesk.domain import (
+    CompanyCode,
     Customer,
     DocumentRef,
     ExportFormat,
@@ -206,6 +207,14 @@ class VismaClient:
 
     def get_sales_order(self, order_type: str, number: str) -> dict[str, Any] | None:
         return self._get_one(SALESORDERS, f"/api/v3/SalesOrders/{_seg(order_type)}/{_seg(number)}")
+
+    # --- the company's own lists (what the settings offer) ------------------------------
+
+    def company_list(self, name: str) -> list[CompanyCode]:
+        """One of `wire.COMPANY_LISTS`: item classes, credit terms, branches..."""
+        path, code, description = wire.COMPANY_LISTS[name]
+        found = (wire.parse_company_code(d, code, description) for d in self._erp_pages(path, {}))
+        return [c for c in found if c is not None]
 
     # --- creating exactly once -----------------------------------------------------------
 

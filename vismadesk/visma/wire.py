@@ -19,6 +19,7 @@ import httpx
 
 from vismadesk import messages
 from vismadesk.domain import (
+    CompanyCode,
     Customer,
     DocumentRef,
     ExportFormat,
@@ -63,7 +64,7 @@ def wrap(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def customer_body(c: Customer) -> dict[str, Any]:
-    return wrap(
+    body = wrap(
         {
             "number": c.number,
             # Our number is the OutSmart debtor number, so the codes match in both systems.
@@ -79,8 +80,15 @@ def customer_body(c: Customer) -> dict[str, Any]:
             "mainContact": {"name": c.contact, "email": c.email, "phone1": c.phone},
             "vatRegistrationId": c.vat_number,
             "corporateId": c.coc_number,
+            "customerClassId": c.customer_class,
+            "creditTermsId": c.credit_terms,
         }
     )
+    if c.customer_class and c.override_class_values:
+        # The one plain field of CustomerUpdateDto: the class's values (its credit
+        # terms) replace the customer's, so SalesOrders finds terms (1401 otherwise).
+        body["overrideWithClassValues"] = True
+    return body
 
 
 def inventory_body(item: InventoryItem) -> dict[str, Any]:
@@ -114,6 +122,9 @@ def customer_invoice_body(doc: SalesDocument) -> dict[str, Any]:
             "customerRefNumber": doc.reference,
             "externalReference": doc.reference,
             "invoiceText": doc.description,
+            "branchNumber": doc.branch,
+            "creditTermsId": doc.credit_terms,
+            "project": doc.project,
         }
     )
     body["invoiceLines"] = [
@@ -126,6 +137,8 @@ def customer_invoice_body(doc: SalesDocument) -> dict[str, Any]:
                     "quantity": line.quantity,
                     "unitPriceInCurrency": line.unit_price,
                     "uom": line.uom.upper() if line.uom else None,
+                    "vatCodeId": line.vat_category,
+                    "taskId": line.project_task,
                 }
             ),
         }
@@ -134,25 +147,41 @@ def customer_invoice_body(doc: SalesDocument) -> dict[str, Any]:
     return body
 
 
+def _plain(fields: dict[str, Any]) -> dict[str, Any]:
+    """SalesOrders v3's plain JSON: only the fields that have a value."""
+    return {k: _json_value(v) for k, v in fields.items() if v is not None and v != ""}
+
+
 def sales_order_body(doc: SalesDocument) -> dict[str, Any]:
-    lines = []
-    for line in doc.lines:
-        entry: dict[str, Any] = {
-            "inventoryId": line.inventory_number,
-            "quantity": _json_value(line.quantity),
-            "unitPrice": _json_value(line.unit_price),
-            "description": line.description,
+    lines = [
+        _plain(
+            {
+                "inventoryId": line.inventory_number,
+                "quantity": line.quantity,
+                "unitPrice": line.unit_price,
+                "description": line.description,
+                "unitOfMeasure": line.uom.upper() if line.uom else None,
+                "warehouseId": line.warehouse,
+                "taxCategoryId": line.vat_category,
+                "projectTaskId": line.project_task,
+            }
+        )
+        for line in doc.lines
+    ]
+    customer = _plain(
+        {"id": doc.customer_number, "refNo": doc.reference[:REF_MAX], "termsId": doc.credit_terms}
+    )
+    return _plain(
+        {
+            "type": doc.order_type,
+            "customer": customer,
+            "date": _document_datetime(doc.date),
+            "description": doc.description,
+            "branchId": doc.branch,
+            "projectId": doc.project,
+            "orderLines": lines,
         }
-        if line.uom:
-            entry["unitOfMeasure"] = line.uom.upper()
-        lines.append(entry)
-    return {
-        "type": doc.order_type,
-        "customer": {"id": doc.customer_number, "refNo": doc.reference[:REF_MAX]},
-        "date": _document_datetime(doc.date),
-        "description": doc.description,
-        "orderLines": lines,
-    }
+    )
 
 
 # --- responses -----------------------------------------------------------------------
@@ -230,7 +259,37 @@ def parse_inventory(d: dict[str, Any]) -> InventoryItem:
         item_class=_text(d, "itemClass.id", "itemClass"),
         posting_class=_text(d, "postingClass.id", "postingClass"),
         last_modified=parse_time(d.get("lastModifiedDateTime")),
+        units=_units(d),
     )
+
+
+def _units(d: dict[str, Any]) -> tuple[str, ...]:
+    """Base, sales and purchase unit, and the conversions' from-units (inventoryUnits)."""
+    found = [_text(d, key) for key in ("baseUnit", "salesUnit", "purchaseUnit")]
+    conversions = d.get("inventoryUnits")
+    for conv in conversions if isinstance(conversions, list) else []:
+        found.append(_text(conv, "fromUnit"))
+    return tuple(dict.fromkeys(u for u in found if u))
+
+
+# The company's lists: path, the field with the code, the field with its description.
+COMPANY_LISTS: dict[str, tuple[str, str, str]] = {
+    "item_classes": ("/v1/inventory/itemClass", "id", "description"),
+    "posting_classes": ("/v1/inventory/itemPostClass", "id", "description"),
+    "customer_classes": ("/v1/customer/customerClass", "id", "description"),
+    "credit_terms": ("/v1/creditTerm", "termsId", "description"),
+    "branches": ("/v1/branch", "number", "name"),
+    "warehouses": ("/v1/warehouse", "warehouseID", "description"),
+    "vat_categories": ("/v1/vatCategory", "vatCategoryId", "description"),
+}
+
+
+def parse_company_code(d: dict[str, Any], code: str, description: str) -> CompanyCode | None:
+    """One list entry; None for an entry without a code or marked inactive."""
+    if d.get("active") is False or d.get("isActive") is False:
+        return None
+    value = _text(d, code)
+    return CompanyCode(value, _text(d, description)) if value else None
 
 
 def customer_invoice_ref(d: dict[str, Any]) -> DocumentRef:
@@ -251,11 +310,18 @@ def location_parts(response: httpx.Response) -> list[str]:
 
 
 def api_error(response: httpx.Response, **values: object) -> VismaApiError:
-    """Any error answer from the ERP API or SalesOrders v3 as one `VismaApiError`."""
+    """Any error answer from the ERP API or SalesOrders v3 as one `VismaApiError`.
+
+    The details keep what support asks for (the `Ipp-Request-Id` and the
+    `Request-Context` headers, the exception's fault code) and the Visma.net fields
+    the answer names, so a refused document says which field to fix.
+    """
     status = response.status_code
     exchange = exchange_excerpt(response.request, response)
     text = ""
     problem_codes: list[str] = []
+    fields: list[str] = []
+    fault_code = ""
     request_id = response.headers.get("ipp-request-id") or response.headers.get("x-request-id")
     if looks_like_html(response):
         title = re.search(r"<title>(.*?)</title>", response.text, re.I | re.S)
@@ -269,9 +335,9 @@ def api_error(response: httpx.Response, **values: object) -> VismaApiError:
             body = None
         if isinstance(body, dict):
             text = _error_text(body)
-            for item in body.get("details") or []:
-                if isinstance(item, dict) and item.get("code"):
-                    problem_codes.append(str(item["code"]))
+            problem_codes = _problem_codes(body)
+            fields = _problem_fields(body)
+            fault_code = _fault_code(body)
             trace = body.get("traceId")
             if not request_id and isinstance(trace, str):
                 request_id = trace
@@ -284,10 +350,13 @@ def api_error(response: httpx.Response, **values: object) -> VismaApiError:
         request_id = found.group(1)
     if not text:
         text = f"HTTP {status} {response.reason_phrase}".strip()
+    for path in _PATH_IN_TEXT.findall(text):
+        if path not in fields:
+            fields.append(path)
     code = messages.VISMA_ERROR.code
     if status == 429:
         code = messages.RATE_LIMITED.code
-    return VismaApiError(
+    err = VismaApiError(
         status,
         text,
         request_id=request_id,
@@ -296,11 +365,25 @@ def api_error(response: httpx.Response, **values: object) -> VismaApiError:
         code=code,
         **values,
     )
+    # Field names and support's ids are no secrets; they sit beside Visma's words.
+    context = response.headers.get("request-context")
+    if context:
+        err.details["request_context"] = context
+    if fault_code:
+        err.details["fault_code"] = fault_code
+    if fields:
+        err.details["visma_fields"] = fields
+    return err
+
+
+# An ERP deserialisation error names the field: "... Path 'invoiceLines[0].uom'."
+_PATH_IN_TEXT = re.compile(r"Path '([^']+)'")
 
 
 def _error_text(body: dict[str, Any]) -> str:
-    if isinstance(body.get("message"), str):
-        return body["message"]
+    for key in ("message", "Message"):
+        if isinstance(body.get(key), str):
+            return str(body[key])
     if isinstance(body.get("ExceptionMessage"), str):
         parts = [body["ExceptionMessage"]]
         if body.get("ExceptionDetails"):
@@ -317,3 +400,34 @@ def _error_text(body: dict[str, Any]) -> str:
             shown = problems if isinstance(problems, list) else [problems]
             parts.append(f"{field}: {'; '.join(str(p) for p in shown)}")
     return " — ".join(dict.fromkeys(parts))
+
+
+def _fault_code(body: dict[str, Any]) -> str:
+    """Exception bodies carry `ExceptionFaultCode` or, from other endpoints, `FaultCode`."""
+    for key in ("ExceptionFaultCode", "FaultCode"):
+        value = body.get(key)
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+            return str(value)
+    return ""
+
+
+def _problem_codes(body: dict[str, Any]) -> list[str]:
+    details = body.get("details")
+    if not isinstance(details, list):
+        return []
+    return [str(d["code"]) for d in details if isinstance(d, dict) and d.get("code")]
+
+
+def _problem_fields(body: dict[str, Any]) -> list[str]:
+    """The properties a SalesOrders v3 validation problem names, in its order."""
+    out: list[str] = []
+    details = body.get("details")
+    for item in details if isinstance(details, list) else []:
+        params = item.get("parameters") if isinstance(item, dict) else None
+        prop = params.get("property") if isinstance(params, dict) else None
+        if isinstance(prop, str) and prop and prop not in out:
+            out.append(prop)
+    errors = body.get("errors")
+    if isinstance(errors, dict):
+        out += [k for k in errors if isinstance(k, str) and k and k not in out]
+    return out

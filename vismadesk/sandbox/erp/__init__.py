@@ -1,7 +1,9 @@
 """The Visma.net ERP API: customers, inventory, customer invoices.
 
 Paths follow `api.finance.visma.net`: `/v1/customer`, `/v1/inventory`,
-`/v2/customerinvoice` (create), `/v1/customerinvoice` (read, list, release). Each
+`/v2/customerinvoice` (create), `/v1/customerinvoice` (read, list, release), and the
+lists a client's settings offer (classes, credit terms, branches, warehouses, VAT
+categories). Each
 resource is a class in its own module; `ErpApi` checks the bearer token and routes.
 """
 
@@ -12,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route, Router
 
 from vismadesk.sandbox.core import Core, json_response
+from vismadesk.sandbox.erp.company_lists import CompanyLists
 from vismadesk.sandbox.erp.customer_invoices import CustomerInvoices
 from vismadesk.sandbox.erp.customers import Customers
 from vismadesk.sandbox.erp.inventory import Inventory
@@ -38,6 +41,7 @@ class ErpApi:
             Customers(core.state),
             Inventory(core.state),
             CustomerInvoices(core.state),
+            CompanyLists(),
         )
 
     def router(self) -> Router:

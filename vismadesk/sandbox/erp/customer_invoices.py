@@ -12,9 +12,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vismadesk.sandbox.core import json_response, service_base
+from vismadesk.sandbox.erp import schema
 from vismadesk.sandbox.erp.codes import CREDIT_TERM_DAYS, VAT_CODES, money
 from vismadesk.sandbox.erp.invoice_query import invoice_filter, legacy_window
-from vismadesk.sandbox.erp.validation import check_invoice_customer, invoice_lines
+from vismadesk.sandbox.erp.schema import check_enums
+from vismadesk.sandbox.erp.validation import (
+    check_invoice_customer,
+    invoice_header,
+    invoice_lines,
+    invoice_terms,
+)
 from vismadesk.sandbox.erp.wire import ErpError, Routes, page, read_json, unwrap
 from vismadesk.sandbox.state import SandboxState
 from vismadesk.sandbox.wire import now, parse_visma_time, visma_date, visma_time
@@ -34,15 +41,18 @@ class CustomerInvoices:
 
     async def create_invoice(self, request: Request) -> Response:
         what = "creating the customer invoice"
-        d = unwrap(
-            await read_json(request, what), what=what, arrays=("invoiceLines", "taxDetailLines")
-        )
+        raw = await read_json(request, what)
+        d = unwrap(raw, what=what, arrays=("invoiceLines", "taxDetailLines"))
+        check_enums(raw, schema.CUSTOMER_INVOICE, what)
         state = self.state
         with state.lock:
             customer = check_invoice_customer(state.customers, d, what)
-            lines = invoice_lines(state.inventory, d.get("invoiceLines", []), what)
+            header = invoice_header(customer, d, what)
+            lines = invoice_lines(
+                state.inventory, d.get("invoiceLines", []), what, header.get("project")
+            )
             ref = self._number_for(d, what)
-            record = _new_invoice(ref, customer, d, lines)
+            record = {**_new_invoice(ref, customer, d, lines), **header}
             state.customer_invoices[ref] = record
             etag = state.bump(f"invoice:{ref}")
         location = f"{service_base(request, 'erp')}/v1/customerinvoice/{ref}"
@@ -107,11 +117,15 @@ def _new_invoice(
     day = parse_visma_time(str(d.get("documentDate") or "")) or moment
     total = sum((Decimal(str(line["amount"])) for line in lines), Decimal(0))
     vat = sum(
-        (Decimal(str(line["amount"])) * VAT_CODES[line["vatCode"]["id"]][1] for line in lines),
+        (
+            Decimal(str(line["amount"])) * VAT_CODES[line["vatCode"]["id"]][1]
+            for line in lines
+            if "vatCode" in line
+        ),
         Decimal(0),
     )
     hold = d.get("hold") is True
-    terms = dict(customer.get("creditTerms") or {})
+    terms = invoice_terms(customer, d)
     due = parse_visma_time(str(d.get("documentDueDate") or "")) or (
         day + dt.timedelta(days=CREDIT_TERM_DAYS.get(terms.get("id", ""), 0))
     )

@@ -1,4 +1,11 @@
-"""`/v1/customer`: list, read, create (numbering series or own number), update with ETag."""
+"""`/v1/customer`: list, read, create (numbering series or own number), update with ETag;
+the customer classes.
+
+A new customer gets no class and no credit terms of the sandbox's choosing: only what
+the request sets, and with `customerClassId` and `overrideWithClassValues: true` what
+that class gives (its credit terms). A customer without terms is one SalesOrders v3
+refuses orders for (1401-MissingTermsId).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vismadesk.sandbox.core import json_response, service_base
-from vismadesk.sandbox.erp.codes import CREDIT_TERMS, CUSTOMER_CLASSES
+from vismadesk.sandbox.erp import schema
+from vismadesk.sandbox.erp.codes import CUSTOMER_CLASSES
+from vismadesk.sandbox.erp.schema import check_enums
 from vismadesk.sandbox.erp.validation import address, apply_customer, contact
 from vismadesk.sandbox.erp.wire import (
     ErpError,
@@ -33,6 +42,8 @@ class Customers:
         return [
             ("/v1/customer", "GET", self.list_customers),
             ("/v1/customer", "POST", self.create_customer),
+            ("/v1/customer/customerClass", "GET", self.list_classes),
+            ("/v1/customer/customerClass/{customerClassId}", "GET", self.get_class),
             ("/v1/customer/{customerCd}", "GET", self.get_customer),
             ("/v1/customer/{customerCd}", "PUT", self.update_customer),
         ]
@@ -54,6 +65,15 @@ class Customers:
                 and all(c.get(k) == v for k, v in equals.items())
             ]
             return page(request, items)
+
+    async def list_classes(self, request: Request) -> Response:
+        return page(request, [_class(cid) for cid in CUSTOMER_CLASSES])
+
+    async def get_class(self, request: Request) -> Response:
+        cid = request.path_params["customerClassId"]
+        if cid not in CUSTOMER_CLASSES:
+            raise ErpError(404, f"Customer class '{cid}' was not found.")
+        return json_response(_class(cid))
 
     async def get_customer(self, request: Request) -> Response:
         number = request.path_params["customerCd"]
@@ -116,9 +136,10 @@ class Customers:
 
 
 async def _body(request: Request, what: str) -> dict[str, Any]:
-    return unwrap(
-        await read_json(request, what), what=what, plain=("overrideWithClassValues",), arrays=ARRAYS
-    )
+    raw = await read_json(request, what)
+    body = unwrap(raw, what=what, plain=("overrideWithClassValues",), arrays=ARRAYS)
+    check_enums(raw, schema.CUSTOMER, what)
+    return body
 
 
 def _new_customer(internal_id: int, number: str) -> dict[str, Any]:
@@ -132,11 +153,19 @@ def _new_customer(internal_id: int, number: str) -> dict[str, Any]:
         "mainAddress": address({}),
         "mainContact": contact({}),
         "accountReference": "",
-        "customerClass": {"id": "NL", "description": CUSTOMER_CLASSES["NL"]},
-        "creditTerms": {"id": "30D", "description": CREDIT_TERMS["30D"]},
         "currencyId": "EUR",
         "vatRegistrationId": "",
         "corporateId": "",
         "lastModifiedDateTime": stamp,
         "createdDateTime": stamp,
+    }
+
+
+def _class(cid: str) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "description": CUSTOMER_CLASSES[cid],
+        "requiredTaxzoneId": False,
+        "invoiceOrdersSeparately": False,
+        "attributes": [],
     }

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from vismadesk.sandbox.erp.codes import (
+    BRANCHES,
+    CLASS_TERMS,
     CREDIT_TERMS,
     CUSTOMER_CLASSES,
     CUSTOMER_STATUSES,
@@ -18,6 +20,7 @@ from vismadesk.sandbox.erp.codes import (
     INVENTORY_TYPES,
     ITEM_CLASSES,
     POSTING_CLASSES,
+    PROJECTS,
     UNSELLABLE,
     VAT_CODES,
     money,
@@ -67,6 +70,10 @@ def apply_customer(record: dict[str, Any], d: dict[str, Any], what: str) -> None
         if cid not in CUSTOMER_CLASSES:
             raise ErpError(400, f"Error {what}. Customer class '{cid}' cannot be found.")
         record["customerClass"] = {"id": cid, "description": CUSTOMER_CLASSES[cid]}
+        if d.get("overrideWithClassValues") is True:
+            # The class's values replace the customer's; fields sent explicitly follow.
+            tid = CLASS_TERMS[cid]
+            record["creditTerms"] = {"id": tid, "description": CREDIT_TERMS[tid]}
     if "creditTermsId" in d:
         tid = d["creditTermsId"]
         if tid not in CREDIT_TERMS:
@@ -151,14 +158,50 @@ def check_invoice_customer(customers: dict[str, Any], d: dict[str, Any], what: s
     return customer
 
 
+def invoice_terms(customer: dict[str, Any], d: dict[str, Any]) -> dict[str, Any]:
+    """The invoice's credit terms: its own `creditTermsId`, else the customer's."""
+    tid = d.get("creditTermsId")
+    if tid:
+        return {"id": tid, "description": CREDIT_TERMS[tid]}
+    return dict(customer.get("creditTerms") or {})
+
+
+def invoice_header(customer: dict[str, Any], d: dict[str, Any], what: str) -> dict[str, Any]:
+    """Terms (mandatory: the invoice's or the customer's), branch and project, as the
+    CustomerInvoiceDto shows them; raises ErpError for a code the company lacks."""
+    tid = d.get("creditTermsId")
+    if tid and tid not in CREDIT_TERMS:
+        raise ErpError(400, f"Error {what}. Credit terms '{tid}' cannot be found.")
+    if not invoice_terms(customer, d):
+        raise ErpError(400, f"Error {what}. 'Terms' cannot be empty.")
+    out: dict[str, Any] = {}
+    branch = d.get("branchNumber")
+    if branch:
+        if branch not in BRANCHES:
+            raise ErpError(400, f"Error {what}. Branch '{branch}' cannot be found.")
+        out["branchNumber"] = {"number": branch, "name": BRANCHES[branch]}
+    project = d.get("project")
+    if project:
+        if project not in PROJECTS:
+            raise ErpError(400, f"Error {what}. Project '{project}' cannot be found.")
+        out["project"] = {"internalId": 0, "id": project, "description": PROJECTS[project][0]}
+    return out
+
+
 def invoice_lines(
-    inventory: dict[str, Any], raw_lines: list[Any], what: str
+    inventory: dict[str, Any], raw_lines: list[Any], what: str, project: Any = None
 ) -> list[dict[str, Any]]:
     """`invoiceLines` of a new customer invoice, as CustomerInvoiceDto shows them."""
-    return [_invoice_line(inventory, n, raw, what) for n, raw in enumerate(raw_lines, start=1)]
+    project_id = project.get("id") if isinstance(project, dict) else None
+    return [
+        _invoice_line(inventory, n, raw, what, project_id)
+        for n, raw in enumerate(raw_lines, start=1)
+    ]
 
 
-def _invoice_line(inventory: dict[str, Any], n: int, raw: Any, what: str) -> dict[str, Any]:
+def _invoice_line(
+    inventory: dict[str, Any], n: int, raw: Any, what: str, project: str | None
+) -> dict[str, Any]:
     line = unwrap(
         raw, what=what, plain=("operation",), arrays=("subaccount",), path=f"invoiceLines[{n - 1}]."
     )
@@ -179,9 +222,17 @@ def _invoice_line(inventory: dict[str, Any], n: int, raw: Any, what: str) -> dic
     price = parse_decimal(line.get("unitPriceInCurrency", item["defaultPrice"] if item else 0))
     if qty is None or price is None:
         raise ErpError(400, f"Error {what}. quantity and unitPriceInCurrency must be numbers.")
-    vat_id = str(line.get("vatCodeId") or (item["vatCode"]["id"] if item else "1"))
-    if vat_id not in VAT_CODES:
+    # The line's VAT category, else the item's; a line with neither carries no VAT.
+    vat_id = str(line.get("vatCodeId") or ((item or {}).get("vatCode") or {}).get("id") or "")
+    if vat_id and vat_id not in VAT_CODES:
         raise ErpError(400, f"Error {what}. VAT code '{vat_id}' cannot be found.")
+    task = line.get("taskId")
+    if task and (project is None or task not in PROJECTS[project][1]):
+        raise ErpError(400, f"Error {what}. Project task '{task}' cannot be found.")
+    extra: dict[str, Any] = {}
+    if task and project is not None:
+        name = PROJECTS[project][1][task]
+        extra["projectTask"] = {"internalId": 0, "id": task, "description": name}
     amount = money(qty * price)
     return {
         "lineNumber": n,
@@ -196,7 +247,8 @@ def _invoice_line(inventory: dict[str, Any], n: int, raw: Any, what: str) -> dic
         "amount": amount,
         "amountInCurrency": amount,
         "uom": line.get("uom") or (item["salesUnit"] if item else ""),
-        "vatCode": {"id": vat_id, "description": VAT_CODES[vat_id][0]},
+        **({"vatCode": {"id": vat_id, "description": VAT_CODES[vat_id][0]}} if vat_id else {}),
+        **extra,
         "discountPercent": 0.0,
         "discountAmount": 0.0,
         "discountAmountInCurrency": 0.0,

@@ -183,3 +183,19 @@ def page(
         start, size = window
     meta = {"totalCount": len(items), "maxPageSize": MAX_PAGE_SIZE}
     return json_response([{**item, "metadata": meta} for item in items[start : start + size]])
+
+
+def records_page(request: Request, items: list[dict[str, Any]]) -> JSONResponse:
+    """The newer list shape some endpoints answer (`/v1/creditTerm`):
+    `{pageNumber, pageSize, totalCount, records}`."""
+    number = _int_param(request, "pageNumber", 1)
+    size = min(_int_param(request, "pageSize", MAX_PAGE_SIZE), MAX_PAGE_SIZE)
+    start = (number - 1) * size
+    return json_response(
+        {
+            "pageNumber": number,
+            "pageSize": size,
+            "totalCount": len(items),
+            "records": items[start : start + size],
+        }
+    )

@@ -9,11 +9,9 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from vismadesk.sandbox.erp.codes import money
+from vismadesk.sandbox.erp.codes import BRANCHES, CREDIT_TERMS, PROJECTS, VAT_CODES, money
 from vismadesk.sandbox.salesorders.validation import OrderLine
 from vismadesk.sandbox.wire import parse_utc, utc_stamp
-
-VAT_RATE = Decimal("0.21")
 
 
 def order_path(order_type: str, order_id: str) -> str:
@@ -67,7 +65,18 @@ def _order_line(n: int, entry: OrderLine) -> dict[str, Any]:
         "completed": False,
         "note": line.get("note"),
         "lineType": "NonStockItem" if item["type"] != "LaborItem" else "LaborItem",
+        "warehouseId": line.get("warehouseId"),
+        # The item's own VAT category unless the line names one.
+        "taxCategoryId": line.get("taxCategoryId") or (item.get("vatCode") or {}).get("id"),
+        "projectTaskId": line.get("projectTaskId"),
+        **_branch(line.get("branchId")),
     }
+
+
+def _branch(number: str | None) -> dict[str, Any]:
+    if not number:
+        return {}
+    return {"branch": {"id": number, "description": BRANCHES[number]}}
 
 
 def new_order(
@@ -83,7 +92,7 @@ def new_order(
     cust = body["customer"]
     total = sum((entry.qty * entry.price for entry in lines), Decimal(0))
     qty_total = sum((entry.qty for entry in lines), Decimal(0))
-    vat = total * VAT_RATE
+    vat = sum((entry.qty * entry.price * _rate(entry) for entry in lines), Decimal(0))
     return {
         "type": order_type,
         "orderId": order_id,
@@ -101,12 +110,33 @@ def new_order(
             "order": cust.get("order"),
         },
         "currencyId": body.get("currencyId") or customer.get("currencyId") or "EUR",
+        **_branch(body.get("branchId")),
+        **_project(body.get("projectId")),
+        "financialInformation": {"invoiceSeparately": False, "terms": _terms(cust, customer)},
         "orderQty": float(qty_total),
         "totals": _totals(total, vat),
         "isRotRutDeductable": False,
         "createdBy": None,
         "version": version(order_type, order_id, 1),
     }
+
+
+def _rate(entry: OrderLine) -> Decimal:
+    """The line's VAT rate: its own VAT category, else the item's; none: no VAT."""
+    category = entry.line.get("taxCategoryId") or (entry.item.get("vatCode") or {}).get("id")
+    return VAT_CODES[category][1] if category in VAT_CODES else Decimal(0)
+
+
+def _project(project: str | None) -> dict[str, Any]:
+    if not project:
+        return {}
+    return {"project": {"id": project, "description": PROJECTS[project][0], "internalId": 0}}
+
+
+def _terms(cust: dict[str, Any], customer: dict[str, Any]) -> dict[str, Any]:
+    """The order's terms, else the customer's (validation made sure there are some)."""
+    terms = cust.get("termsId") or (customer.get("creditTerms") or {}).get("id")
+    return {"id": terms, "description": CREDIT_TERMS.get(terms or "", "")}
 
 
 def _totals(total: Decimal, vat: Decimal) -> dict[str, float]:

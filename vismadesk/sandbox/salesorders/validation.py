@@ -1,8 +1,10 @@
 """SalesOrders v3's checks on a `NewSalesOrderCommand` and a `PatchSalesOrderCommand`.
 
-Every finding is collected, then answered at once as one validation problem, in the
-order the fields appear in the command: type, order id, customer, status,
-description, lines.
+First the published schema (`schema.py`): a body that does not bind (an unknown
+property, a value of the wrong type) is answered with its JSON paths only; then every
+finding is collected, the schema's (required, lengths, ranges) and the company's
+(order type, customer, terms, items, units, branch, warehouse, VAT category,
+project), and answered at once as one validation problem.
 """
 
 from __future__ import annotations
@@ -11,13 +13,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from vismadesk.sandbox.erp.codes import UNSELLABLE
+from vismadesk.sandbox.erp.codes import (
+    BRANCHES,
+    CREDIT_TERMS,
+    PROJECTS,
+    UNSELLABLE,
+    VAT_CODES,
+    WAREHOUSES,
+)
+from vismadesk.sandbox.salesorders import schema
 from vismadesk.sandbox.salesorders.problems import Finding, bad_request, validation_problem
 from vismadesk.sandbox.state import SandboxState
 
 ORDER_TYPES = {"SO": "Sales order", "IN": "Invoice", "QT": "Quote"}
-ORDER_ID_MAX = 15
-REF_MAX = 40
 PATCH_STATUSES = ("Open", "Hold", "BackOrder")
 
 
@@ -38,40 +46,55 @@ def number(value: Any) -> Decimal | None:
     return Decimal(str(value))
 
 
-def validate_new_order(state: SandboxState, body: Any) -> tuple[dict[str, Any], list[OrderLine]]:
-    """Check a NewSalesOrderCommand; returns (customer record, resolved lines)."""
+def _bound(body: Any, root: str) -> list[Finding]:
+    """The schema's findings for a body that binds; raises when it does not."""
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
-    findings: list[Finding] = []
-    findings += _check_type(body.get("type"))
-    findings += _check_order_id(body, body.get("type") in state.manual_order_types)
+    check = schema.Check(body, root)
+    unbound = check.binding()
+    if unbound:
+        raise validation_problem(unbound)
+    return check.findings()
+
+
+def _merge(first: list[Finding], more: list[Finding]) -> list[Finding]:
+    """The schema's findings, then the company's on properties the schema did not name."""
+    named = {f[2] for f in first}
+    return first + [f for f in more if f[2] not in named]
+
+
+def validate_new_order(state: SandboxState, body: Any) -> tuple[dict[str, Any], list[OrderLine]]:
+    """Check a NewSalesOrderCommand; returns (customer record, resolved lines)."""
+    findings = _bound(body, schema.NEW_ORDER)
+    company: list[Finding] = []
+    company += _check_type(body.get("type"))
+    company += _check_order_id(body, body.get("type") in state.manual_order_types)
     customer, found = _check_customer(state, body.get("customer"))
-    findings += found
-    findings += _check_status(body.get("status"))
-    findings += _check_length(body.get("description"), 255, "Description", "description")
-    lines, found = _check_lines(state, body.get("orderLines") or [])
-    findings += found
+    company += found
+    company += _check_status(body.get("status"))
+    company += _check_branch(body.get("branchId"), "branchId")
+    company += _check_project(body.get("projectId"))
+    lines, found = _check_lines(state, body.get("orderLines") or [], body.get("projectId"))
+    company += found
+    findings = _merge(findings, company)
     if findings:
         raise validation_problem(findings)
     assert customer is not None
     return customer, lines
 
 
-def validate_patch(body: dict[str, Any]) -> None:
+def validate_patch(body: Any) -> None:
     """Check a PatchSalesOrderCommand (status, description, note, customer references)."""
-    findings: list[Finding] = []
+    findings = _bound(body, schema.PATCH_ORDER)
+    company: list[Finding] = []
     status = body.get("status")
     if status is not None and status not in PATCH_STATUSES:
-        findings.append(
+        company.append(
             ("0004-ValueNotAllowed", "Status must be Open, Hold or BackOrder.", "status", status)
         )
-    for name, limit in (("description", 255), ("note", 2048)):
-        findings += _check_length(body.get(name), limit, name.capitalize(), name)
-    cust = body.get("customer")
-    if cust is not None and not isinstance(cust, dict):
-        findings.append(("0003-InvalidValue", "Customer must be an object.", "customer", cust))
-    else:
-        findings += _check_references(cust or {})
+    company += _check_branch(body.get("branchId"), "branchId")
+    company += _check_project(body.get("projectId"))
+    findings = _merge(findings, company)
     if findings:
         raise validation_problem(findings)
 
@@ -96,53 +119,40 @@ def _check_order_id(body: dict[str, Any], manual: bool) -> list[Finding]:
     numbers = f"the order type {body.get('type')} numbers manually"
     if order_id is None:
         return [("0001-NullNotAllowed", f"OrderId cannot be null: {numbers}.", "orderId", None)]
-    if not isinstance(order_id, str):
-        return [("0003-InvalidValue", "OrderId must be a string.", "orderId", order_id)]
-    if not order_id.strip():
+    if not str(order_id).strip():
         message = f"OrderId cannot be empty: {numbers}."
         return [("0001-EmptyNotAllowed", message, "orderId", order_id)]
-    if len(order_id) > ORDER_ID_MAX:
-        message = f"OrderId must be at most {ORDER_ID_MAX} characters."
-        return [("0002-InvalidLength", message, "orderId", order_id)]
     return []
 
 
 def _check_customer(state: SandboxState, cust: Any) -> tuple[dict[str, Any] | None, list[Finding]]:
-    """The customer the order is for: it must exist, be active and have credit terms."""
+    """The customer the order is for: it must exist, be active and have credit terms,
+    its own or the order's (`termsId`, which must be terms the company has)."""
     if not isinstance(cust, dict):
-        return None, [("0001-NullNotAllowed", "Customer cannot be null.", "customer", cust)]
-    findings: list[Finding] = []
-    customer = None
+        return None, []  # the schema said so already
     cid = cust.get("id")
     if not isinstance(cid, str) or not cid.strip():
-        findings.append(("0001-NullNotAllowed", "Customer.Id cannot be empty.", "customer.id", cid))
-    else:
-        customer = state.customers.get(cid)
-        if customer is None:
-            message = f"Customer '{cid}' cannot be found."
-            findings.append(("0003-InvalidValue", message, "customer.id", cid))
-        elif customer["status"] not in ("Active", "OneTime"):
-            findings.append(
-                ("1407-InvalidCustomerStatus", "Invalid Customer Status", "customer.id", cid)
-            )
-        elif not (cust.get("termsId") or customer.get("creditTerms", {}).get("id")):
-            message = (
-                "TermsId cannot be empty in the order. Set a default terms on the "
-                "customer or specify the terms for the order"
-            )
-            findings.append(("1401-MissingTermsId", message, "customer.termsId", None))
-    return customer, findings + _check_references(cust)
-
-
-def _check_references(cust: dict[str, Any]) -> list[Finding]:
-    """`customer.refNo` and `customer.order`: strings of at most 40 characters."""
-    findings: list[Finding] = []
-    for key in ("refNo", "order"):
-        value = cust.get(key)
-        if value is not None and (not isinstance(value, str) or len(value) > REF_MAX):
-            message = f"Customer.{key} must be a string of at most {REF_MAX} characters."
-            findings.append(("0002-InvalidLength", message, f"customer.{key}", value))
-    return findings
+        return None, [("0001-NullNotAllowed", "Customer.Id cannot be empty.", "customer.id", cid)]
+    customer = state.customers.get(cid)
+    if customer is None:
+        return None, [
+            ("0003-InvalidValue", f"Customer '{cid}' cannot be found.", "customer.id", cid)
+        ]
+    if customer["status"] not in ("Active", "OneTime"):
+        return customer, [
+            ("1407-InvalidCustomerStatus", "Invalid Customer Status", "customer.id", cid)
+        ]
+    terms = cust.get("termsId")
+    if terms and terms not in CREDIT_TERMS:
+        message = f"Terms '{terms}' cannot be found."
+        return customer, [("0003-InvalidValue", message, "customer.termsId", terms)]
+    if not (terms or (customer.get("creditTerms") or {}).get("id")):
+        message = (
+            "TermsId cannot be empty in the order. Set a default terms on the "
+            "customer or specify the terms for the order"
+        )
+        return customer, [("1401-MissingTermsId", message, "customer.termsId", None)]
+    return customer, []
 
 
 def _check_status(status: Any) -> list[Finding]:
@@ -151,20 +161,27 @@ def _check_status(status: Any) -> list[Finding]:
     return []
 
 
-def _check_length(value: Any, limit: int, label: str, prop: str) -> list[Finding]:
-    if value is not None and (not isinstance(value, str) or len(value) > limit):
-        message = f"{label} must be at most {limit} characters."
-        return [("0002-InvalidLength", message, prop, value)]
+def _check_branch(branch: Any, where: str) -> list[Finding]:
+    if branch and branch not in BRANCHES:
+        return [("0003-InvalidValue", f"Branch '{branch}' cannot be found.", where, branch)]
     return []
 
 
-def _check_lines(state: SandboxState, lines_in: Any) -> tuple[list[OrderLine], list[Finding]]:
+def _check_project(project: Any) -> list[Finding]:
+    if project and project not in PROJECTS:
+        return [("1904-ProjectNotFound", "Project cannot be found", "projectId", project)]
+    return []
+
+
+def _check_lines(
+    state: SandboxState, lines_in: Any, project: Any
+) -> tuple[list[OrderLine], list[Finding]]:
     if not isinstance(lines_in, list):
-        return [], [("0003-InvalidValue", "OrderLines must be an array.", "orderLines", lines_in)]
+        return [], []  # the schema said so already
     lines: list[OrderLine] = []
     findings: list[Finding] = []
     for n, line in enumerate(lines_in):
-        resolved, finding = _check_line(state, f"orderLines[{n}]", line)
+        resolved, finding = _check_line(state, f"orderLines[{n}]", line, project)
         if finding is not None:
             findings.append(finding)
         elif resolved is not None:
@@ -173,11 +190,11 @@ def _check_lines(state: SandboxState, lines_in: Any) -> tuple[list[OrderLine], l
 
 
 def _check_line(
-    state: SandboxState, where: str, line: Any
+    state: SandboxState, where: str, line: Any, project: Any
 ) -> tuple[OrderLine | None, Finding | None]:
     """One order line: its first problem, or the line resolved."""
     if not isinstance(line, dict):
-        return None, ("0003-InvalidValue", "An order line must be an object.", where, line)
+        return None, None  # the schema said so already
     inv_id = line.get("inventoryId")
     if not isinstance(inv_id, str) or not inv_id.strip():
         message = "InventoryId cannot be empty."
@@ -198,14 +215,42 @@ def _check_line(
     price_raw = line.get("unitPrice")
     price = number(price_raw) if price_raw is not None else Decimal(str(item["defaultPrice"]))
     if price is None:
-        return None, (
-            "0003-InvalidValue",
-            "UnitPrice must be a number.",
-            f"{where}.unitPrice",
-            price_raw,
-        )
-    desc = line.get("description")
-    if desc is not None and (not isinstance(desc, str) or len(desc) > 256):
-        message = "Description must be at most 256 characters."
-        return None, ("0002-InvalidLength", message, f"{where}.description", desc)
+        message = "UnitPrice must be a number."
+        return None, ("0003-InvalidValue", message, f"{where}.unitPrice", price_raw)
+    finding = _check_line_codes(item, where, line, project)
+    if finding is not None:
+        return None, finding
     return OrderLine(item, qty, price, line), None
+
+
+def _check_line_codes(
+    item: dict[str, Any], where: str, line: dict[str, Any], project: Any
+) -> Finding | None:
+    """The line's unit, warehouse, VAT category, branch and project task."""
+    unit = line.get("unitOfMeasure")
+    units = {str(item.get(k) or "").upper() for k in ("baseUnit", "salesUnit", "purchaseUnit")}
+    if unit and str(unit).upper() not in units - {""}:
+        # The sandbox's items convert between no units: only their own are valid.
+        return (
+            "1808-InvalidUnitOfMeasure",
+            "Invalid Unit of Measure",
+            f"{where}.unitOfMeasure",
+            unit,
+        )
+    warehouse = line.get("warehouseId")
+    if warehouse and warehouse not in WAREHOUSES:
+        message = "Invalid Warehouse Id, or Warehouse Id not found"
+        return ("1802-InvalidWarehouseId", message, f"{where}.warehouseId", warehouse)
+    category = line.get("taxCategoryId")
+    if category and category not in VAT_CODES:
+        message = "Invalid TaxCategoryId, or TaxCategory not found"
+        return ("1805-InvalidTaxCategoryId", message, f"{where}.taxCategoryId", category)
+    branch = _check_branch(line.get("branchId"), f"{where}.branchId")
+    if branch:
+        return branch[0]
+    task = line.get("projectTaskId")
+    tasks = PROJECTS[project][1] if project in PROJECTS else {}
+    if task and task not in tasks:
+        message = "Project task cannot be found"
+        return ("1908-ProjectTaskNotFound", message, f"{where}.projectTaskId", task)
+    return None
