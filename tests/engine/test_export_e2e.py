@@ -99,7 +99,10 @@ def test_each_troubleshooting_page_error_for_its_cause_and_the_rest_exported_onc
     assert len(success) == len(oracle) - len(failing)
     assert all(fmt.document_name in e.summary for e in success)
     summary = entries[0]  # newest first: the summary is the run's last word
-    assert summary.summary == f"{len(failing)} of {len(oracle)} work orders have errors"
+    assert summary.summary == (
+        f"{len(failing)} of {len(oracle)} work orders have errors; "
+        f"{len(oracle) - len(failing)} exported, 0 skipped"
+    )
 
     # A second run sends nothing again: the failed ones wait in the error status.
     again = run_export(demo.context)

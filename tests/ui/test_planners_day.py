@@ -50,7 +50,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     ctx = demo.context
     window: MainWindow = make_window(demo)
     header = window.header
-    assert header.headline.text() == "Signed out of VISMA.net"
+    assert header.headline.text() == "Not signed in to VISMA.net"
 
     # Morning: sign in through the (sandbox) VISMA.net page in the browser.
     result = finish(qtbot, window, lambda: qtbot.mouseClick(header.login_button, Qt.LeftButton))
@@ -148,7 +148,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     result = finish(
         qtbot, window, lambda: qtbot.mouseClick(header.disconnect_button, Qt.LeftButton)
     )
-    assert header.headline.text() == "Signed out of VISMA.net"
+    assert header.headline.text() == "Not signed in to VISMA.net"
     assert ctx.tokens.state.status is AuthStatus.SIGNED_OUT
     assert window.header.lights["connection"].label.text() == "Not connected"
 

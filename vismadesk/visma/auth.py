@@ -32,6 +32,7 @@ import httpx
 from vismadesk import messages
 from vismadesk.config import Settings
 from vismadesk.errors import AppError, AuthError
+from vismadesk.i18n import current_language
 from vismadesk.keyring_store import SecretName, Secrets, SecretStoreError
 from vismadesk.net.transport import (
     Backoff,
@@ -279,6 +280,8 @@ class TokenManager:
                 "state": state,
                 "code_challenge": challenge,
                 "code_challenge_method": "S256",
+                # OpenID Connect: the sign-in page in the program's language.
+                "ui_locales": current_language(),
             }
         )
         return f"{self._connect_url('/connect/authorize')}?{query}"
