@@ -41,12 +41,14 @@ def test_without_export_format_nothing_is_sent(demo: DemoSession) -> None:
     assert after["sales_orders"] == before["sales_orders"]
 
 
-def test_signed_out_export_asks_to_reauthenticate(demo: DemoSession) -> None:
+def test_an_export_after_disconnect_says_not_signed_in(demo: DemoSession) -> None:
     demo.context.tokens.disconnect()
     seen: list[LogEntry] = []
     result = run_export(demo.context, RunHooks(on_log=seen.append))
     assert result.exit_code == ExitCode.CONFIG
-    assert [e.summary for e in seen] == ["API token invalid. Please reauthenticate"]
+    # A deliberate Disconnect: not the seed's "API token invalid" (for a token that
+    # stopped working), but plainly that there is no sign-in.
+    assert [e.summary for e in seen] == ["Not signed in to VISMA.net"]
 
 
 @pytest.mark.parametrize("fmt", [ExportFormat.SALES_INVOICE, ExportFormat.SALES_ORDER])

@@ -327,8 +327,7 @@ def test_config_set_language_refuses_an_unknown_language(
     # The profile is set to Dutch now, so the command line says "fout" (the setting's
     # own problem text comes from vismadesk.config, in English).
     assert err.strip() == (
-        "fout: language: must be auto (the system's language), nl (Dutch) or en (English), "
-        "not 'xx'"
+        "fout: language: must be auto (the system's language), nl (Dutch) or en (English), not 'xx'"
     )
     assert load_settings(Profile.platform_default().settings_path).settings.language == "nl"
 

@@ -152,10 +152,10 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     assert ctx.tokens.state.status is AuthStatus.SIGNED_OUT
     assert window.header.lights["connection"].label.text() == "Not connected"
 
-    # An export now meets the troubleshooting page's token message.
+    # An export now says there is no sign-in (not "API token invalid": nothing broke).
     result = finish(qtbot, window, lambda: export_action.trigger())
     assert result.exit_code == ExitCode.CONFIG
-    qtbot.waitUntil(lambda: log_rows(window)[0] == ("error", messages.TOKEN_INVALID.text))
+    qtbot.waitUntil(lambda: log_rows(window)[0] == ("error", messages.NOT_SIGNED_IN.text))
 
     # Login again; the browser signs in.
     result = finish(qtbot, window, lambda: qtbot.mouseClick(header.login_button, Qt.LeftButton))

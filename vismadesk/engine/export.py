@@ -180,9 +180,10 @@ class ExportRun:
                 self.log.emit(messages.OUTSMART_TOKENS_MISSING)
                 return False
             if not self.ctx.tokens.is_signed_in():
-                # The troubleshooting page's words: whether the token expired, was
-                # revoked or was never there, the fix is the same: Login.
-                self.log.emit(messages.TOKEN_INVALID)
+                # The troubleshooting page's words for a token that stopped working;
+                # someone who never signed in (or disconnected) is told just that.
+                stopped = self.ctx.tokens.state.error
+                self.log.emit(messages.TOKEN_INVALID if stopped else messages.NOT_SIGNED_IN)
                 return False
             self.ctx.tokens.access_token()
         except AppError as e:

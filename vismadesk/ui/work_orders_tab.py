@@ -14,11 +14,13 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
@@ -59,6 +61,14 @@ def _list(extra: tuple[str, ...] = ()) -> QTreeWidget:
     for col, width in enumerate((90, 200, 70, 300, 90, 120)):
         header.resizeSection(col, width)
     return tree
+
+
+def _wrapping_label() -> QLabel:
+    """A label that wraps in the width it is given instead of widening the tab."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return label
 
 
 def _header_labels(tree: QTreeWidget, extra: tuple[str, ...] = ()) -> None:
@@ -152,8 +162,8 @@ class WorkOrdersTab(QWidget):
         self.status.setStyleSheet(style.color(style.TEXT_MUTED))
         self.status.setWordWrap(True)
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.select_to_export = QLabel()
-        self.select_to_reset = QLabel()
+        self.select_to_export = _wrapping_label()
+        self.select_to_reset = _wrapping_label()
 
         self.ready_box = QGroupBox()
         rl = QVBoxLayout(self.ready_box)
@@ -175,11 +185,23 @@ class WorkOrdersTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.refresh_button)
-        self._layout = QVBoxLayout(self)
+        # On a low screen (1280 × 800 at 150 % leaves ~490 pixels) the two lists do not
+        # fit at their smallest: the tab scrolls instead of making the window taller.
+        body = QWidget()
+        body.setObjectName("workOrdersBody")
+        self._layout = QVBoxLayout(body)
         self._layout.setContentsMargins(0, 4, 0, 0)
         self._layout.addLayout(top)
         self._layout.addWidget(self.error_box, 1)
         self._layout.addWidget(self.ready_box, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("workOrdersScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
 
         self.refresh_button.clicked.connect(self.refresh_clicked)
         self.export_button.clicked.connect(lambda: self.export_clicked.emit(self.selected_ready()))
