@@ -16,14 +16,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -161,6 +162,21 @@ def _wrapping_label(text: str) -> QLabel:
     return label
 
 
+class _Body(QWidget):
+    """The scrolled content: as tall as its wrapped lines need at the width it has (the
+    scroll area sizes it by its size hint, which otherwise assumes the narrowest width
+    and leaves a long empty tail below the text)."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        width = self.width() if self.width() > 100 else hint.width()
+        height = self.heightForWidth(width)
+        return QSize(hint.width(), height) if height > 0 else hint
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), 0)
+
+
 class DetailsDialog(QDialog):
     # (fix action, entry); the window carries it out and reports with `show_note`.
     fix_requested = Signal(object, object)
@@ -179,10 +195,13 @@ class DetailsDialog(QDialog):
         self.hint_label: QLabel | None = None
         self.hint_title: QLabel | None = None
 
-        body = QWidget()
+        body = _Body()
         body.setObjectName("detailsBody")
         inner = QVBoxLayout(body)
         inner.setContentsMargins(0, 0, 4, 0)
+        # Its minimum would be the wrapped lines' height at their narrowest: a tall
+        # empty tail under the text. The size hint (`_Body`) says what it needs.
+        inner.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         inner.addLayout(self._head())
         inner.addSpacing(4)
         inner.addLayout(self._facts())
@@ -223,19 +242,25 @@ class DetailsDialog(QDialog):
         head.addWidget(self.summary_label, 1)
         return head
 
-    def _facts(self) -> QFormLayout:
+    def _facts(self) -> QGridLayout:
+        """Label and value per row. A grid, not a form layout: a form layout gave two long
+        wrapped values the same height after a relayout, cutting the longer one."""
         entry = self.entry
-        facts = QFormLayout()
-        facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        facts.addRow(_(texts.DETAILS_WHEN), self._selectable(when_text(entry)))
-        facts.addRow(_(texts.DETAILS_ACTION), QLabel(_(texts.ACTION_NAMES[entry.action])))
+        rows: list[tuple[str, QLabel]] = [
+            (_(texts.DETAILS_WHEN), self._selectable(when_text(entry))),
+            (_(texts.DETAILS_ACTION), QLabel(_(texts.ACTION_NAMES[entry.action]))),
+        ]
         if entry.work_order:
-            facts.addRow(_(texts.DETAILS_WORK_ORDER), self._selectable(entry.work_order))
+            rows.append((_(texts.DETAILS_WORK_ORDER), self._selectable(entry.work_order)))
         if entry.record:
-            facts.addRow(record_label(entry), self._selectable(entry.record))
-        for label, value in detail_lines(entry):
-            facts.addRow(label, self._selectable(value))
+            rows.append((record_label(entry), self._selectable(entry.record)))
+        rows += [(label, self._selectable(value)) for label, value in detail_lines(entry)]
+        facts = QGridLayout()
+        facts.setColumnStretch(1, 1)
+        facts.setHorizontalSpacing(12)
+        for r, (label, value) in enumerate(rows):
+            facts.addWidget(QLabel(label), r, 0, Qt.AlignmentFlag.AlignTop)
+            facts.addWidget(value, r, 1)
         return facts
 
     def _fix_box(self, hint: str) -> QFrame:
