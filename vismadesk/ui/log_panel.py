@@ -122,6 +122,7 @@ class LogPanel(QWidget):
 
         self.view = LogListView()
         self.view.setObjectName("logView")
+        self.view.setStyleSheet(style.LIST_FRAME)
         self.view.setModel(self.proxy)
         # Qt's own delegate paints the rows: no Python runs while painting (log_rows).
         self.view.setIconSize(badge_size())

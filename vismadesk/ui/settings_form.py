@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QButtonGroup,
@@ -57,7 +57,12 @@ class SettingsHost(Protocol):
 
 class WheelGuard(QObject):
     """Scrolling the settings with the mouse wheel scrolls them: a spin box or a combo box
-    under the pointer takes the wheel only once it has the focus (clicked or tabbed to)."""
+    under the pointer takes the wheel only once it has the focus (clicked or tabbed to);
+    until then the wheel goes to `scroller` (the settings' scroll area)."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.scroller: QWidget | None = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -65,7 +70,8 @@ class WheelGuard(QObject):
             and isinstance(watched, QWidget)
             and not watched.hasFocus()
         ):
-            event.ignore()  # on to the scroll area
+            if self.scroller is not None:
+                QCoreApplication.sendEvent(self.scroller, event)
             return True
         return False
 
@@ -213,6 +219,10 @@ class SettingsForm(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a Tab stop of its own (it showed no focus): its fields are, and a field
+        # that gets the focus is scrolled into view.
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._wheel_guard.scroller = self.scroll.viewport()
         outer.addWidget(self._export_section())
         outer.addWidget(self._statuses_section())
         outer.addWidget(self._new_items_section())

@@ -272,6 +272,8 @@ WORK_ORDERS_LOADED = N_("Listed at {time}. Double-click a work order for its lat
 WORK_ORDERS_NEED_TOKENS = N_("Enter the OutSmart tokens in the settings to list the work orders.")
 SELECT_TO_RESET = N_("Select work orders in the error status to reset.")
 SELECT_TO_EXPORT = N_("Select ready work orders to export.")
+NONE_READY = N_("No work orders are ready for export.")
+NONE_IN_ERROR = N_("No work orders are in the error status.")
 NO_LOG_FOR_WORK_ORDER = N_("The log has no entry for work order {work_order} yet.")
 
 # --- runs and the status bar ---------------------------------------------------------------

@@ -43,8 +43,8 @@ COLUMNS = (
     texts.COL_STATUS,
 )
 WHY_COLUMN = len(COLUMNS)
-# The list a box gets most of the height for, when the other one is empty.
-BIG, SMALL = 5, 1
+# The share of the height a list with work orders in it gets (an empty one gets none).
+BIG = 1
 
 
 def _list(extra: tuple[str, ...] = ()) -> QTreeWidget:
@@ -57,6 +57,7 @@ def _list(extra: tuple[str, ...] = ()) -> QTreeWidget:
     tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     tree.setMinimumHeight(60)
+    tree.setStyleSheet(style.LIST_FRAME)
     header = tree.header()
     for col, width in enumerate((90, 200, 70, 300, 90, 120)):
         header.resizeSection(col, width)
@@ -165,9 +166,20 @@ class WorkOrdersTab(QWidget):
         self.select_to_export = _wrapping_label()
         self.select_to_reset = _wrapping_label()
 
+        # An empty list is one line saying so, not an empty table taking the room.
+        self.ready_empty = _wrapping_label()
+        self.ready_empty.setObjectName("readyEmpty")
+        self.ready_empty.setStyleSheet(style.color(style.TEXT_MUTED))
+        self.error_empty = _wrapping_label()
+        self.error_empty.setObjectName("errorEmpty")
+        self.error_empty.setStyleSheet(style.color(style.TEXT_MUTED))
+        self.ready_empty.hide()
+        self.error_empty.hide()
+
         self.ready_box = QGroupBox()
         rl = QVBoxLayout(self.ready_box)
         rl.addWidget(self.ready_list)
+        rl.addWidget(self.ready_empty)
         rb = QHBoxLayout()
         rb.addWidget(self.select_to_export, 1)
         rb.addWidget(self.export_button)
@@ -176,6 +188,7 @@ class WorkOrdersTab(QWidget):
         self.error_box = QGroupBox()
         el = QVBoxLayout(self.error_box)
         el.addWidget(self.error_list, 1)
+        el.addWidget(self.error_empty)
         el.addWidget(self.why_label)
         eb = QHBoxLayout()
         eb.addWidget(self.select_to_reset, 1)
@@ -198,6 +211,7 @@ class WorkOrdersTab(QWidget):
         self.scroll.setObjectName("workOrdersScroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its lists and buttons are the stops
         self.scroll.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -228,6 +242,8 @@ class WorkOrdersTab(QWidget):
         self.refresh_button.setText(_(texts.REFRESH))
         self.select_to_export.setText(_(texts.SELECT_TO_EXPORT))
         self.select_to_reset.setText(_(texts.SELECT_TO_RESET))
+        self.ready_empty.setText(_(texts.NONE_READY))
+        self.error_empty.setText(_(texts.NONE_IN_ERROR))
         ready, error = (format_number(n) for n in self._counts)
         self.ready_box.setTitle(_(texts.READY_TITLE).format(count=ready))
         self.error_box.setTitle(_(texts.ERROR_TITLE).format(count=error))
@@ -268,11 +284,15 @@ class WorkOrdersTab(QWidget):
         _fill(self.ready_list, ready, self.status_names)
         _fill(self.error_list, error, self.status_names, reasons or {})
         self._counts = (len(ready), len(error))
-        # The list with work orders in it gets the room.
-        big_error = bool(error) and not ready
-        big_ready = bool(ready) and not error
-        self._layout.setStretchFactor(self.error_box, BIG if big_error else SMALL)
-        self._layout.setStretchFactor(self.ready_box, BIG if big_ready else SMALL)
+        # The list with work orders in it gets the room; an empty one is one line.
+        for tree, empty, rows in (
+            (self.ready_list, self.ready_empty, ready),
+            (self.error_list, self.error_empty, error),
+        ):
+            tree.setVisible(bool(rows))
+            empty.setVisible(not rows)
+        self._layout.setStretchFactor(self.error_box, BIG if error else 0)
+        self._layout.setStretchFactor(self.ready_box, BIG if ready else 0)
         self._set_status(texts.WORK_ORDERS_LOADED, time=format_time(dt.datetime.now()))
         self.refresh_button.setEnabled(True)
         self.loaded = True
