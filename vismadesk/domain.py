@@ -256,6 +256,9 @@ class LogEntry:
     code: str | None = None
     time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     id: int | None = None
+    # The values the message `code` was rendered with, so the entry can be shown in
+    # another language; None for an entry written without them.
+    params: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)

@@ -65,7 +65,15 @@ def test_service_mode_export_needs_no_keyring_and_exits_1_when_some_fail(
     assert main(["log", "--json", "--limit", "1000"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert lines
-    assert set(lines[0]) == {"time", "level", "action", "summary", "work_order", "details"}
+    assert set(lines[0]) == {
+        "time",
+        "level",
+        "action",
+        "code",
+        "summary",
+        "work_order",
+        "details",
+    }
     dump = json.dumps(lines)
     for secret in _secrets(sandbox):
         assert secret not in dump

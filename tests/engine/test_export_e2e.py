@@ -48,12 +48,14 @@ def test_without_export_format_nothing_is_sent(demo: DemoSession) -> None:
     assert after["sales_orders"] == before["sales_orders"]
 
 
-def test_signed_out_export_asks_to_reauthenticate(demo: DemoSession) -> None:
+def test_an_export_after_disconnect_says_not_signed_in(demo: DemoSession) -> None:
     demo.context.tokens.disconnect()
     seen: list[LogEntry] = []
     result = run_export(demo.context, RunHooks(on_log=seen.append))
     assert result.exit_code == ExitCode.CONFIG
-    assert [e.summary for e in seen] == ["API token invalid. Please reauthenticate"]
+    # A deliberate Disconnect: not the seed's "API token invalid" (for a token that
+    # stopped working), but plainly that there is no sign-in.
+    assert [e.summary for e in seen] == ["Not signed in to VISMA.net"]
 
 
 @pytest.mark.parametrize("fmt", [ExportFormat.SALES_INVOICE, ExportFormat.SALES_ORDER])
@@ -106,7 +108,10 @@ def test_each_troubleshooting_page_error_for_its_cause_and_the_rest_exported_onc
     assert len(success) == len(oracle) - len(failing)
     assert all(fmt.document_name in e.summary for e in success)
     summary = entries[0]  # newest first: the summary is the run's last word
-    assert summary.summary == f"{len(failing)} of {len(oracle)} work orders have errors"
+    assert summary.summary == (
+        f"{len(failing)} of {len(oracle)} work orders have errors; "
+        f"{len(oracle) - len(failing)} exported, 0 skipped"
+    )
 
     # A second run sends nothing again: the failed ones wait in the error status.
     again = run_export(demo.context)

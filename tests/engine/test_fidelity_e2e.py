@@ -149,7 +149,7 @@ def test_a_free_text_unit_fails_naming_it_until_the_table_maps_it(demo: DemoSess
 
 def test_a_new_customer_without_class_or_terms_gets_no_sales_order(demo: DemoSession) -> None:
     """The real SalesOrders v3 refuses it (1401-MissingTermsId); so does the sandbox."""
-    missing = demo.sandbox.faulty_orders["relation_missing_in_visma"][:1]
+    missing = demo.sandbox.faulty_orders["relation_missing_in_visma"][1:2]  # the first has no name
     s = demo.context.settings
     s.export_format = ExportFormat.SALES_ORDER
     s.new_relation, s.customer_class, s.customer_terms = True, "", ""
@@ -164,7 +164,7 @@ def test_a_new_customer_without_class_or_terms_gets_no_sales_order(demo: DemoSes
 def test_a_class_or_terms_for_new_customers_lets_the_order_through(
     demo: DemoSession, klass: str, terms: str
 ) -> None:
-    missing = demo.sandbox.faulty_orders["relation_missing_in_visma"][:1]
+    missing = demo.sandbox.faulty_orders["relation_missing_in_visma"][1:2]  # the first has no name
     s = demo.context.settings
     s.export_format = ExportFormat.SALES_ORDER
     s.new_relation, s.customer_class, s.customer_terms = True, klass, terms

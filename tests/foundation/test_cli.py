@@ -221,11 +221,12 @@ def test_log_json_shape_newest_first(capsys: pytest.CaptureFixture[str]) -> None
     lines = _json_lines(capsys)
     assert len(lines) == 5
     for line in lines:
-        assert set(line) == {"time", "level", "action", "summary", "work_order", "details"}
+        assert set(line) == {"time", "level", "action", "code", "summary", "work_order", "details"}
     assert lines[0] == {
         "time": "2024-06-03T07:00:04+00:00",
         "level": "success",
         "action": "import",
+        "code": None,
         "summary": "Niks te importeren/exporteren",
         "work_order": None,
         "details": {},

@@ -264,25 +264,25 @@ def test_check_fails_on_a_new_text_until_extracted_translated_and_compiled(
 ) -> None:
     module = copy_of_repo / "vismadesk" / "i18n.py"
     module.write_text(
-        module.read_text(encoding="utf-8") + '\nEXPORT = N_("Export work orders")\n',
+        module.read_text(encoding="utf-8") + '\nEXPORT = N_("Export the weekly work orders")\n',
         encoding="utf-8",
     )
     out = _tool("check", cwd=copy_of_repo)
     assert out.returncode == 1
-    assert "'Export work orders'" in out.stderr and "extract" in out.stderr
+    assert "'Export the weekly work orders'" in out.stderr and "extract" in out.stderr
 
     assert _tool("extract", cwd=copy_of_repo).returncode == 0
     assert _tool("update", cwd=copy_of_repo).returncode == 0
     out = _tool("check", cwd=copy_of_repo)
     assert out.returncode == 1
-    assert "no translation" in out.stderr and "'Export work orders'" in out.stderr
+    assert "no translation" in out.stderr and "'Export the weekly work orders'" in out.stderr
 
     po = _po(copy_of_repo)
     text = po.read_text(encoding="utf-8")
     po.write_text(
         text.replace(
-            'msgid "Export work orders"\nmsgstr ""',
-            'msgid "Export work orders"\nmsgstr "Werkbonnen exporteren"',
+            'msgid "Export the weekly work orders"\nmsgstr ""',
+            'msgid "Export the weekly work orders"\nmsgstr "De werkbonnen van de week exporteren"',
         ),
         encoding="utf-8",
     )
@@ -324,9 +324,10 @@ def test_config_set_language_refuses_an_unknown_language(
     assert main(["config", "set", "language", "nl"]) == ExitCode.OK
     assert main(["config", "set", "language", "xx"]) == ExitCode.CONFIG
     err = capsys.readouterr().err
+    # The profile is set to Dutch now, so the command line says "fout" (the setting's
+    # own problem text comes from vismadesk.config, in English).
     assert err.strip() == (
-        "error: language: must be auto (the system's language), nl (Dutch) or en (English), "
-        "not 'xx'"
+        "fout: language: must be auto (the system's language), nl (Dutch) or en (English), not 'xx'"
     )
     assert load_settings(Profile.platform_default().settings_path).settings.language == "nl"
 

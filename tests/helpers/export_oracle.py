@@ -16,6 +16,8 @@ def relation_of(wo: dict) -> str:
 def expected_problems(state: dict, *, new_material: bool, new_relation: bool) -> dict[str, set]:
     """The oracle: which work orders must fail, and why, computed from the sandbox data."""
     relations = {r["debtor_number"] for r in state["relations"]}
+    # VISMA.net refuses a customer without a name (the demo has one such relation).
+    nameless = {r["debtor_number"] for r in state["relations"] if not r.get("name", "").strip()}
     customers = {c["number"] for c in state["customers"]}
     inventory = {i["inventoryNumber"] for i in state["inventory"]}
     out: dict[str, set] = {}
@@ -29,6 +31,8 @@ def expected_problems(state: dict, *, new_material: bool, new_relation: bool) ->
             problems.add(("relation_not_in_outsmart", rel))
         elif rel not in customers and not new_relation:
             problems.add(("relation_not_in_visma", rel))
+        elif rel not in customers and rel in nameless:
+            problems.add(("customer_create_failed", rel))
         for m in wo.get("Materials") or []:
             if _dec(m["MaterialNr"]) <= 0:
                 problems.add(("quantity_not_positive", m["MaterialCode"]))

@@ -62,3 +62,28 @@ def make_window(qtbot, planner: Planner) -> Iterator[Callable[..., MainWindow]]:
             w.runs.cancel()
             qtbot.waitUntil(lambda w=w: not w.runs.busy, timeout=30_000)
         w.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked() -> Iterator[None]:
+    """The language is process-wide: each window test starts and ends in English (Qt's
+    own translations included)."""
+    from vismadesk import i18n
+    from vismadesk.ui import log_rows, qt_language
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+    qt_language.install("en")
+    log_rows.forget_pictures()
+
+
+@pytest.fixture
+def dutch() -> Iterator[None]:
+    """Run the test in Dutch, as a planner with a Dutch system sees the window."""
+    from vismadesk import i18n
+    from vismadesk.ui import qt_language
+
+    i18n.set_language("nl")
+    qt_language.install("nl")
+    yield

@@ -41,7 +41,10 @@ def test_a_sign_in_from_an_earlier_day_reads_naturally() -> None:
 
 def test_signed_out_shows_the_last_failure(qtbot) -> None:
     state = AuthState(AuthStatus.SIGNED_OUT, error=messages.TOKEN_REFRESH_FAILED.text)
-    assert connection_text(state) == ("Signed out of VISMA.net", messages.TOKEN_REFRESH_FAILED.text)
+    assert connection_text(state) == (
+        "Not signed in to VISMA.net",
+        messages.TOKEN_REFRESH_FAILED.text,
+    )
     header = LogHeader()
     qtbot.addWidget(header)
     header.show()

@@ -11,10 +11,19 @@ from PySide6.QtGui import QFont
 
 from tests.helpers.log_entries import entry, fill
 from vismadesk.domain import Action, Level
+from vismadesk.i18n import format_datetime
 from vismadesk.store import Store
 from vismadesk.ui import log_model
 from vismadesk.ui.log_model import LogFilter, LogFilterProxy, LogModel
-from vismadesk.ui.log_rows import ROW_TINT, Roles, badge, level_of, summary_of, time_of
+from vismadesk.ui.log_rows import (
+    ROW_TINT,
+    Roles,
+    badge,
+    badge_size,
+    level_of,
+    summary_of,
+    time_of,
+)
 
 
 @pytest.fixture
@@ -81,13 +90,15 @@ def test_a_row_shows_time_action_summary_and_its_level_icon(store: Store, make_m
     shown = error.data(Qt.ItemDataRole.DisplayRole)
     assert shown.endswith("Material M-7 on work order WO1 not found in VISMA.net")
     assert shown.startswith(time_of(error))
-    assert time_of(error) == entry(1).time.astimezone().strftime("%d-%m %H:%M:%S")
+    # One date format per language: the date and time as the details and lists show it.
+    assert time_of(error) == format_datetime(entry(1).time, seconds=True)
     assert level_of(error) == "error"
     # The icon and the action share one picture per kind; different kinds differ.
     badge_error = error.data(Qt.ItemDataRole.DecorationRole)
     badge_success = success.data(Qt.ItemDataRole.DecorationRole)
     assert not badge_error.isNull()
-    assert badge_error.toImage() != badge_success.toImage()
+    size = badge_size()
+    assert badge_error.pixmap(size).toImage() != badge_success.pixmap(size).toImage()
     # Error rows stand out: tinted in the error orange's light shade, and bold.
     assert error.data(Qt.ItemDataRole.BackgroundRole).color() == ROW_TINT[Level.ERROR]
     assert error.data(Qt.ItemDataRole.FontRole).weight() > QFont().weight()
@@ -95,7 +106,7 @@ def test_a_row_shows_time_action_summary_and_its_level_icon(store: Store, make_m
 
 
 def test_the_error_badge_is_unmistakably_orange(qapp) -> None:
-    image = badge(Level.ERROR, Action.EXPORT).toImage()
+    image = badge(Level.ERROR, Action.EXPORT).pixmap(badge_size()).toImage()
     ratio = image.devicePixelRatio()
     center = image.pixelColor(round(4 * ratio), round(10 * ratio))
     assert (center.red(), center.green(), center.blue()) == (0xF2, 0x8C, 0x28)

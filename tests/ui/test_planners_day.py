@@ -50,7 +50,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     ctx = demo.context
     window: MainWindow = make_window(demo)
     header = window.header
-    assert header.headline.text() == "Signed out of VISMA.net"
+    assert header.headline.text() == "Not signed in to VISMA.net"
 
     # Morning: sign in through the (sandbox) VISMA.net page in the browser.
     result = finish(
@@ -152,14 +152,14 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     result = finish(
         qtbot, window, lambda: qtbot.mouseClick(header.disconnect_button, Qt.MouseButton.LeftButton)
     )
-    assert header.headline.text() == "Signed out of VISMA.net"
+    assert header.headline.text() == "Not signed in to VISMA.net"
     assert ctx.tokens.state.status is AuthStatus.SIGNED_OUT
     assert window.header.lights["connection"].label.text() == "Not connected"
 
-    # An export now meets the troubleshooting page's token message.
+    # An export now says there is no sign-in (not "API token invalid": nothing broke).
     result = finish(qtbot, window, lambda: export_action.trigger())
     assert result.exit_code == ExitCode.CONFIG
-    qtbot.waitUntil(lambda: log_rows(window)[0] == ("error", messages.TOKEN_INVALID.text))
+    qtbot.waitUntil(lambda: log_rows(window)[0] == ("error", messages.NOT_SIGNED_IN.text))
 
     # Login again; the browser signs in.
     result = finish(

@@ -149,7 +149,7 @@ def test_a_token_lost_during_a_run_flips_the_header(qtbot, demo: DemoSession, ma
     demo.sandbox.revoke_refresh_tokens()
     result = finish(qtbot, window, window.export_work_orders)
     assert result.exit_code == ExitCode.CONFIG
-    assert window.header.headline.text() == "Signed out of VISMA.net"
+    assert window.header.headline.text() == "Not signed in to VISMA.net"
     assert demo.context.tokens.state.status is AuthStatus.SIGNED_OUT
     seed_texts = {messages.TOKEN_INVALID.text, messages.TOKEN_REFRESH_FAILED.text}
     qtbot.waitUntil(lambda: newest_summary(window) in seed_texts | {_had_errors(window)})
@@ -159,7 +159,7 @@ def test_a_token_lost_during_a_run_flips_the_header(qtbot, demo: DemoSession, ma
 
 def _had_errors(window: MainWindow) -> str:
     text = newest_summary(window)
-    return text if text.endswith("work orders have errors") else ""
+    return text if "work orders have errors" in text else ""
 
 
 def test_sign_in_can_be_cancelled_while_waiting_for_the_browser(
@@ -191,7 +191,7 @@ def test_sign_in_can_be_cancelled_while_waiting_for_the_browser(
     try:
         result = finish(qtbot, window, login_then_cancel)
         assert result.failed == 1
-        assert header.headline.text() == "Signed out of VISMA.net"
+        assert header.headline.text() == "Not signed in to VISMA.net"
         qtbot.waitUntil(
             lambda: newest_summary(window) == "Sign-in to VISMA.net failed: sign-in was cancelled"
         )

@@ -186,7 +186,10 @@ def test_disconnect_revokes_and_leaves_the_keyring_empty(session: Session) -> No
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant"
     with pytest.raises(AuthError) as err:
         session.visma.list_customers()
-    assert str(err.value) == "API token invalid. Please reauthenticate"
+    # A deliberate Disconnect is no token that stopped working: the planner is told
+    # plainly that there is no sign-in (the seed's "API token invalid" is for the other).
+    assert str(err.value) == "Not signed in to VISMA.net"
+    assert session.tokens.state.error is None
 
 
 def test_disconnect_forgets_the_tokens_even_when_visma_connect_is_down(session: Session) -> None:

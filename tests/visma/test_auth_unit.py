@@ -39,6 +39,7 @@ from vismadesk.visma.auth import (
 
 REFRESH_FAILED = "Error refreshing API token. Unable to access API"
 TOKEN_INVALID = "API token invalid. Please reauthenticate"
+NOT_SIGNED_IN = "Not signed in to VISMA.net"
 HTML_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Login</body></html>"
 
 
@@ -316,7 +317,8 @@ def test_signed_out_any_request_asks_to_sign_in_again_without_calling_visma(
     assert tm.state.status is AuthStatus.SIGNED_OUT
     with pytest.raises(AuthError) as info:
         tm.access_token()
-    assert str(info.value) == TOKEN_INVALID
+    # Nothing stopped working: no sign-in (yet, or any more) says just that.
+    assert str(info.value) == NOT_SIGNED_IN
     assert endpoint.calls == 0
 
 
@@ -561,7 +563,8 @@ def test_disconnect_revokes_both_tokens_and_empties_the_keyring(
     assert not tm.is_signed_in()
     with pytest.raises(AuthError) as info:
         tm.access_token()
-    assert str(info.value) == TOKEN_INVALID
+    # Nothing stopped working: no sign-in (yet, or any more) says just that.
+    assert str(info.value) == NOT_SIGNED_IN
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,11 @@ def cmd_window(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import sys
+
+    from vismadesk.cli.language import choose
+
+    choose(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     if args.command is None:
         return cmd_window(args)

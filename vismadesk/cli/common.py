@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from vismadesk.i18n import _
+
 if TYPE_CHECKING:
     from vismadesk.profile import Profile
 
@@ -22,14 +24,16 @@ def add_common(p: argparse.ArgumentParser) -> None:
         "--demo",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="run against the built-in sandbox with demo data and a throw-away profile",
+        help=_("run against the built-in sandbox with demo data and a throw-away profile"),
     )
     p.add_argument(
         "--profile",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="keep settings and database in DIR (default: the platform's user folders; "
-        "also VISMADESK_PROFILE)",
+        help=_(
+            "keep settings and database in DIR (default: the platform's user folders; "
+            "also VISMADESK_PROFILE)"
+        ),
     )
 
 

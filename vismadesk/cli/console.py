@@ -8,6 +8,8 @@ from typing import TextIO
 
 from vismadesk.domain import Level, LogEntry
 from vismadesk.engine.runs import Progress
+from vismadesk.i18n import _, format_time
+from vismadesk.messages import shown_hint, shown_summary
 from vismadesk.redact import redact
 
 
@@ -19,10 +21,14 @@ class Console:
         self._bar = ""
 
     def log(self, e: LogEntry) -> None:
-        local = e.time.astimezone().strftime("%H:%M:%S")
-        line = f"{local}  {e.level.value:<7}  {e.summary}"
-        if e.level is Level.ERROR and e.details.get("hint"):
-            line += f"\n          fix: {e.details['hint']}"
+        local = format_time(e.time, seconds=True)
+        line = f"{local}  {e.level.value:<7}  {shown_summary(e.code, e.params, e.summary)}"
+        if e.level is Level.ERROR:
+            fix = cli_fix(e)
+            if fix:
+                # TRANSLATORS: the start of the line under an error that says how to fix it.
+                label = _("fix:")
+                line += f"\n          {label} {fix}"
         with self._lock:
             if self.tty and self._bar:
                 self.out.write("\r\x1b[2K")
@@ -38,7 +44,7 @@ class Console:
         filled = int(width * p.done / p.total)
         bar = f"[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total}"
         if p.failed:
-            bar += f"  {p.failed} failed"
+            bar += "  " + _("{failed} failed").format(failed=p.failed)
         if p.current:
             bar += f"  {p.current}"
         with self._lock:
@@ -52,3 +58,13 @@ class Console:
                 self.out.write("\r\x1b[2K")
                 self.out.flush()
             self._bar = ""
+
+
+def cli_fix(e: LogEntry) -> str:
+    """How to fix an error from the command line: the commands, not the window's buttons."""
+    values = {k: v for k, v in e.details.items() if k not in ("hint", "exchange")}
+    values.update(e.params or {})
+    if e.work_order:
+        values.setdefault("work_order", e.work_order)
+    stored = e.details.get("hint")
+    return shown_hint(e.code, values, stored if isinstance(stored, str) else "", cli=True)

@@ -7,25 +7,43 @@ import json
 from typing import Any
 
 from vismadesk.cli.common import AddCommon, profile
+from vismadesk.i18n import _
 
 
 def register(sub: Any, add_common: AddCommon) -> None:
-    p = sub.add_parser("log", help="print the sync log, newest first")
+    p = sub.add_parser("log", help=_("print the sync log, newest first"))
     add_common(p)
-    p.add_argument("--errors", action="store_true", help="only errors")
+    p.add_argument("--errors", action="store_true", help=_("only errors"))
     p.add_argument("--limit", type=int, default=50, metavar="N")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--json", action="store_true", help=_("one JSON object per line"))
     p.set_defaults(handler=cmd_log)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    import sys
+
     from vismadesk.domain import ExitCode, Level
+    from vismadesk.i18n import format_datetime
+    from vismadesk.messages import shown_summary
     from vismadesk.store import Store
 
     with Store(profile(args).db_path) as store:
         entries = store.log_page(
             limit=max(1, args.limit), levels=[Level.ERROR] if args.errors else None
         )
+    if not entries:
+        # On stderr: a script reading the log gets nothing, a person reads why.
+        if args.demo:
+            why = _(
+                "The log is empty: --demo starts every command on a fresh sandbox with a "
+                "throw-away profile, so no earlier run is kept. Open the demo window "
+                "(vismadesk --demo) to export and read its log there."
+            )
+        elif args.errors:
+            why = _("The log has no errors.")
+        else:
+            why = _("The log is empty: nothing was exported or synced with this profile yet.")
+        print(why, file=sys.stderr)
     for e in entries:
         if args.json:
             print(
@@ -34,6 +52,8 @@ def cmd_log(args: argparse.Namespace) -> int:
                         "time": e.time.isoformat(),
                         "level": e.level.value,
                         "action": e.action.value,
+                        "code": e.code,
+                        # Always the English sentence: what scripts and support read.
                         "summary": e.summary,
                         "work_order": e.work_order,
                         "details": e.details,
@@ -43,6 +63,7 @@ def cmd_log(args: argparse.Namespace) -> int:
                 )
             )
         else:
-            local = e.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            print(f"{local}  {e.level.value:<7}  {e.action.value:<6}  {e.summary}")
+            local = format_datetime(e.time, seconds=True)
+            summary = shown_summary(e.code, e.params, e.summary)
+            print(f"{local}  {e.level.value:<7}  {e.action.value:<6}  {summary}")
     return ExitCode.OK

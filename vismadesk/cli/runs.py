@@ -15,6 +15,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from vismadesk.cli.common import AddCommon
+from vismadesk.i18n import _
 from vismadesk.visma.timeouts import LOGIN_TIMEOUT_S
 
 if TYPE_CHECKING:
@@ -23,34 +24,36 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any, add_common: AddCommon) -> None:
-    p = sub.add_parser("export", help="export the work orders ready for export")
+    p = sub.add_parser("export", help=_("export the work orders ready for export"))
     add_common(p)
-    p.add_argument("work_orders", nargs="*", metavar="WO", help="only these work orders")
+    p.add_argument("work_orders", nargs="*", metavar="WO", help=_("only these work orders"))
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("sync", help="import relations and/or materials from VISMA.net")
+    p = sub.add_parser("sync", help=_("import relations and/or materials from VISMA.net"))
     add_common(p)
     p.add_argument("what", choices=["relations", "materials", "all"])
     p.set_defaults(handler=cmd_sync)
 
-    p = sub.add_parser("reset", help="reset failed work orders to the ready-for-export status")
+    p = sub.add_parser("reset", help=_("reset failed work orders to the ready-for-export status"))
     add_common(p)
     p.add_argument("work_orders", nargs="+", metavar="WO")
     p.set_defaults(handler=cmd_reset)
 
-    p = sub.add_parser("login", help="sign in to VISMA.net")
+    p = sub.add_parser("login", help=_("sign in to VISMA.net"))
     add_common(p)
     p.add_argument(
         "--service",
         action="store_true",
-        help="sign in with client credentials (client ID, secret and tenant ID) for scheduled runs",
+        help=_(
+            "sign in with client credentials (client ID, secret and tenant ID) for scheduled runs"
+        ),
     )
     p.add_argument(
-        "--timeout", type=float, default=LOGIN_TIMEOUT_S, help="seconds to wait for the browser"
+        "--timeout", type=float, default=LOGIN_TIMEOUT_S, help=_("seconds to wait for the browser")
     )
     p.set_defaults(handler=cmd_login)
 
-    p = sub.add_parser("disconnect", help="sign out of VISMA.net and forget the tokens")
+    p = sub.add_parser("disconnect", help=_("sign out of VISMA.net and forget the tokens"))
     add_common(p)
     p.set_defaults(handler=cmd_disconnect)
 
@@ -108,7 +111,7 @@ def cmd_disconnect(args: argparse.Namespace) -> int:
 def _open_browser(url: str) -> bool:
     import webbrowser
 
-    print("Sign in to VISMA.net in your browser. If it did not open, go to:")
+    print(_("Sign in to VISMA.net in your browser. If it did not open, go to:"))
     print(f"  {url}", flush=True)
     with contextlib.suppress(Exception):
         webbrowser.open(url)
@@ -125,6 +128,6 @@ def _ask_client_secret(ctx: Context) -> None:
 
     if stored_secret(ctx, SecretName.VISMA_CLIENT_SECRET) or not sys.stdin.isatty():
         return
-    secret = getpass.getpass("VISMA.net client secret (kept in the system keyring): ").strip()
+    secret = getpass.getpass(_("VISMA.net client secret (kept in the system keyring): ")).strip()
     if secret:
         ctx.secrets.set(SecretName.VISMA_CLIENT_SECRET, secret)

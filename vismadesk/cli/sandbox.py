@@ -8,6 +8,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from vismadesk.i18n import _
+
 SERVICES = ("outsmart", "connect", "erp", "salesorders")
 ORDER_TYPES = ("SO", "IN", "QT")
 
@@ -37,20 +39,22 @@ control surface (while it runs; JSON bodies):
 def register(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "sandbox",
-        help="run a local OutSmart + Visma.net with demo data (Ctrl-C stops it)",
-        description="Serve Visma Connect, the ERP API, SalesOrders v3 and OutSmart v8 on\n"
-        "loopback with demo data, for trying vismadesk and for tests.",
+        help=_("run a local OutSmart + Visma.net with demo data (Ctrl-C stops it)"),
+        description=_(
+            "Serve Visma Connect, the ERP API, SalesOrders v3 and OutSmart v8 on\n"
+            "loopback with demo data, for trying vismadesk and for tests."
+        ),
         epilog=CONTROL_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_common(p)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
+    p.add_argument("--port", type=int, default=8765, help=_("0 picks a free port (default 8765)"))
     p.add_argument(
         "--seed",
         type=int,
         default=1,
-        help="random seed of the demo data, credentials and fault dice (default 1)",
+        help=_("random seed of the demo data, credentials and fault dice (default 1)"),
     )
     p.add_argument("--work-orders", type=int, default=300, metavar="N")
     p.add_argument("--relations", type=int, default=40, metavar="N")
@@ -58,28 +62,30 @@ def register(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) ->
     p.add_argument(
         "--no-faulty-orders",
         action="store_true",
-        help="demo data without the work orders that fail as the troubleshooting page describes",
+        help=_("demo data without the work orders that fail as the troubleshooting page describes"),
     )
-    p.add_argument("--empty", action="store_true", help="start without demo data")
-    p.add_argument("--latency-ms", type=int, default=0, help="added to every request")
-    p.add_argument("--error-rate", type=float, default=0.0, help="share answered 500/503")
-    p.add_argument("--drop-rate", type=float, default=0.0, help="share of connections dropped")
+    p.add_argument("--empty", action="store_true", help=_("start without demo data"))
+    p.add_argument("--latency-ms", type=int, default=0, help=_("added to every request"))
+    p.add_argument("--error-rate", type=float, default=0.0, help=_("share answered 500/503"))
+    p.add_argument("--drop-rate", type=float, default=0.0, help=_("share of connections dropped"))
     p.add_argument(
         "--lost-response-rate",
         type=float,
         default=0.0,
-        help="share of POSTs committed, then the connection dropped",
+        help=_("share of POSTs committed, then the connection dropped"),
     )
     p.add_argument(
         "--fault-service",
         choices=SERVICES,
-        help="aim the faults above at this service only",
+        help=_("aim the faults above at this service only"),
     )
     p.add_argument(
         "--fault-match",
         metavar="TEXT",
-        help="aim the faults above at calls whose path + query contain TEXT "
-        "(e.g. update_status=true: OutSmart's mark handled)",
+        help=_(
+            "aim the faults above at calls whose path + query contain TEXT "
+            "(e.g. update_status=true: OutSmart's mark handled)"
+        ),
     )
     p.add_argument(
         "--manual-numbering",
@@ -87,15 +93,17 @@ def register(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) ->
         choices=ORDER_TYPES,
         default=[],
         metavar="TYPE",
-        help="SalesOrders v3 order type that numbers manually: a POST brings its orderId, "
-        "an existing one is 409 Conflict (repeatable; SO, IN, QT; default none)",
+        help=_(
+            "SalesOrders v3 order type that numbers manually: a POST brings its orderId, "
+            "an existing one is 409 Conflict (repeatable; SO, IN, QT; default none)"
+        ),
     )
-    p.add_argument("--rate-limit", type=int, default=0, help="requests per window (0 = none)")
+    p.add_argument("--rate-limit", type=int, default=0, help=_("requests per window (0 = none)"))
 
     p.add_argument("--rate-window-s", type=int, default=60)
     p.add_argument("--token-lifetime-s", type=int, default=3600)
     p.add_argument(
-        "--no-refresh-tokens", action="store_true", help="issue no refresh tokens (as Visma may)"
+        "--no-refresh-tokens", action="store_true", help=_("issue no refresh tokens (as Visma may)")
     )
     p.set_defaults(handler=run)
 
@@ -131,7 +139,7 @@ def run(
         )
         sandbox.start()
     except (ValueError, OSError, RuntimeError) as e:
-        print(f"error: the sandbox could not start: {e}")
+        print(_("error: the sandbox could not start: {problem}").format(problem=e))
         return 2
     stop = threading.Event()
     previous = {}
@@ -147,7 +155,7 @@ def run(
         sandbox.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        print("sandbox stopped", flush=True)
+        print(_("sandbox stopped"), flush=True)
     return 0
 
 

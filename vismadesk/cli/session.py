@@ -16,6 +16,7 @@ from vismadesk.domain import Action, ExitCode, LogEntry
 from vismadesk.engine.context import Context
 from vismadesk.engine.runs import RunHooks, RunResult
 from vismadesk.errors import AppError
+from vismadesk.i18n import _
 from vismadesk.keyring_store import SecretName, SecretStoreError
 
 Job = Callable[[Context, RunHooks], RunResult]
@@ -47,7 +48,7 @@ def run_job(args: argparse.Namespace, job: Job, *, sign_in_first: bool = True) -
             finally:
                 console.close()
     except SecretStoreError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(_("error: {problem}").format(problem=e), file=sys.stderr)
         return ExitCode.CONFIG
 
 
@@ -72,7 +73,7 @@ def _session(args: argparse.Namespace, out: TextIO) -> Iterator[Context]:
     ctx, warnings = Context.open(profile)
     start_file_log(profile)
     for w in warnings:
-        print(f"warning: {w}", file=out)
+        print(_("warning: {problem}").format(problem=w), file=out)
     try:
         yield ctx
     except Exception:
@@ -87,7 +88,7 @@ def _session(args: argparse.Namespace, out: TextIO) -> Iterator[Context]:
 def _demo_session(out: TextIO) -> Iterator[Context]:
     from vismadesk.demo import start_demo
 
-    print("Running on the built-in sandbox with demo data (nothing real is touched).", file=out)
+    print(_("Running on the built-in sandbox with demo data (nothing real is touched)."), file=out)
     demo = start_demo()
     demo.context.secrets.set(
         SecretName.VISMA_CLIENT_SECRET, demo.sandbox.credentials["client_secret"]
@@ -97,7 +98,7 @@ def _demo_session(out: TextIO) -> Iterator[Context]:
         from vismadesk.domain import ExportFormat
 
         demo.context.settings.export_format = ExportFormat.SALES_INVOICE
-        print("Demo: work orders are sent as sales invoices.", file=out)
+        print(_("Demo: work orders are sent as sales invoices."), file=out)
     try:
         yield demo.context
     finally:
@@ -129,4 +130,5 @@ def _auth_entry(e: AppError) -> LogEntry:
         e.message,
         {"hint": e.hint, **e.details},
         code=e.code,
+        params=dict(e.values),
     )

@@ -7,15 +7,16 @@ import sys
 from typing import Any
 
 from vismadesk.cli.common import AddCommon, profile
+from vismadesk.i18n import _
 
 
 def register(sub: Any, add_common: AddCommon) -> None:
-    p = sub.add_parser("config", help="read or change a setting")
+    p = sub.add_parser("config", help=_("read or change a setting"))
     add_common(p)
     csub = p.add_subparsers(dest="config_command", metavar="get|set", required=True)
-    g = csub.add_parser("get", help="print one setting, or all")
+    g = csub.add_parser("get", help=_("print one setting, or all"))
     g.add_argument("key", nargs="?")
-    s = csub.add_parser("set", help="change one setting")
+    s = csub.add_parser("set", help=_("change one setting"))
     s.add_argument("key")
     s.add_argument("value")
     p.set_defaults(handler=cmd_config)
@@ -28,7 +29,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     chosen = profile(args)
     loaded = load_settings(chosen.settings_path)
     for w in loaded.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(_("warning: {problem}").format(problem=w), file=sys.stderr)
     settings = loaded.settings
     try:
         if args.config_command == "get":
@@ -42,7 +43,7 @@ def cmd_config(args: argparse.Namespace) -> int:
             return ExitCode.OK
         settings.set(args.key, args.value)
     except SettingsError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(_("error: {problem}").format(problem=e), file=sys.stderr)
         return ExitCode.CONFIG
     save_settings(settings, chosen.settings_path)
     return ExitCode.OK

@@ -18,7 +18,7 @@ from vismadesk.outsmart.client import OutSmartClient
 from vismadesk.profile import Profile
 from vismadesk.store import Store
 from vismadesk.visma.auth import AuthState, TokenManager
-from vismadesk.visma.client import VismaClient
+from vismadesk.visma.client import Retry, VismaClient
 
 # Non-secret service-mode settings a server may pass in the environment.
 SETTING_ENV = {"client_id": "VISMADESK_CLIENT_ID", "tenant_id": "VISMADESK_TENANT_ID"}
@@ -44,9 +44,19 @@ class Context:
     visma: VismaClient
     outsmart: OutSmartClient
     _auth_listeners: list[Callable[[AuthState], None]] = field(default_factory=list)
+    _retry_listeners: list[Callable[[Retry], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.tokens.add_listener(self._forward_auth)
+        self.visma.on_retry = self._forward_retry
+
+    def add_retry_listener(self, cb: Callable[[Retry], None]) -> None:
+        """Hear of every VISMA.net request about to be retried (called from any thread)."""
+        self._retry_listeners.append(cb)
+
+    def _forward_retry(self, retry: Retry) -> None:
+        for cb in list(self._retry_listeners):
+            cb(retry)
 
     def add_auth_listener(self, cb: Callable[[AuthState], None]) -> None:
         """Follow sign-in state across client rebuilds (called from any thread)."""
@@ -99,6 +109,7 @@ class Context:
             self._close_clients()
             self.tokens, self.visma, self.outsmart = _clients(new, self.secrets)
             self.tokens.add_listener(self._forward_auth)
+            self.visma.on_retry = self._forward_retry
             self._forward_auth(self.tokens.state)
         else:
             # Same objects everywhere: update in place so the clients see it at once.

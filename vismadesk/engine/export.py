@@ -180,9 +180,10 @@ class ExportRun:
                 self.log.emit(messages.OUTSMART_TOKENS_MISSING)
                 return False
             if not self.ctx.tokens.is_signed_in():
-                # The troubleshooting page's words: whether the token expired, was
-                # revoked or was never there, the fix is the same: Login.
-                self.log.emit(messages.TOKEN_INVALID)
+                # The troubleshooting page's words for a token that stopped working;
+                # someone who never signed in (or disconnected) is told just that.
+                stopped = self.ctx.tokens.state.error
+                self.log.emit(messages.TOKEN_INVALID if stopped else messages.NOT_SIGNED_IN)
                 return False
             self.ctx.tokens.access_token()
         except AppError as e:
@@ -446,26 +447,38 @@ class ExportRun:
         ]
         result.succeeded = len(ok)
         result.failed = len(bad)
-        exported = sum(1 for o in outcomes.values() if o is Outcome.EXPORTED)
-        if bad:
+        # One summary saying what became of every work order: exported (or finished
+        # now, having been sent before), failed, skipped (left for the next export:
+        # connection trouble, OutSmart not updated, the run stopped), not started.
+        not_started = len(orders) - len(outcomes)
+        skipped = [
+            n for n, o in outcomes.items() if o in (Outcome.RETRY, Outcome.PENDING, Outcome.STOPPED)
+        ]
+        failed = [n for n in bad if n not in set(skipped)]
+        counts = {"exported": len(ok), "failed": len(failed), "skipped": len(skipped)}
+        details = {"work_orders": failed, "skipped_work_orders": skipped}
+        if self.cancel.is_set() and not_started:
+            result.cancelled = True
             self.log.emit(
-                messages.EXPORT_HAD_ERRORS,
-                details={"work_orders": bad, "exported": exported},
-                failed=len(bad),
+                messages.EXPORT_CANCELLED,
+                details=details,
+                done=result.total - not_started,
                 total=result.total,
+                not_started=not_started,
+                **counts,
             )
-        elif exported or ok:
-            self.log.emit(messages.EXPORT_DONE, count=exported)
+        elif failed:
+            self.log.emit(messages.EXPORT_HAD_ERRORS, details=details, total=result.total, **counts)
+        elif skipped:
+            self.log.emit(messages.EXPORT_INCOMPLETE, details=details, total=result.total, **counts)
+        elif ok:
+            self.log.emit(messages.EXPORT_DONE, count=len(ok))
         if self._stop_error is not None:
             result.exit_code = ExitCode.CONFIG
         elif bad:
             result.exit_code = ExitCode.SOME_FAILED
         else:
             result.exit_code = ExitCode.OK
-        not_started = len(orders) - len(outcomes)
-        if self.cancel.is_set() and not_started:
-            result.cancelled = True
-            self.log.cancelled(done=len(outcomes), total=len(orders))
         return result
 
 

@@ -107,6 +107,7 @@ class RunLog:
             record=record,
             run_id=self.run_id,
             code=message.code,
+            params=dict(values),
         )
         return self._write(entry)
 
@@ -127,6 +128,7 @@ class RunLog:
             record=record,
             run_id=self.run_id,
             code=err.code,
+            params=dict(err.values),
         )
         return self._write(entry)
 

@@ -71,6 +71,7 @@ class _Sync:
         read: Callable[[dt.datetime | None], list],
         write: Callable[[list], int],
         done_message: messages.Message,
+        what: str,
         skip: Skip | None = None,
     ) -> RunResult:
         result = RunResult(self.log.run_id, Action.IMPORT)
@@ -89,7 +90,8 @@ class _Sync:
             items = [i for i in items if i.last_modified is None or i.last_modified > since]
         result.total = len(items)
         if not items:
-            self.log.emit(messages.NOTHING_TO_DO)
+            # Says which sync found nothing: Sync all runs two.
+            self.log.emit(messages.NOTHING_NEW, what=what)
             return result
         progress = ProgressReporter(Action.IMPORT, len(items), self.on_progress)
         progress.start()
@@ -233,6 +235,7 @@ def sync_relations(
         lambda since: ctx.visma.list_customers(since),
         write,
         messages.RELATIONS_IMPORTED,
+        "Relations",
         skip=_incomplete,
     )
 
@@ -258,6 +261,7 @@ def sync_materials(
         lambda since: ctx.visma.list_inventory(since),
         write,
         messages.MATERIALS_IMPORTED,
+        "Materials",
     )
 
 

@@ -6,7 +6,8 @@ records as they are. Word lists live in `resources/demo/*.json`.
 
 A few work orders are made to fail in each way the troubleshooting page describes, so a
 planner trying the demo sees every error once: a material missing in Visma.net, a
-relation missing in Visma.net, a relation unknown in OutSmart, and a zero quantity.
+relation missing in Visma.net, a relation unknown in OutSmart, and a zero quantity; and
+one relation missing in Visma.net has no name, so creating it fails (New relation on).
 Each faulty work order has exactly one fault; every other work order exports cleanly.
 """
 
@@ -269,6 +270,7 @@ class _Generator:
             if fault:
                 data.faulty_orders[fault].append(order["WorkorderNo"])
             data.work_orders.append(order)
+        _without_name(data)
         return data
 
     def _employees(self) -> list[dict[str, Any]]:
@@ -483,6 +485,25 @@ class _Cast:
     present_mat: list[dict[str, Any]]
     missing_mat: list[dict[str, Any]]
     strangers: list[dict[str, Any]]
+
+
+def _without_name(data: DemoData) -> None:
+    """The troubleshooting page's "Error creating customer in VISMA.net": the relation of
+    the first work order whose relation VISMA.net lacks was entered in OutSmart without
+    a name. With New relation on, VISMA.net refuses to create that customer (a customer
+    needs a name); the other missing relations are created as usual. Done after the
+    random draws, so every other record stays as the seed makes it."""
+    missing = data.faulty_orders.get(RELATION_MISSING_IN_VISMA) or []
+    order = next((o for o in data.work_orders if missing and o["WorkorderNo"] == missing[0]), None)
+    if order is None:
+        return
+    debtor = order["CustomerDebtorNr"]
+    for rel in data.relations:
+        if rel["debtor_number"] == debtor:
+            rel["name"] = ""
+    for o in data.work_orders:
+        if o["CustomerDebtorNr"] == debtor:
+            o["CustomerName"] = ""
 
 
 def _customer_fields(rel: dict[str, Any], inv: dict[str, Any]) -> dict[str, Any]:

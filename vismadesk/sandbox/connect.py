@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, Router
 
+from vismadesk.sandbox import signin_page
 from vismadesk.sandbox.core import Core, json_response, service_base
 from vismadesk.sandbox.oauth import (
     INTERACTIVE_SCOPES,
@@ -24,7 +25,7 @@ from vismadesk.sandbox.oauth import (
     OAuthError,
     SignIn,
 )
-from vismadesk.sandbox.signin_page import render_error, render_sign_in
+from vismadesk.sandbox.signin_page import page_language, render_error, render_sign_in
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -126,9 +127,15 @@ class VismaConnect:
         return json_response({"keys": []})
 
     def page(
-        self, sign_in: SignIn, user: str = "", error: str | None = None, tenant: str | None = None
+        self,
+        sign_in: SignIn,
+        user: str = "",
+        error: str | None = None,
+        tenant: str | None = None,
+        lang: str = "en",
     ) -> HTMLResponse:
         html = render_sign_in(
+            lang="nl" if lang == "nl" else "en",
             sign_in_id=sign_in.id,
             client_id=sign_in.client_id,
             scopes=sign_in.scopes,
@@ -143,12 +150,13 @@ class VismaConnect:
 
     async def authorize(self, request: Request) -> Response:
         params = dict(request.query_params)
+        lang = page_language(params.get("ui_locales"), request.headers.get("accept-language"))
         try:
             self.oauth.check_client_and_redirect(
                 params.get("client_id"), params.get("redirect_uri")
             )
         except OAuthError as e:
-            return HTMLResponse(render_error("Sign-in request rejected", e.description), 400)
+            return HTMLResponse(render_error(signin_page.REJECTED, e.description, lang), 400)
         try:
             sign_in = self.oauth.begin(params)
         except OAuthError as e:
@@ -160,17 +168,17 @@ class VismaConnect:
                     "state": params.get("state"),
                 },
             )
-        return self.page(sign_in)
+        return self.page(sign_in, lang=lang)
 
     async def submit(self, request: Request) -> Response:
         form = await request.form()
+        lang = page_language(
+            str(form.get("ui_locales", "")), request.headers.get("accept-language")
+        )
         sign_in = self.oauth.sign_in(str(form.get("sign_in", "")))
         if sign_in is None:
             return HTMLResponse(
-                render_error(
-                    "Sign-in expired", "This sign-in request is unknown or expired; start again."
-                ),
-                400,
+                render_error(signin_page.EXPIRED, signin_page.EXPIRED_DETAIL, lang), 400
             )
         action = str(form.get("action", ""))
         if action == "deny":
@@ -185,17 +193,19 @@ class VismaConnect:
             )
         tenant = str(form.get("tenant", ""))
         if action != "approve":
-            return self.page(sign_in, error="Choose Approve or Deny.", tenant=tenant)
+            return self.page(
+                sign_in, error=signin_page.CHOOSE_APPROVE_OR_DENY, tenant=tenant, lang=lang
+            )
         user = str(form.get("username", "")).strip()
         if (
             user.lower() != self.creds.user.lower()
             or str(form.get("password", "")) != self.creds.password
         ):
             return self.page(
-                sign_in, user=user, error="Wrong email address or password.", tenant=tenant
+                sign_in, user=user, error=signin_page.WRONG_PASSWORD, tenant=tenant, lang=lang
             )
         if tenant not in {t for t, _, _ in self.tenants()}:
-            return self.page(sign_in, user=user, error="Choose a company.")
+            return self.page(sign_in, user=user, error=signin_page.CHOOSE_COMPANY, lang=lang)
         self.oauth.finish(sign_in.id)
         code = self.oauth.issue_code(sign_in, self.creds.user, tenant)
         return _redirect_with(sign_in.redirect_uri, {"code": code, "state": sign_in.state})
@@ -270,4 +280,7 @@ class VismaConnect:
         target = request.query_params.get("post_logout_redirect_uri")
         if target and (urlsplit(target).hostname or "") in {"127.0.0.1", "localhost", "::1"}:
             return RedirectResponse(target, status_code=302)
-        return HTMLResponse(render_error("Signed out", "You are signed out of Visma Connect."))
+        lang = page_language(None, request.headers.get("accept-language"))
+        return HTMLResponse(
+            render_error(signin_page.SIGNED_OUT, signin_page.SIGNED_OUT_DETAIL, lang)
+        )

@@ -5,11 +5,17 @@ can parse it: one form, hidden `sign_in` id, user, password, a company (tenant)
 choice as radio buttons, and Approve / Deny buttons that submit `action=approve|deny`.
 The companies are all visible at once because picking the wrong one (the customer
 portal tenant) is a real cause of 401s from the ERP API.
+
+The page speaks the language the program asks for (`ui_locales`, as OpenID Connect
+has it) or else the browser's (Accept-Language): Dutch or English, as the real
+Visma Connect page does.
 """
 
 from __future__ import annotations
 
 from html import escape
+
+from vismadesk.i18n import N_, Language, gettext
 
 _STYLE = """
 * { box-sizing: border-box; }
@@ -54,17 +60,66 @@ button.deny { background: #fff; color: #1a2b4c; }
 
 # What each scope lets the program do, in words a planner understands.
 SCOPE_WORDS = {
-    "openid": "Know who you are",
-    "profile": "See your name",
-    "email": "See your email address",
-    "offline_access": "Stay connected without signing in again",
-    "vismanet_erp_interactive_api:read": "Read customers, items and invoices in Visma.net ERP",
-    "vismanet_erp_interactive_api:create": "Create customers, items and invoices",
-    "vismanet_erp_interactive_api:update": "Change customers, items and invoices",
-    "vismanet_erp_interactive_api:delete": "Delete records in Visma.net ERP",
-    "visma.net.erp.salesorder:read": "Read sales orders",
-    "visma.net.erp.salesorder:write": "Create and change sales orders",
+    "openid": N_("Know who you are"),
+    "profile": N_("See your name"),
+    "email": N_("See your email address"),
+    "offline_access": N_("Stay connected without signing in again"),
+    "vismanet_erp_interactive_api:read": N_("Read customers, items and invoices in Visma.net ERP"),
+    "vismanet_erp_interactive_api:create": N_("Create customers, items and invoices"),
+    "vismanet_erp_interactive_api:update": N_("Change customers, items and invoices"),
+    "vismanet_erp_interactive_api:delete": N_("Delete records in Visma.net ERP"),
+    "visma.net.erp.salesorder:read": N_("Read sales orders"),
+    "visma.net.erp.salesorder:write": N_("Create and change sales orders"),
 }
+
+# What the sign-in page answers a wrong or incomplete form (the connect routes pick one).
+CHOOSE_APPROVE_OR_DENY = N_("Choose Approve or Deny.")
+WRONG_PASSWORD = N_("Wrong email address or password.")
+CHOOSE_COMPANY = N_("Choose a company.")
+REJECTED = N_("Sign-in request rejected")
+EXPIRED = N_("Sign-in expired")
+EXPIRED_DETAIL = N_("This sign-in request is unknown or expired; start again.")
+SIGNED_OUT = N_("Signed out")
+SIGNED_OUT_DETAIL = N_("You are signed out of Visma Connect.")
+
+# The page's own words (marked here: a text inside an f-string is not seen by extraction).
+PAGE_WORDS = {
+    "title": N_("Sign in - Visma Connect (sandbox)"),
+    "heading": N_("Sign in"),
+    "email": N_("Email"),
+    "password": N_("Password"),
+    "company": N_("Company"),
+    "asks": N_("vismadesk asks to:"),
+    "approve": N_("Approve"),
+    "deny": N_("Deny"),
+    "client": N_("Client ID: {client_id}"),
+}
+
+
+def page_language(ui_locales: str | None, accept_language: str | None) -> Language:
+    """The page's language: the first of `ui_locales` (space separated, as OpenID Connect
+    has it), then of the browser's Accept-Language, that is Dutch or English."""
+    for wanted in (ui_locales or "").split() + _accepted(accept_language):
+        head = wanted.strip().lower().replace("_", "-").split("-")[0]
+        if head == "nl":
+            return "nl"
+        if head == "en":
+            return "en"
+    return "en"
+
+
+def _accepted(header: str | None) -> list[str]:
+    """Accept-Language's tags, most wanted first ("nl-NL,nl;q=0.9,en;q=0.8")."""
+    tags = []
+    for i, part in enumerate((header or "").split(",")):
+        tag, _sep, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        if tag and tag != "*":
+            tags.append((-weight, i, tag))
+    return [tag for _w, _i, tag in sorted(tags)]
 
 
 def render_sign_in(
@@ -78,8 +133,16 @@ def render_sign_in(
     demo_password: str,
     error: str | None = None,
     chosen: str | None = None,
+    lang: Language = "en",
 ) -> str:
-    """`chosen` keeps the company the user picked when the page comes back with an error."""
+    """`chosen` keeps the company the user picked when the page comes back with an error;
+    `error` is one of the texts above (in English: it is shown in `lang`)."""
+
+    def t(text: str) -> str:
+        return escape(gettext(text, lang=lang))
+
+    w = {key: t(text) for key, text in PAGE_WORDS.items()}
+
     if chosen not in {tid for tid, _, _ in tenants}:
         chosen = tenants[0][0] if tenants else None
     companies = "".join(
@@ -89,51 +152,63 @@ def render_sign_in(
         for tid, name, kind in tenants
     )
     scope_list = "".join(
-        f'<li title="{escape(s)}">{escape(SCOPE_WORDS.get(s, s))}</li>' for s in scopes
+        f'<li title="{escape(s)}">{t(SCOPE_WORDS[s]) if s in SCOPE_WORDS else escape(s)}</li>'
+        for s in scopes
     )
-    error_html = f'<div class="error" role="alert">{escape(error)}</div>' if error else ""
+    error_html = f'<div class="error" role="alert">{t(error)}</div>' if error else ""
+    lead = t(N_("{app} wants to use Visma.net ERP on your behalf.")).format(
+        app="<strong>vismadesk</strong>"
+    )
+    demo_account = t(N_("Demo account: {user} / {password}")).format(
+        user=escape(demo_user), password=escape(demo_password)
+    )
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in - Visma Connect (sandbox)</title>
+<title>{w["title"]}</title>
 <style>{_STYLE}</style>
 </head>
 <body>
 <div class="bar">visma <b>connect</b><span class="sandbox">SANDBOX</span></div>
 <main>
-<h1>Sign in</h1>
-<p class="lead"><strong>vismadesk</strong> wants to use Visma.net ERP on your behalf.</p>
+<h1>{w["heading"]}</h1>
+<p class="lead">{lead}</p>
 {error_html}
 <form method="post" action="authorize">
 <input type="hidden" name="sign_in" value="{escape(sign_in_id)}">
-<label for="username">Email</label>
+<input type="hidden" name="ui_locales" value="{lang}">
+<label for="username">{w["email"]}</label>
 <input id="username" name="username" type="email" autocomplete="username" value="{escape(user)}">
-<label for="password">Password</label>
+<label for="password">{w["password"]}</label>
 <input id="password" name="password" type="password" autocomplete="current-password">
 <div class="hint" data-demo-user="{escape(demo_user)}"
  data-demo-password="{escape(demo_password)}">
-Demo account: {escape(demo_user)} / {escape(demo_password)}</div>
-<fieldset><legend>Company</legend>{companies}</fieldset>
-<div class="scopes">vismadesk asks to:<ul>{scope_list}</ul></div>
+{demo_account}</div>
+<fieldset><legend>{w["company"]}</legend>{companies}</fieldset>
+<div class="scopes">{w["asks"]}<ul>{scope_list}</ul></div>
 <div class="buttons">
-<button class="approve" type="submit" name="action" value="approve">Approve</button>
-<button class="deny" type="submit" name="action" value="deny">Deny</button>
+<button class="approve" type="submit" name="action" value="approve">{w["approve"]}</button>
+<button class="deny" type="submit" name="action" value="deny">{w["deny"]}</button>
 </div>
 </form>
-<div class="client">Client ID: {escape(client_id)}</div>
+<div class="client">{w["client"].format(client_id=escape(client_id))}</div>
 </main>
 </body>
 </html>
 """
 
 
-def render_error(title: str, detail: str) -> str:
+def render_error(title: str, detail: str, lang: Language = "en") -> str:
+    """`title` and `detail`: texts above, or words of the request (shown as they are)."""
+    head = escape(gettext(title, lang=lang))
+    sandbox = escape(gettext(N_("Visma Connect (sandbox)"), lang=lang))
+    shown = escape(gettext(detail, lang=lang))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(title)} - Visma Connect (sandbox)</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{head} - {sandbox}</title>
 <style>{_STYLE}</style></head>
 <body><div class="bar">visma <b>connect</b><span class="sandbox">SANDBOX</span></div>
-<main><h1>{escape(title)}</h1><div class="error" role="alert">{escape(detail)}</div></main>
+<main><h1>{head}</h1><div class="error" role="alert">{shown}</div></main>
 </body></html>
 """

@@ -13,16 +13,17 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from vismadesk import messages
 from vismadesk.domain import Action, Level, LogEntry
 from vismadesk.redact import redact, redact_obj
 from vismadesk.store.db import Database, time_text
 
-_COLUMNS = "id, time, action, level, code, summary, details, work_order, record, run_id"
+_COLUMNS = "id, time, action, level, code, summary, details, work_order, record, run_id, params"
 _QUALIFIED = ", ".join(f"log.{c.strip()}" for c in _COLUMNS.split(","))
 
 
 def _row_to_entry(r: sqlite3.Row | tuple[Any, ...]) -> LogEntry:
-    id_, time, action, level, code, summary, details, wo, record, run_id = r
+    id_, time, action, level, code, summary, details, wo, record, run_id, params = r
     return LogEntry(
         id=id_,
         time=dt.datetime.fromisoformat(time),
@@ -34,6 +35,7 @@ def _row_to_entry(r: sqlite3.Row | tuple[Any, ...]) -> LogEntry:
         work_order=wo,
         record=record,
         run_id=run_id,
+        params=json.loads(params) if params is not None else None,
     )
 
 
@@ -45,9 +47,11 @@ def add(db: Database, entries: Iterable[LogEntry]) -> list[LogEntry]:
         for e in entries:
             # Redact at the door: whatever a caller passes, no secret is stored.
             details = json.dumps(redact_obj(e.details), default=str, ensure_ascii=False)
+            params = redact_obj(e.params) if e.params is not None else None
             cur = c.execute(
                 "INSERT INTO log (time, action, level, code, summary, details, "
-                "work_order, record, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "work_order, record, run_id, params, search_text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     time_text(e.time),
                     Action(e.action).value,
@@ -58,6 +62,11 @@ def add(db: Database, entries: Iterable[LogEntry]) -> list[LogEntry]:
                     e.work_order,
                     e.record,
                     e.run_id,
+                    json.dumps(params, default=str, ensure_ascii=False)
+                    if params is not None
+                    else None,
+                    # The summary in the other languages, so search finds what is shown.
+                    redact(messages.search_words(e.code, params)),
                 ),
             )
             e.id = cur.lastrowid
@@ -162,10 +171,10 @@ def _like_search(
         like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         where = [
             *where,
-            "(log.summary LIKE ? ESCAPE '\\' OR log.details LIKE ? ESCAPE '\\' "
-            "OR log.work_order LIKE ? ESCAPE '\\')",
+            "(log.summary LIKE ? ESCAPE '\\' OR log.search_text LIKE ? ESCAPE '\\' "
+            "OR log.details LIKE ? ESCAPE '\\' OR log.work_order LIKE ? ESCAPE '\\')",
         ]
-        args = [*args, like, like, like]
+        args = [*args, like, like, like, like]
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     sql = f"SELECT {_QUALIFIED} FROM log{clause} ORDER BY log.id {order} LIMIT ?"
     return sql, [*args, limit]

@@ -90,7 +90,44 @@ def _v3(c: sqlite3.Connection) -> None:
     c.execute("ALTER TABLE journal ADD COLUMN previous_status TEXT")
 
 
-MIGRATIONS: Sequence[Callable[[sqlite3.Connection], None]] = (_v1, _v2, _v3)
+_FTS_COLUMNS = "summary, search_text, details, work_order, record"
+
+
+def _v5(c: sqlite3.Connection) -> None:
+    # Each entry's message values (JSON), so the window shows it in the language chosen
+    # now; and its summary in the other languages, so a search finds the words a Dutch
+    # planner reads. Numbered after the claims migration (v4) of the exactly-once work.
+    c.execute("ALTER TABLE log ADD COLUMN params TEXT")
+    c.execute("ALTER TABLE log ADD COLUMN search_text TEXT")
+    if not c.execute("SELECT 1 FROM sqlite_master WHERE name = 'log_fts'").fetchone():
+        return  # a SQLite without FTS5: the LIKE search reads the new column as it is
+    new = ", ".join(f"new.{col.strip()}" for col in _FTS_COLUMNS.split(","))
+    old = ", ".join(f"old.{col.strip()}" for col in _FTS_COLUMNS.split(","))
+    run_script(
+        c,
+        f"""
+        DROP TRIGGER log_fts_insert;
+        DROP TRIGGER log_fts_delete;
+        DROP TABLE log_fts;
+        CREATE VIRTUAL TABLE log_fts USING fts5(
+            {_FTS_COLUMNS},
+            content='log', content_rowid='id'
+        );
+        CREATE TRIGGER log_fts_insert AFTER INSERT ON log BEGIN
+            INSERT INTO log_fts(rowid, {_FTS_COLUMNS}) VALUES (new.id, {new});
+        END;
+        CREATE TRIGGER log_fts_delete AFTER DELETE ON log BEGIN
+            INSERT INTO log_fts(log_fts, rowid, {_FTS_COLUMNS})
+            VALUES ('delete', old.id, {old});
+        END;
+        INSERT INTO log_fts(log_fts) VALUES ('rebuild');
+        """,
+    )
+
+
+# MERGE NOTE: `_v4` (the claims table) comes from the exactly-once branch; the log's
+# `_v5` stays last: (_v1, _v2, _v3, _v4, _v5).
+MIGRATIONS: Sequence[Callable[[sqlite3.Connection], None]] = (_v1, _v2, _v3, _v5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 FTS_TABLE = "log_fts"

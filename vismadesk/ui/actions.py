@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from vismadesk.engine import export, signin, sync
 from vismadesk.engine.context import Context
 from vismadesk.engine.runs import RunResult
+from vismadesk.i18n import _
 from vismadesk.ui import texts
 from vismadesk.ui.icons import icon
 from vismadesk.ui.workers import RunHooks, RunJob
@@ -157,8 +158,9 @@ assert set(RUNS) == set(RunKind), "every kind of run needs its row"
 
 
 def label(kind: str) -> str:
-    """The run's name as the window shows it (`kind` as a `RunKind` or its value)."""
-    return RUNS[RunKind(kind)].label
+    """The run's name as the window shows it (`kind` as a `RunKind` or its value), in the
+    language chosen now."""
+    return _(RUNS[RunKind(kind)].label)
 
 
 def run_icon(kind: RunKind) -> QIcon:
@@ -171,10 +173,17 @@ def make_job(kind: RunKind, ctx: Context, chosen: Sequence[str] = ()) -> RunJob:
 
 def make_action(run: RunAction, parent: QObject) -> QAction:
     """The QAction for a run offered in a menu; the window connects what it does."""
-    action = QAction(run_icon(run.kind), run.label, parent)
+    action = QAction(run_icon(run.kind), "", parent)
     action.setObjectName(f"action_{run.kind.value}")
     if run.shortcut:
-        keys = QKeySequence(run.shortcut)
-        action.setShortcut(keys)
-        action.setToolTip(texts.ACTION_TOOLTIP.format(action=run.label, keys=keys.toString()))
+        action.setShortcut(QKeySequence(run.shortcut))
+    retranslate_action(action, run)
     return action
+
+
+def retranslate_action(action: QAction, run: RunAction) -> None:
+    """Set the action's words in the language chosen now."""
+    action.setText(_(run.label))
+    if run.shortcut:
+        keys = QKeySequence(run.shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(_(texts.ACTION_TOOLTIP).format(action=_(run.label), keys=keys))

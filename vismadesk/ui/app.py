@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes.util
 import gc
 import logging
+import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from vismadesk import __version__
-from vismadesk.ui import texts
+from vismadesk import __version__, i18n
+from vismadesk.i18n import _
+from vismadesk.ui import qt_language, texts
 from vismadesk.ui.icons import icon
 
 log = logging.getLogger(__name__)
@@ -58,6 +61,29 @@ def _close_on_signals(window: QWidget) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def missing_display_library(
+    environ: dict[str, str] | None = None,
+    platform: str = sys.platform,
+    find_library: Callable[[str], str | None] = ctypes.util.find_library,
+) -> str | None:
+    """Why Qt's X11 plugin would not load, before Qt tries (it aborts the process).
+
+    Qt 6.5 and later need libxcb-cursor0 for the xcb plugin; a Linux desktop without it
+    gets "Could not load the Qt platform plugin" and a core dump. None when all is well
+    (or Qt will not use xcb: Wayland, offscreen, another platform).
+    """
+    env = os.environ if environ is None else environ
+    if not platform.startswith("linux"):
+        return None
+    chosen = env.get("QT_QPA_PLATFORM", "")
+    wants_xcb = chosen.startswith("xcb") or (
+        not chosen and bool(env.get("DISPLAY")) and not env.get("WAYLAND_DISPLAY")
+    )
+    if wants_xcb and find_library("xcb-cursor") is None:
+        return _(texts.XCB_CURSOR_MISSING)
+    return None
+
+
 def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
     """Open the console and run until it is closed; returns the exit code."""
     from vismadesk.diagnostics import start_file_log, stop_file_log
@@ -65,6 +91,13 @@ def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
     from vismadesk.profile import Profile
     from vismadesk.ui.main_window import MainWindow
 
+    if QApplication.instance() is None:
+        # Before Qt: in the language the environment asks for (no settings yet).
+        i18n.set_language("auto")
+        problem = missing_display_library()
+        if problem:
+            print(f"{_(texts.STARTUP_FAILED)}: {problem}", file=sys.stderr)
+            return 2
     app = _application()
     session = None
     notes: list[str]
@@ -81,10 +114,12 @@ def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
             start_file_log(profile)
     except Exception as e:  # no window without a session: say why and stop
         log.exception("could not open the session")
-        QMessageBox.critical(None, texts.STARTUP_FAILED, str(e))
+        QMessageBox.critical(None, _(texts.STARTUP_FAILED), str(e))
         if session is not None:
             session.close()
         return 2
+    i18n.set_language(ctx.settings.language)
+    qt_language.install(i18n.current_language())
     window = MainWindow(ctx, demo=demo, startup_notes=notes)
     # Until the session is cleaned up: a second Ctrl+C must not cut that short
     # (the demo's throw-away profile would stay behind).

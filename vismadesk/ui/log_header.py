@@ -1,34 +1,68 @@
 """The log header: who is connected, Login / Disconnect, and the quick-check lights.
 
-What each light says is worked out in `quick_checks`; this module only shows it.
+What each light says is worked out in `quick_checks`; this module only shows it. The
+headline wraps and the lights flow onto a second row, so the header fits a 1024-pixel
+screen (and 1280 pixels at 150 %) with Login and Disconnect always in view.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
+from vismadesk.i18n import _
 from vismadesk.ui import style, texts
 from vismadesk.ui.actions import RunKind, label, run_icon
+from vismadesk.ui.flow_layout import FlowLayout
 from vismadesk.ui.icons import icon
-from vismadesk.ui.quick_checks import LIGHT_NAMES, LIGHT_TITLES, Check, Light, connection_text
+from vismadesk.ui.quick_checks import (
+    LIGHT_NAMES,
+    LIGHT_TITLES,
+    Check,
+    Headline,
+    Light,
+    connection_headline,
+)
 from vismadesk.visma.auth import AuthState, AuthStatus
+
+_HEADLINE_COLOURS = {
+    Headline.PLAIN: style.TEXT,
+    Headline.GOOD: style.GOOD,
+    Headline.PENDING: style.PENDING,
+    Headline.BAD: style.BAD,
+}
+
+
+def _wrapping() -> QSizePolicy:
+    """A label that takes the width it is given and grows in height to wrap in it."""
+    policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    policy.setHeightForWidth(True)
+    return policy
 
 
 class StatusLight(QWidget):
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.name = name
         self.setObjectName(f"light_{name}")
         self.light = Light.OFF
         self.dot = QLabel()
-        self.label = QLabel(LIGHT_TITLES[name])
+        self.label = QLabel()
         self.label.setObjectName(f"light_{name}_text")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 8, 0)
         layout.setSpacing(4)
         layout.addWidget(self.dot)
         layout.addWidget(self.label)
-        self.set_check(Check(Light.OFF, LIGHT_TITLES[name], ""))
+        self.set_check(Check(Light.OFF, _(LIGHT_TITLES[name]), ""))
 
     def set_check(self, check: Check) -> None:
         self.light = check.light
@@ -48,22 +82,24 @@ class LogHeader(QFrame):
         super().__init__(parent)
         self.setObjectName("logHeader")
         self.setStyleSheet(style.LOG_HEADER)
-        self.headline = QLabel(texts.SIGNED_OUT)
+        self.headline = QLabel()
         self.headline.setObjectName("connectionState")
         self.headline.setStyleSheet(style.HEADLINE)
+        # A long "Connected as ... to ..." wraps instead of widening the window.
+        self.headline.setWordWrap(True)
+        self.headline.setSizePolicy(_wrapping())
         self.detail = QLabel()
         self.detail.setObjectName("connectionDetail")
         self.detail.setStyleSheet(style.color(style.TEXT_MUTED))
         self.detail.setWordWrap(True)
-        self.login_button = QPushButton(run_icon(RunKind.LOGIN), label(RunKind.LOGIN))
+        self.detail.setSizePolicy(_wrapping())
+        self.login_button = QPushButton(run_icon(RunKind.LOGIN), "")
         self.login_button.setObjectName("loginButton")
-        self.disconnect_button = QPushButton(
-            run_icon(RunKind.DISCONNECT), label(RunKind.DISCONNECT)
-        )
+        self.disconnect_button = QPushButton(run_icon(RunKind.DISCONNECT), "")
         self.disconnect_button.setObjectName("disconnectButton")
-        self.cancel_button = QPushButton(texts.CANCEL)
+        self.cancel_button = QPushButton()
         self.cancel_button.setObjectName("cancelSignIn")
-        self.copy_link = QPushButton(texts.COPY_SIGN_IN_ADDRESS)
+        self.copy_link = QPushButton()
         self.copy_link.setObjectName("copySignIn")
         self.copy_link.setFlat(True)
         self.copy_link.setStyleSheet(style.LINK_BUTTON)
@@ -76,28 +112,41 @@ class LogHeader(QFrame):
         words.setSpacing(0)
         words.addWidget(self.headline)
         words.addWidget(self.detail)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        for b in (self.copy_link, self.cancel_button, self.login_button, self.disconnect_button):
+            buttons.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
         top = QHBoxLayout()
         top.addLayout(words, 1)
-        top.addWidget(self.copy_link)
-        top.addWidget(self.cancel_button)
-        top.addWidget(self.login_button)
-        top.addWidget(self.disconnect_button)
+        top.addLayout(buttons)
 
         self.lights = {name: StatusLight(name) for name in LIGHT_NAMES}
-        checks = QHBoxLayout()
-        checks.setSpacing(6)
+        checks = FlowLayout(spacing=6)
         for name in LIGHT_NAMES:
             checks.addWidget(self.lights[name])
-        checks.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(top)
         layout.addLayout(checks)
-        self.set_state(AuthState(AuthStatus.SIGNED_OUT))
+        self._state = AuthState(AuthStatus.SIGNED_OUT)
+        self._busy = False
+        self._trouble: str | None = None
+        self.retranslate()
 
-    def set_state(self, state: AuthState, *, busy: bool = False) -> None:
-        head, detail = connection_text(state)
+    def retranslate(self) -> None:
+        self.login_button.setText(label(RunKind.LOGIN))
+        self.disconnect_button.setText(label(RunKind.DISCONNECT))
+        self.cancel_button.setText(_(texts.CANCEL))
+        self.copy_link.setText(_(texts.COPY_SIGN_IN_ADDRESS))
+        self.set_state(self._state, busy=self._busy, trouble=self._trouble)
+
+    def set_state(
+        self, state: AuthState, *, busy: bool = False, trouble: str | None = None
+    ) -> None:
+        """`trouble`: what VISMA.net last answered, while its answers are errors."""
+        self._state, self._busy, self._trouble = state, busy, trouble
+        head, detail, tone = connection_headline(state, trouble)
         self.headline.setText(head)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
@@ -109,10 +158,7 @@ class LogHeader(QFrame):
         self.login_button.setEnabled(not busy)
         self.disconnect_button.setVisible(connected)
         self.disconnect_button.setEnabled(not busy)
-        color = {AuthStatus.CONNECTED: style.GOOD, AuthStatus.SIGNING_IN: style.PENDING}.get(
-            state.status, style.TEXT
-        )
-        self.headline.setStyleSheet(style.headline(color))
+        self.headline.setStyleSheet(style.headline(_HEADLINE_COLOURS[tone]))
         self.headline.setAlignment(Qt.AlignmentFlag.AlignLeft)
 
     def set_check(self, name: str, check: Check) -> None:

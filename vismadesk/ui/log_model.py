@@ -78,7 +78,7 @@ class LogReader(QObject):
         entries = self._store.log_page(
             before_id=before_id, limit=limit, levels=query.level_list, search=query.search
         )
-        rows = [LogRow.from_entry(e) for e in entries]
+        rows = [LogRow.from_entry(e, query.search) for e in entries]
         self.page_read.emit(gen, rows, len(rows) == limit, top)
 
     @Slot(int, object, int, int)
@@ -89,7 +89,9 @@ class LogReader(QObject):
         entries = self._store.log_since(
             after_id, limit=limit, levels=query.level_list, search=query.search
         )
-        rows = [LogRow.from_entry(e) for e in entries if e.id is not None and e.id <= top]
+        rows = [
+            LogRow.from_entry(e, query.search) for e in entries if e.id is not None and e.id <= top
+        ]
         more = len(entries) == limit
         checked = rows[-1].id if more and rows else max(top, after_id)
         self.since_read.emit(gen, rows, more, checked)

@@ -8,8 +8,8 @@ or Enter opens an entry (`entry_activated`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vismadesk.i18n import _
 from vismadesk.store import Store
 from vismadesk.ui import style, texts
 from vismadesk.ui.log_model import POLL_MS, LogFilter, LogFilterProxy, LogModel
@@ -34,6 +35,33 @@ FILTER_CHOICES = (
 )
 
 
+class SearchEdit(QLineEdit):
+    """The search box: Down goes into the results, and the window's own shortcuts win
+    over the line editor's (on Linux Ctrl+E would move to the end of the line)."""
+
+    down_pressed = Signal()
+
+    # Window shortcuts the box must not swallow while it has the focus.
+    passed_on: tuple[QKeySequence, ...] = (QKeySequence("Ctrl+E"),)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            pressed = QKeySequence(event.keyCombination())
+            if any(
+                pressed.matches(keys) == QKeySequence.SequenceMatch.ExactMatch
+                for keys in self.passed_on
+            ):
+                event.ignore()
+                return False
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down and not event.modifiers():
+            self.down_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class LogListView(QListView):
     """Enter opens the current entry, as a double-click does."""
 
@@ -42,6 +70,19 @@ class LogListView(QListView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doubleClicked.connect(self._open)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        # Tabbing into the list shows where the keyboard is: on the first entry in view
+        # (a click puts it where it clicks).
+        keyboard = event.reason() in (
+            Qt.FocusReason.TabFocusReason,
+            Qt.FocusReason.BacktabFocusReason,
+        )
+        if keyboard and not self.currentIndex().isValid():
+            first = self.indexAt(self.viewport().rect().topLeft())
+            if first.isValid():
+                self.setCurrentIndex(first)
+        super().focusInEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -67,13 +108,12 @@ class LogPanel(QWidget):
 
         self.filter_combo = QComboBox()
         self.filter_combo.setObjectName("logFilter")
-        for value, label in FILTER_CHOICES:
-            self.filter_combo.addItem(label, value)
-        self.filter_combo.setToolTip(texts.FILTER_TOOLTIP)
-        self.search_edit = QLineEdit()
+        for value, _label in FILTER_CHOICES:
+            self.filter_combo.addItem("", value)
+        self.search_edit = SearchEdit()
         self.search_edit.setObjectName("logSearch")
-        self.search_edit.setPlaceholderText(texts.SEARCH_PLACEHOLDER)
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.down_pressed.connect(self.focus_results)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -82,6 +122,7 @@ class LogPanel(QWidget):
 
         self.view = LogListView()
         self.view.setObjectName("logView")
+        self.view.setStyleSheet(style.LIST_FRAME)
         self.view.setModel(self.proxy)
         # Qt's own delegate paints the rows: no Python runs while painting (log_rows).
         self.view.setIconSize(badge_size())
@@ -94,7 +135,7 @@ class LogPanel(QWidget):
         self.view.setMouseTracking(False)
         self.view.entry_activated.connect(self.entry_activated)
 
-        self.empty_label = QLabel(texts.LOG_LOADING)
+        self.empty_label = QLabel()
         self.empty_label.setObjectName("logEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
@@ -119,8 +160,25 @@ class LogPanel(QWidget):
         self.model.modelReset.connect(self._update_empty)
         self.model.rowsInserted.connect(self._update_empty)
         self.model.reloaded.connect(self._update_empty)
+        self.model.reloaded.connect(self._current_if_focused)
         self._keep_offset: int | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The words in the language chosen now; the rows are read again for it."""
+        for i, (_value, label) in enumerate(FILTER_CHOICES):
+            self.filter_combo.setItemText(i, _(label))
+        self.filter_combo.setToolTip(_(texts.FILTER_TOOLTIP))
+        self.search_edit.setPlaceholderText(_(texts.SEARCH_PLACEHOLDER))
+        self.search_edit.setToolTip(_(texts.SEARCH_TOOLTIP))
         self._update_empty()
+
+    def focus_results(self) -> None:
+        """From the search box into the list, on the first entry found."""
+        self._apply_search()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.proxy.rowCount() and not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.proxy.index(0, 0))
 
     # --- filter ----------------------------------------------------------------------
 
@@ -169,12 +227,18 @@ class LogPanel(QWidget):
             self.empty_label.hide()
             return
         if not self.model.loaded:
-            self.empty_label.setText(texts.LOG_LOADING)
+            self.empty_label.setText(_(texts.LOG_LOADING))
         elif self.proxy.choice != LogFilter.ALL or self.proxy.search:
-            self.empty_label.setText(texts.LOG_NO_MATCH)
+            self.empty_label.setText(_(texts.LOG_NO_MATCH))
         else:
-            self.empty_label.setText(texts.LOG_EMPTY)
+            self.empty_label.setText(_(texts.LOG_EMPTY))
         self.empty_label.show()
+
+    def _current_if_focused(self) -> None:
+        # The results of a search arrive after Down moved the focus into the list.
+        focused = self.view.hasFocus() and not self.view.currentIndex().isValid()
+        if focused and self.proxy.rowCount():
+            self.view.setCurrentIndex(self.proxy.index(0, 0))
 
     def close_model(self) -> None:
         self.model.close()

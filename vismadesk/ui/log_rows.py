@@ -13,9 +13,21 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPixmap
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 
 from vismadesk.domain import Action, Level, LogEntry
+from vismadesk.i18n import _, format_datetime
+from vismadesk.messages import shown_summary
 from vismadesk.ui import style, texts
 from vismadesk.ui.icons import level_icon
 
@@ -28,19 +40,31 @@ class LogRow:
     time: dt.datetime
     action: Action
     level: Level
+    # In the language chosen when the row was read (the store keeps code and values).
     summary: str
     work_order: str | None
     code: str | None
+    # Found by a search only in what the row does not show (its details).
+    found_in_details: bool = False
 
     @classmethod
-    def from_entry(cls, e: LogEntry) -> LogRow:
+    def from_entry(cls, e: LogEntry, search: str = "") -> LogRow:
         assert e.id is not None
-        return cls(e.id, e.time, e.action, e.level, e.summary, e.work_order, e.code)
+        summary = shown_summary(e.code, e.params, e.summary)
+        hidden = bool(search) and not _shows(search, f"{summary} {e.work_order or ''}")
+        return cls(e.id, e.time, e.action, e.level, summary, e.work_order, e.code, hidden)
 
     def time_text(self) -> str:
-        # Day and time on every row, always the same width: a night's scheduled run
-        # and this morning's export line up and cannot be confused.
-        return self.time.astimezone().strftime("%d-%m %H:%M:%S")
+        # Day and time on every row, in the one date format of the language: a night's
+        # scheduled run and this morning's export cannot be confused.
+        return format_datetime(self.time, seconds=True)
+
+
+def _shows(search: str, shown: str) -> bool:
+    """Whether every searched word is in the row's own text (the last one as a prefix,
+    as the search takes it)."""
+    text = shown.casefold()
+    return all(word.casefold() in text for word in search.split())
 
 
 class Roles:
@@ -63,9 +87,17 @@ ROLE_NAMES = {
 
 
 def summary_of(index: QModelIndex | QPersistentModelIndex) -> str:
-    """The entry's summary as shown in a row (the row shows the time before it)."""
+    """The entry's summary as shown in a row (the row shows the time before it, and a
+    search's "found in the details" after it)."""
     shown = index.data(Qt.ItemDataRole.DisplayRole)
-    return shown.split(SEPARATOR, 1)[1] if shown else ""
+    return shown.split(SEPARATOR)[1] if shown else ""
+
+
+def note_of(index: QModelIndex | QPersistentModelIndex) -> str:
+    """What a row says after its summary ("found in the details"), or ""."""
+    shown = index.data(Qt.ItemDataRole.DisplayRole)
+    parts = shown.split(SEPARATOR) if shown else []
+    return parts[2] if len(parts) > 2 else ""
 
 
 def time_of(index: QModelIndex | QPersistentModelIndex) -> str:
@@ -88,8 +120,14 @@ BADGE_ICON = 20
 BADGE_GAP = 8
 MUTED = QColor(style.TEXT_FAINT)
 
-_badges: dict[tuple[Level, Action], QPixmap] = {}
+_badges: dict[tuple[Level, Action], QIcon] = {}
 _drawn: dict[str, object] = {}
+
+
+def forget_pictures() -> None:
+    """After a language switch: the badges carry the action's name."""
+    _badges.clear()
+    _drawn.pop("size", None)
 
 
 def _badge_font() -> QFont:
@@ -101,36 +139,46 @@ def _badge_font() -> QFont:
 def badge_size() -> QSize:
     if "size" not in _drawn:
         fm = QFontMetrics(_badge_font())
-        widest = max(fm.horizontalAdvance(name) for name in texts.ACTION_NAMES.values())
+        widest = max(fm.horizontalAdvance(_(name)) for name in texts.ACTION_NAMES.values())
         _drawn["size"] = QSize(BADGE_ICON + BADGE_GAP + widest + BADGE_GAP, BADGE_ICON)
     size = _drawn["size"]
     assert isinstance(size, QSize)
     return size
 
 
-def badge(level: Level, action: Action) -> QPixmap:
+def badge(level: Level, action: Action) -> QIcon:
+    """The level icon and the action's name; in a selected row the name takes the
+    selection's text colour (grey on the selection's blue could not be read)."""
     key = (level, action)
     if key not in _badges:
-        size = badge_size()
-        app = QGuiApplication.instance()
-        ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
-        pm = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
-        pm.setDevicePixelRatio(ratio)
-        pm.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pm)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        level_icon(level).paint(painter, QRect(0, 0, BADGE_ICON, BADGE_ICON))
-        painter.setFont(_badge_font())
-        painter.setPen(MUTED)
-        text_rect = QRect(BADGE_ICON + BADGE_GAP, 0, size.width(), size.height())
-        painter.drawText(
-            text_rect,
-            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            texts.ACTION_NAMES[action],
-        )
-        painter.end()
-        _badges[key] = pm
+        selected = QGuiApplication.palette().color(QPalette.ColorRole.HighlightedText)
+        badge_icon = QIcon()
+        badge_icon.addPixmap(_badge_pixmap(level, action, MUTED), QIcon.Mode.Normal)
+        badge_icon.addPixmap(_badge_pixmap(level, action, selected), QIcon.Mode.Selected)
+        _badges[key] = badge_icon
     return _badges[key]
+
+
+def _badge_pixmap(level: Level, action: Action, colour: QColor) -> QPixmap:
+    size = badge_size()
+    app = QGuiApplication.instance()
+    ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
+    pm = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
+    pm.setDevicePixelRatio(ratio)
+    pm.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pm)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    level_icon(level).paint(painter, QRect(0, 0, BADGE_ICON, BADGE_ICON))
+    painter.setFont(_badge_font())
+    painter.setPen(colour)
+    text_rect = QRect(BADGE_ICON + BADGE_GAP, 0, size.width(), size.height())
+    painter.drawText(
+        text_rect,
+        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+        _(texts.ACTION_NAMES[action]),
+    )
+    painter.end()
+    return pm
 
 
 def draw_badges() -> None:
@@ -160,8 +208,11 @@ def row_height() -> int:
 
 def item_data(row: LogRow) -> dict[int, object]:
     """One row, as little as it needs: the text, shared pictures, the id and level."""
+    shown = f"{row.time_text()}{SEPARATOR}{row.summary}"
+    if row.found_in_details:
+        shown += f"{SEPARATOR}({_(texts.FOUND_IN_DETAILS)})"
     data: dict[int, object] = {
-        Qt.ItemDataRole.DisplayRole: f"{row.time_text()}{SEPARATOR}{row.summary}",
+        Qt.ItemDataRole.DisplayRole: shown,
         Qt.ItemDataRole.DecorationRole: badge(row.level, row.action),
         Qt.ItemDataRole.SizeHintRole: QSize(0, row_height()),
         Roles.ID: row.id,

@@ -16,6 +16,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDesktopServices,
     QGuiApplication,
@@ -34,19 +35,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vismadesk import i18n, messages
 from vismadesk.config import Settings
-from vismadesk.domain import LogEntry, WorkOrder
+from vismadesk.domain import ExportFormat, Level, LogEntry, WorkOrder
 from vismadesk.engine import selection, sync
 from vismadesk.engine.context import Context
 from vismadesk.engine.runs import Progress, RunResult
+from vismadesk.errors import AppError
+from vismadesk.i18n import _, format_number
 from vismadesk.messages import FixAction
-from vismadesk.ui import style, texts
-from vismadesk.ui.actions import RUNS, Place, RunKind, label, make_action, make_job
+from vismadesk.ui import qt_language, screen_fit, style, texts
+from vismadesk.ui.actions import (
+    RUNS,
+    Place,
+    RunKind,
+    label,
+    make_action,
+    make_job,
+    retranslate_action,
+)
 from vismadesk.ui.details_dialog import DetailsDialog
+from vismadesk.ui.help_dialog import HelpDialog
 from vismadesk.ui.icons import icon
 from vismadesk.ui.log_header import LogHeader
 from vismadesk.ui.log_model import POLL_MS
 from vismadesk.ui.log_panel import LogPanel
+from vismadesk.ui.log_rows import forget_pictures
 from vismadesk.ui.quick_checks import (
     codes_check,
     connection_check,
@@ -59,6 +73,7 @@ from vismadesk.ui.window_state import WindowState
 from vismadesk.ui.work_orders_tab import WorkOrdersTab
 from vismadesk.ui.workers import RunController, TaskRunner
 from vismadesk.visma.auth import AuthState, AuthStatus
+from vismadesk.visma.client import Retry
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +97,26 @@ def message_box_ask(parent: QWidget) -> Ask:
 
 
 class _AuthBridge(QObject):
-    """Carries sign-in changes (reported on any thread) to the GUI thread."""
+    """Carries sign-in changes and retry notices (reported on any thread) to the GUI
+    thread."""
 
     changed = Signal(object)
+    retrying = Signal(object)
+
+
+# Runs that talk to VISMA.net: one ending without VISMA.net errors clears the warning.
+_VISMA_RUNS = frozenset(
+    {
+        RunKind.EXPORT,
+        RunKind.EXPORT_SELECTED,
+        RunKind.SYNC_RELATIONS,
+        RunKind.SYNC_MATERIALS,
+        RunKind.SYNC_ALL,
+        RunKind.LOGIN,
+    }
+)
+# How much of the window the settings may take, and how narrow they may get.
+FORM_MIN_WIDTH = 270
 
 
 class MainWindow(QMainWindow):
@@ -115,11 +147,18 @@ class MainWindow(QMainWindow):
         self._counts: tuple[int, int] | None = None
         self._lists_loading = False
         self.details: DetailsDialog | None = None
+        self.help: HelpDialog | None = None
+        # What VISMA.net last answered, while its answers are errors (the header says so).
+        self.visma_trouble: str | None = None
+        self._retry: Retry | None = None
+        self._progress_seen: Progress | None = None
+        # The details dialog whose note waits for a run to end: (dialog, run, fix).
+        self._fix_pending: tuple[DetailsDialog, RunKind, FixAction] | None = None
 
-        self.setWindowTitle(texts.WINDOW_TITLE_DEMO if demo else texts.WINDOW_TITLE)
         self.setWindowIcon(icon("app"))
         self._build(poll_ms)
         self._wire()
+        self.retranslate()
         self.window_state = WindowState(
             ctx.profile.config_dir / "window.ini", self, self.splitter, self.log_panel, self.tabs
         )
@@ -133,7 +172,7 @@ class MainWindow(QMainWindow):
             self.load_work_statuses()
             self.load_work_orders()
         else:
-            self.work_orders.set_problem(texts.WORK_ORDERS_NEED_TOKENS)
+            self.work_orders.set_problem_text(texts.WORK_ORDERS_NEED_TOKENS)
 
     # --- building -------------------------------------------------------------------
 
@@ -152,15 +191,15 @@ class MainWindow(QMainWindow):
         self.form = SettingsForm(self.ctx)
         self.form.export_defaults.use(self.tasks, self.ctx)
         self.form.save_blocker = self._save_blocker
-        self.form.setMinimumWidth(330)
+        self.form.setMinimumWidth(FORM_MIN_WIDTH)
 
         self.header = LogHeader()
         self.log_panel = LogPanel(self.ctx.store, poll_ms=poll_ms)
         self.work_orders = WorkOrdersTab()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("rightTabs")
-        self.tabs.addTab(self.log_panel, texts.TAB_LOG)
-        self.tabs.addTab(self.work_orders, texts.TAB_WORK_ORDERS)
+        self.tabs.addTab(self.log_panel, "")
+        self.tabs.addTab(self.work_orders, "")
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(4, 0, 0, 0)
@@ -173,14 +212,14 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([400, 800])
+        self.splitter.setSizes([360, 800])
         self.splitter.setChildrenCollapsible(False)
 
         central = QWidget()
         cl = QVBoxLayout(central)
         cl.setContentsMargins(8, 8, 8, 4)
         if self.demo:
-            self.banner = QLabel(texts.DEMO_BANNER)
+            self.banner = QLabel()
             self.banner.setObjectName("demoBanner")
             self.banner.setWordWrap(True)
             self.banner.setStyleSheet(style.DEMO_BANNER)
@@ -189,13 +228,23 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_menus(self) -> None:
-        toolbar = self.addToolBar(texts.TOOLBAR_ACTIONS)
+        toolbar = self.addToolBar("")
         toolbar.setObjectName("actionsToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        menu_file = self.menuBar().addMenu(texts.MENU_FILE)
-        menu_actions = self.menuBar().addMenu(texts.MENU_ACTIONS)
-        menu_connection = self.menuBar().addMenu(texts.MENU_CONNECTION)
+        self.toolbar = toolbar
+        menu_file = self.menuBar().addMenu("")
+        menu_actions = self.menuBar().addMenu("")
+        menu_connection = self.menuBar().addMenu("")
+        menu_view = self.menuBar().addMenu("")
+        menu_help = self.menuBar().addMenu("")
+        self._menus = {
+            texts.MENU_FILE: menu_file,
+            texts.MENU_ACTIONS: menu_actions,
+            texts.MENU_CONNECTION: menu_connection,
+            texts.MENU_VIEW: menu_view,
+            texts.MENU_HELP: menu_help,
+        }
 
         # The runs the toolbar offers: greyed while they (or one like them) run.
         self.actions_by_kind: dict[RunKind, QAction] = {}
@@ -214,21 +263,22 @@ class MainWindow(QMainWindow):
                 menu_connection.addAction(action)
         self.login_action = offered[RunKind.LOGIN]
         self.disconnect_action = offered[RunKind.DISCONNECT]
+        self._run_actions = offered
 
         menu_actions.addSeparator()
-        self.cancel_action = QAction(icon("cancel"), texts.CANCEL, self)
+        self.cancel_action = QAction(icon("cancel"), "", self)
         self.cancel_action.setShortcut(QKeySequence("Ctrl+."))
         self.cancel_action.setEnabled(False)
         self.cancel_action.triggered.connect(self.cancel_run)
         menu_actions.addAction(self.cancel_action)
 
-        save = QAction(texts.SAVE_SETTINGS, self)
+        save = QAction(self)
         save.setShortcut(QKeySequence.StandardKey.Save)
         save.triggered.connect(self.form.save)
-        find = QAction(texts.SEARCH_LOG, self)
+        find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self._focus_search)
-        quit_action = QAction(texts.QUIT, self)
+        quit_action = QAction(self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         menu_file.addAction(save)
@@ -236,6 +286,35 @@ class MainWindow(QMainWindow):
         menu_file.addSeparator()
         menu_file.addAction(quit_action)
         self.addActions([save, find, quit_action, self.login_action, self.cancel_action])
+        self._labelled: list[tuple[QAction, str]] = [
+            (save, texts.SAVE_SETTINGS),
+            (find, texts.SEARCH_LOG),
+            (quit_action, texts.QUIT),
+            (self.cancel_action, texts.CANCEL),
+        ]
+
+        # View → Language: the `language` setting, switched at once.
+        self.language_menu = menu_view.addMenu("")
+        self.language_menu.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        for choice in i18n.LANGUAGE_SETTINGS:
+            action = QAction(self)
+            action.setObjectName(f"language_{choice}")
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked=False, c=choice: self.set_language(c))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[choice] = action
+
+        self.help_action = QAction(self)
+        self.help_action.setObjectName("helpTroubleshooting")
+        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.help_action.triggered.connect(self.open_help)
+        menu_help.addAction(self.help_action)
+        self.addAction(self.help_action)
+        self._labelled.append((self.help_action, texts.HELP_TROUBLESHOOTING))
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -247,14 +326,82 @@ class MainWindow(QMainWindow):
         self.progress.setTextVisible(False)
         self.cancel_button = QToolButton()
         self.cancel_button.setObjectName("cancelRun")
-        self.cancel_button.setText(texts.CANCEL)
         self.cancel_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.cancel_button.setIcon(icon("cancel"))
         self.cancel_button.clicked.connect(self.cancel_run)
         for w in (self.progress_label, self.progress, self.cancel_button):
             bar.addPermanentWidget(w)
             w.hide()
-        bar.showMessage(texts.READY)
+        bar.showMessage(_(texts.READY))
+
+    # --- language -------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Every word of the window in the language chosen now."""
+        title = _(texts.WINDOW_TITLE_DEMO) if self.demo else texts.WINDOW_TITLE
+        self.setWindowTitle(title)
+        for msgid, menu in self._menus.items():
+            menu.setTitle(_(msgid))
+        self.toolbar.setWindowTitle(_(texts.TOOLBAR_ACTIONS))
+        for kind, action in self._run_actions.items():
+            retranslate_action(action, RUNS[kind])
+        for action, msgid in self._labelled:
+            action.setText(_(msgid))
+        self.language_menu.setTitle(_(texts.MENU_LANGUAGE))
+        for choice, action in self.language_actions.items():
+            action.setText(_(i18n.LANGUAGE_LABELS[choice]))
+        chosen = self.language_actions.get(self.ctx.settings.language)
+        if chosen is not None:
+            chosen.setChecked(True)
+        self.cancel_button.setText(_(texts.CANCEL))
+        self.tabs.setTabText(self.tabs.indexOf(self.log_panel), _(texts.TAB_LOG))
+        self.tabs.setTabText(self.tabs.indexOf(self.work_orders), _(texts.TAB_WORK_ORDERS))
+        if self.demo:
+            self.banner.setText(_(texts.DEMO_BANNER))
+        self.form.retranslate()
+        self.header.retranslate()
+        self.work_orders.retranslate()
+        self.log_panel.retranslate()
+        self._on_auth(self.ctx.tokens.state)
+        self._refresh_lights()
+        if self.runs.running is not None:
+            self._show_progress()
+
+    @Slot(str)
+    def set_language(self, choice: str) -> None:
+        """Switch to `choice` (auto, nl, en) at once and keep it in the `language` setting."""
+        if choice != self.ctx.settings.language:
+            try:
+                self.form.apply_one("language", choice)
+            except Exception as e:  # a refused save: say why, keep the language
+                self._notice(str(e))
+                return
+        self.apply_language()
+
+    def apply_language(self) -> None:
+        """Show the window in the language the settings now say."""
+        i18n.set_language(self.ctx.settings.language)
+        qt_language.install(i18n.current_language())
+        forget_pictures()
+        self.retranslate()
+        # The rows carry their words: read them again in the new language.
+        self.log_panel.model.reload()
+        if self.details is not None and shiboken6.isValid(self.details):
+            self.open_entry(self.details.entry.id or 0)
+        if self.help is not None and shiboken6.isValid(self.help) and self.help.isVisible():
+            self.help.close()
+            self.open_help()
+        self.statusBar().showMessage(_(texts.LANGUAGE_CHANGED), 5000)
+
+    @Slot()
+    def open_help(self) -> HelpDialog:
+        if self.help is not None and shiboken6.isValid(self.help):
+            self.help.close()
+        self.help = HelpDialog(self)
+        self.help.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        screen_fit.fit(self.help, 680, 620)
+        self.help.show()
+        return self.help
 
     def _wire(self) -> None:
         self.runs.started.connect(self._on_run_started)
@@ -266,6 +413,7 @@ class MainWindow(QMainWindow):
 
         self._auth_bridge = _AuthBridge(self)
         self._auth_bridge.changed.connect(self._on_auth)
+        self._auth_bridge.retrying.connect(self._on_retry)
         bridge = weakref.ref(self._auth_bridge)
 
         def forward(state: AuthState) -> None:
@@ -274,7 +422,14 @@ class MainWindow(QMainWindow):
             if b is not None and shiboken6.isValid(b):
                 b.changed.emit(state)
 
+        def forward_retry(retry: Retry) -> None:
+            b = bridge()
+            if b is not None and shiboken6.isValid(b):
+                b.retrying.emit(retry)
+
         self.ctx.add_auth_listener(forward)
+        self.ctx.add_retry_listener(forward_retry)
+        self.runs.log_written.connect(self._show_progress)
 
         self.header.login_clicked.connect(self.login)
         self.header.disconnect_clicked.connect(lambda: self.start_run(RunKind.DISCONNECT))
@@ -287,6 +442,7 @@ class MainWindow(QMainWindow):
         self.form.test_connection_requested.connect(self.test_outsmart)
 
         self.log_panel.entry_activated.connect(self.open_entry)
+        self.work_orders.open_requested.connect(self.open_work_order)
         self.work_orders.refresh_clicked.connect(self.load_work_orders)
         self.work_orders.reset_clicked.connect(lambda chosen: self.start_run(RunKind.RESET, chosen))
         self.work_orders.export_clicked.connect(
@@ -299,6 +455,8 @@ class MainWindow(QMainWindow):
     def start_run(self, kind: RunKind, chosen: Sequence[str] = ()) -> bool:
         """Start a run (on these work orders, for one that needs them); False if refused."""
         if RUNS[kind].on_chosen and not chosen:
+            return False
+        if kind in (RunKind.EXPORT, RunKind.EXPORT_SELECTED) and not self._settings_for_export():
             return False
         started = self.runs.start(kind, make_job(kind, self.ctx, chosen))
         if started and kind is RunKind.DISCONNECT:
@@ -320,13 +478,35 @@ class MainWindow(QMainWindow):
     def login(self) -> bool:
         return self.start_run(RunKind.LOGIN)
 
+    def _settings_for_export(self) -> bool:
+        """An export uses the saved settings: a Send work order as chosen but not saved
+        is offered to be saved first (or the export goes with the saved one). False when
+        the planner cancels, or the save failed."""
+        new, _errors = self.form.current()
+        saved = self.ctx.settings.export_format
+        if not self.form.dirty or new.export_format in (None, saved):
+            return True
+        names = {
+            ExportFormat.SALES_ORDER: texts.SALES_ORDER,
+            ExportFormat.SALES_INVOICE: texts.SALES_INVOICE,
+        }
+        choices = [_(texts.SAVE_AND_EXPORT)]
+        if saved is not None:
+            choices.append(_(texts.EXPORT_WITH_SAVED))
+        choices.append(_(texts.CANCEL))
+        question = _(texts.EXPORT_UNSAVED_FORMAT).format(choice=_(names[new.export_format]))
+        answer = self.ask(_(texts.EXPORT_UNSAVED_TITLE), question, choices)
+        if answer == _(texts.SAVE_AND_EXPORT):
+            return self.form.save()
+        return answer == _(texts.EXPORT_WITH_SAVED) and saved is not None
+
     @Slot()
     def cancel_run(self) -> None:
         kind = self.runs.running
         if kind is None:
             return
         self.runs.cancel()
-        self.statusBar().showMessage(texts.RUN_CANCELLING.format(action=label(kind)))
+        self.statusBar().showMessage(_(texts.RUN_CANCELLING).format(action=label(kind)))
 
     @Slot(str)
     def _on_run_started(self, kind: str) -> None:
@@ -336,8 +516,10 @@ class MainWindow(QMainWindow):
                 self.actions_by_kind[greyed].setEnabled(False)
         self.cancel_action.setEnabled(True)
         self.work_orders.set_busy(True)
-        self.header.set_state(self.ctx.tokens.state, busy=True)
-        running = texts.RUNNING.format(action=label(k))
+        self._retry = None
+        self._progress_seen: Progress | None = None
+        self._on_auth(self.ctx.tokens.state)
+        running = _(texts.RUNNING).format(action=label(k))
         self.statusBar().showMessage(running)
         self.progress_label.setText(running)
         self.progress.setRange(0, 0)  # busy until the first progress report
@@ -346,22 +528,57 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_progress(self, p: Progress) -> None:
-        kind = self.runs.running
-        action = label(kind) if kind else ""
         if p.total > 0:
             self.progress.setRange(0, p.total)
             self.progress.setValue(p.done)
-            self.progress_label.setText(
-                texts.PROGRESS.format(action=action, done=p.done, total=p.total)
+        if self._progress_seen is not None and p.done > self._progress_seen.done:
+            self._retry = None  # work goes on: the retries got through
+        self._progress_seen = p
+        self._show_progress()
+
+    @Slot()
+    def _show_progress(self) -> None:
+        """The progress line: done of total, the errors so far, or the retry under way."""
+        kind = self.runs.running
+        if kind is None:
+            return
+        action = label(kind)
+        if self._retry is not None:
+            r = self._retry
+            text = _(texts.RETRYING).format(
+                service=r.service,
+                attempt=format_number(r.attempt),
+                attempts=format_number(r.attempts),
             )
+        else:
+            p = getattr(self, "_progress_seen", None)
+            if p is not None and p.total > 0:
+                text = _(texts.PROGRESS).format(
+                    action=action, done=format_number(p.done), total=format_number(p.total)
+                )
+            else:
+                text = _(texts.RUNNING).format(action=action)
+            if self.runs.errors:
+                text = f"{text} · {texts.PROGRESS_ERRORS.format(self.runs.errors)}"
+        self.progress_label.setText(text)
+
+    @Slot(object)
+    def _on_retry(self, retry: Retry) -> None:
+        """A VISMA.net request is about to be sent again: say so instead of a silent wait."""
+        if self.runs.running is None:
+            return
+        self._retry = retry
+        self.visma_trouble = retry.why
+        self._on_auth(self.ctx.tokens.state)
+        self._show_progress()
 
     @Slot(str)
     def _on_run_refused(self, running: str) -> None:
-        self._notice(texts.RUN_BUSY.format(running=label(running)))
+        self._notice(_(texts.RUN_BUSY).format(running=label(running)))
 
     @Slot(str, str)
     def _on_run_crashed(self, kind: str, text: str) -> None:
-        self._notice(f"{texts.RUN_FAILED.format(action=label(kind))} {text}")
+        self._notice(f"{_(texts.RUN_FAILED).format(action=label(kind))} {text}")
 
     @Slot(str, object)
     def _on_run_finished(self, kind: str, result: RunResult | None) -> None:
@@ -376,11 +593,22 @@ class MainWindow(QMainWindow):
         self.work_orders.set_busy(False)
         for w in (self.progress_label, self.progress, self.cancel_button):
             w.hide()
+        self._retry = None
+        trouble = self.runs.trouble
+        if trouble is not None:
+            self.visma_trouble = messages.shown_summary(
+                trouble.code, trouble.params, trouble.summary
+            )
+        elif k in _VISMA_RUNS and result is not None:
+            self.visma_trouble = None
+        outcome = ""
         if result is not None:
             message = {0: texts.RUN_FINISHED, 1: texts.RUN_HAD_ERRORS}.get(
                 result.exit_code, texts.RUN_FAILED
             )
-            self.statusBar().showMessage(message.format(action=label(k)), 10_000)
+            outcome = _(message).format(action=label(k))
+            self.statusBar().showMessage(outcome, 10_000)
+        self._end_fix_note(k, result, outcome)
         self._on_auth(self.ctx.tokens.state)
         self._refresh_lights()
         if RUNS[k].changes_work_orders and not self._close_when_idle:
@@ -396,16 +624,17 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_auth(self, state: AuthState) -> None:
-        self.header.set_state(state, busy=self.runs.busy)
+        trouble = self.visma_trouble if state.status is AuthStatus.CONNECTED else None
+        self.header.set_state(state, busy=self.runs.busy, trouble=trouble)
         self.disconnect_action.setEnabled(state.status is AuthStatus.CONNECTED)
-        self.header.set_check("connection", connection_check(state))
+        self.header.set_check("connection", connection_check(state, trouble))
         self.header.set_check("token", token_check(state))
 
     def _copy_sign_in(self) -> None:
         url = self.runs.last_sign_in_url
         if url:
             QGuiApplication.clipboard().setText(url)
-            self._notice(texts.SIGN_IN_ADDRESS_COPIED)
+            self._notice(_(texts.SIGN_IN_ADDRESS_COPIED))
 
     # --- details and fixes ----------------------------------------------------------------
 
@@ -419,50 +648,112 @@ class MainWindow(QMainWindow):
         dialog = DetailsDialog(entry, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fix_requested.connect(self.apply_fix)
+        for fix, note in self._fixes_in_place().items():
+            dialog.mark_applied(fix, note)
         dialog.show()
         self.details = dialog
         return dialog
 
+    @Slot(str)
+    def open_work_order(self, number: str) -> DetailsDialog | None:
+        """The latest error entry of a work order (or its latest entry), from the lists."""
+        store = self.ctx.store
+        found = store.log_page(limit=1, levels=[Level.ERROR], work_order=number) or (
+            store.log_page(limit=1, work_order=number)
+        )
+        if not found or found[0].id is None:
+            self._notice(_(texts.NO_LOG_FOR_WORK_ORDER).format(work_order=number))
+            return None
+        return self.open_entry(found[0].id)
+
+    def _fixes_in_place(self) -> dict[FixAction, str]:
+        """Fixes with nothing left to do: their buttons are greyed, saying why."""
+        s = self.ctx.settings
+        done: dict[FixAction, str] = {}
+        if s.new_material:
+            done[FixAction.ENABLE_NEW_MATERIAL] = _(texts.NEW_MATERIAL_ON)
+        if s.new_relation:
+            done[FixAction.ENABLE_NEW_RELATION] = _(texts.NEW_RELATION_ON)
+        state = self.ctx.tokens.state
+        if state.status is AuthStatus.CONNECTED and not state.error:
+            done[FixAction.LOGIN] = _(texts.CHECK_CONNECTED)
+        return done
+
     @Slot(object, object)
     def apply_fix(self, fix: FixAction, entry: LogEntry) -> None:
         note = ""
+        dialog = (
+            self.details if self.details is not None and shiboken6.isValid(self.details) else None
+        )
+        run: RunKind | None = None
         try:
             if fix is FixAction.ENABLE_NEW_MATERIAL:
                 self.form.apply_one("new_material", True)
-                note = texts.FIX_DONE.format(what=texts.NEW_MATERIAL_ON)
+                note = _(texts.FIX_DONE).format(what=_(texts.NEW_MATERIAL_ON))
             elif fix is FixAction.ENABLE_NEW_RELATION:
                 self.form.apply_one("new_relation", True)
-                note = texts.FIX_DONE.format(what=texts.NEW_RELATION_ON)
+                note = _(texts.FIX_DONE).format(what=_(texts.NEW_RELATION_ON))
             elif fix is FixAction.CHOOSE_EXPORT_FORMAT:
                 self.form.focus_field("export_format")
-                note = texts.CHOOSE_SEND_AS
+                note = _(texts.CHOOSE_SEND_AS)
             elif fix is FixAction.ENTER_OUTSMART_TOKENS:
                 self.form.focus_field("outsmart_token")
-                note = texts.WORK_ORDERS_NEED_TOKENS
+                note = _(texts.WORK_ORDERS_NEED_TOKENS)
             elif fix is FixAction.LOGIN:
                 if self.login():
-                    note = texts.SIGNING_IN
+                    run, note = RunKind.LOGIN, _(texts.SIGNING_IN)
             elif fix is FixAction.RECONNECT:
                 if self.start_run(RunKind.DISCONNECT):
                     self._after_run = self.login
-                    note = texts.SIGNING_IN
+                    run, note = RunKind.LOGIN, _(texts.SIGNING_IN)
+            elif fix is FixAction.SYNC_RELATIONS:
+                if self.start_run(RunKind.SYNC_RELATIONS):
+                    run = RunKind.SYNC_RELATIONS
+                    note = _(texts.RUNNING).format(action=label(run))
             elif (
                 fix is FixAction.RESET_STATUS
                 and entry.work_order
                 and self.start_run(RunKind.RESET, [entry.work_order])
             ):
-                note = texts.RUNNING.format(action=label(RunKind.RESET))
+                run, note = RunKind.RESET, _(texts.RUNNING).format(action=label(RunKind.RESET))
         except Exception as e:  # a refused save: say why, change nothing
             note = str(e)
-        if note and self.details is not None and shiboken6.isValid(self.details):
-            self.details.show_note(note)
+        if dialog is None:
+            return
+        if note:
+            dialog.show_note(note)
+        if run is not None:
+            # The note says what is under way until that run ends (`_end_fix_note`).
+            self._fix_pending = (dialog, run, fix)
+            dialog.mark_applied(fix)
+        elif fix in self._fixes_in_place():
+            dialog.mark_applied(fix, self._fixes_in_place()[fix])
+
+    def _end_fix_note(self, kind: RunKind, result: RunResult | None, outcome: str) -> None:
+        """A fix's run ended: its note says how, and a fix that failed can be tried again."""
+        if self._fix_pending is None:
+            return
+        dialog, run, fix = self._fix_pending
+        if run is not kind:
+            if kind is RunKind.DISCONNECT and run is RunKind.LOGIN:
+                return  # Disconnect and log in again: the login follows
+            self._fix_pending = None
+            return
+        self._fix_pending = None
+        if not shiboken6.isValid(dialog):
+            return
+        ok = result is not None and result.exit_code == 0 and not result.cancelled
+        dialog.show_note(outcome)
+        button = dialog.fix_buttons.get(fix)
+        if button is not None:
+            button.setEnabled(not ok)
 
     # --- settings -------------------------------------------------------------------------
 
     def _save_blocker(self, new: Settings) -> str | None:
         reconnect = self.ctx.needs_reconnect(new)
         if reconnect and (self.runs.busy or self.tasks.busy):
-            return texts.SAVE_WAITS_FOR_RUN
+            return _(texts.SAVE_WAITS_FOR_RUN)
         return None
 
     @Slot(bool)
@@ -474,7 +765,9 @@ class MainWindow(QMainWindow):
     def _on_saved(self, _settings: object) -> None:
         self._apply_auto_sync()
         self._refresh_lights()
-        self.statusBar().showMessage(texts.SAVED, 5000)
+        self.statusBar().showMessage(_(texts.SAVED), 5000)
+        if i18n.resolve_language(self.ctx.settings.language) != i18n.current_language():
+            self.apply_language()
         if self._outsmart_ready():
             self.load_work_statuses()
             self.load_work_orders()
@@ -491,7 +784,7 @@ class MainWindow(QMainWindow):
         running = self.runs.running
         if running is not None:
             self.statusBar().showMessage(
-                texts.AUTO_SYNC_SKIPPED.format(running=label(running)), 10_000
+                _(texts.AUTO_SYNC_SKIPPED).format(running=label(running)), 10_000
             )
             return
         self.sync_all()
@@ -509,7 +802,7 @@ class MainWindow(QMainWindow):
         if self._lists_loading or self._shut_down:
             return
         if not self._outsmart_ready():
-            self.work_orders.set_problem(texts.WORK_ORDERS_NEED_TOKENS)
+            self.work_orders.set_problem_text(texts.WORK_ORDERS_NEED_TOKENS)
             return
         self._lists_loading = True
         self.work_orders.set_loading()
@@ -539,7 +832,7 @@ class MainWindow(QMainWindow):
 
     def load_work_statuses(self) -> None:
         outsmart = self.ctx.outsmart
-        self.form.show_statuses_note(texts.STATUSES_LOADING)
+        self.form.show_statuses_note(_(texts.STATUSES_LOADING))
 
         def done(result: object, error: BaseException | None) -> None:
             if error is not None or not isinstance(result, list):
@@ -556,7 +849,7 @@ class MainWindow(QMainWindow):
 
         def done(_result: object, error: BaseException | None) -> None:
             if error is None:
-                self.form.show_connection_result(True, texts.CONNECTION_OK)
+                self.form.show_connection_result(True, _(texts.CONNECTION_OK))
             else:
                 self.form.show_connection_result(False, _error_text(error))
 
@@ -570,8 +863,9 @@ class MainWindow(QMainWindow):
     def _refresh_lights(self) -> None:
         state = self.ctx.tokens.state
         store = self.ctx.store
+        trouble = self.visma_trouble if state.status is AuthStatus.CONNECTED else None
         checks = {
-            "connection": connection_check(state),
+            "connection": connection_check(state, trouble),
             "token": token_check(state),
             "settings": settings_check(self.ctx.settings, unsaved=self.form.dirty),
             "codes": codes_check(
@@ -612,11 +906,11 @@ class MainWindow(QMainWindow):
         if running is not None:
             if not self._close_when_idle:
                 answer = self.ask(
-                    texts.CLOSE_DURING_RUN_TITLE,
-                    texts.CLOSE_DURING_RUN.format(action=label(running)),
-                    (texts.STOP_AND_CLOSE, texts.KEEP_RUNNING),
+                    _(texts.CLOSE_DURING_RUN_TITLE),
+                    _(texts.CLOSE_DURING_RUN).format(action=label(running)),
+                    (_(texts.STOP_AND_CLOSE), _(texts.KEEP_RUNNING)),
                 )
-                if answer != texts.STOP_AND_CLOSE:
+                if answer != _(texts.STOP_AND_CLOSE):
                     event.ignore()
                     return
                 self._close_when_idle = True
@@ -626,16 +920,16 @@ class MainWindow(QMainWindow):
             return
         if self.form.dirty:
             answer = self.ask(
-                texts.CLOSE_UNSAVED_TITLE,
-                texts.CLOSE_UNSAVED,
-                (texts.SAVE, texts.DONT_SAVE, texts.CANCEL),
+                _(texts.CLOSE_UNSAVED_TITLE),
+                _(texts.CLOSE_UNSAVED),
+                (_(texts.SAVE), _(texts.DONT_SAVE), _(texts.CANCEL)),
             )
-            if answer == texts.SAVE:
+            if answer == _(texts.SAVE):
                 if not self.form.save():
                     self._close_when_idle = False
                     event.ignore()
                     return
-            elif answer != texts.DONT_SAVE:
+            elif answer != _(texts.DONT_SAVE):
                 self._close_when_idle = False
                 event.ignore()
                 return
@@ -652,13 +946,20 @@ class MainWindow(QMainWindow):
         self.tasks.shutdown()
         self._lights_timer.stop()
         self._auto_sync_timer.stop()
-        if self.details is not None and shiboken6.isValid(self.details):
-            self.details.close()
+        for dialog in (self.details, self.help):
+            if dialog is not None and shiboken6.isValid(dialog):
+                dialog.close()
         self.log_panel.close_model()
         self.window_state.save()
 
 
 def _error_text(error: BaseException | None) -> str:
+    """An error for a status line, in the language chosen now."""
     if error is None:
-        return texts.OUTSMART_NO_ANSWER
-    return str(getattr(error, "message", None) or error)
+        return _(texts.OUTSMART_NO_ANSWER)
+    if isinstance(error, AppError):
+        try:
+            return messages.get(error.code).shown(error.values)
+        except (KeyError, IndexError, ValueError):
+            return error.message
+    return str(error)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from vismadesk.config import HOUR_ROUNDING_CHOICES, MAX_CONCURRENCY, Settings, SettingsError
 from vismadesk.domain import ExportFormat, WorkStatus
-from vismadesk.i18n import LANGUAGE_LABELS, LANGUAGE_SETTINGS, gettext
+from vismadesk.i18n import LANGUAGE_LABELS, LANGUAGE_SETTINGS, _
 from vismadesk.keyring_store import SecretName, Secrets
 from vismadesk.ui import style, texts
 from vismadesk.ui.export_defaults_section import ExportDefaultsSection
@@ -55,6 +56,27 @@ class SettingsHost(Protocol):
     def apply_settings(self, new: Settings) -> None: ...
 
 
+class WheelGuard(QObject):
+    """Scrolling the settings with the mouse wheel scrolls them: a spin box or a combo box
+    under the pointer takes the wheel only once it has the focus (clicked or tabbed to);
+    until then the wheel goes to `scroller` (the settings' scroll area)."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.scroller: QWidget | None = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Wheel
+            and isinstance(watched, QWidget)
+            and not watched.hasFocus()
+        ):
+            if self.scroller is not None:
+                QCoreApplication.sendEvent(self.scroller, event)
+            return True
+        return False
+
+
 class StatusCombo(QComboBox):
     """An OutSmart work status: pick one OutSmart lists, or type its code."""
 
@@ -70,7 +92,7 @@ class StatusCombo(QComboBox):
         self.blockSignals(True)
         self.clear()
         if self._empty_label is not None:
-            self.addItem(self._empty_label, "")
+            self.addItem(_(self._empty_label), "")
         for s in self._statuses:
             self.addItem(f"{s.code} — {s.name}", s.code)
         self.blockSignals(False)
@@ -80,6 +102,10 @@ class StatusCombo(QComboBox):
         keep = self.code()
         self._statuses = list(statuses)
         self._fill(keep)
+
+    def retranslate(self) -> None:
+        if self._empty_label is not None:
+            self.setItemText(0, _(self._empty_label))
 
     def set_code(self, code: str) -> None:
         i = self.findData(code)
@@ -113,11 +139,15 @@ class SettingsForm(QWidget):
         super().__init__(parent)
         self.host = host
         self._baseline = host.settings.copy()
-        self._loading = False
+        # Until `load` shows the settings, nothing typed is a change.
+        self._loading = True
         self._dirty = False
         self._errors: dict[str, str] = {}
         self._error_labels: dict[str, QLabel] = {}
         self._inputs: dict[str, QWidget] = {}
+        # What `retranslate` sets again: (widget, its text's msgid) by kind.
+        self._labels: list[tuple[QLabel | QGroupBox | QCheckBox | QRadioButton, str]] = []
+        self._wheel_guard = WheelGuard(self)
         # Set by the window: returns why saving these settings must wait, or None.
         self.save_blocker: Callable[[Settings], str | None] = lambda _s: None
         self._build()
@@ -142,25 +172,42 @@ class SettingsForm(QWidget):
         if label == "":
             form.addRow(holder)
         else:
-            form.addRow(label if label is not None else texts.SETTING_LABELS[key], holder)
+            row_label = QLabel()
+            row_label.setObjectName(f"label_{key}")
+            row_label.setBuddy(widget)
+            self._labels.append(
+                (row_label, label if label is not None else texts.SETTING_LABELS[key])
+            )
+            form.addRow(row_label, holder)
         self._error_labels[key] = error
         self._inputs[key] = widget
         widget.setObjectName(key)
+        if isinstance(widget, QAbstractSpinBox | QComboBox):
+            self._guard_wheel(widget)
 
-    @staticmethod
-    def _section(title: str) -> tuple[QGroupBox, QFormLayout]:
-        group = QGroupBox(title)
+    def _guard_wheel(self, widget: QWidget) -> None:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        widget.installEventFilter(self._wheel_guard)
+
+    def _section(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        group = QGroupBox()
+        if title:
+            self._labels.append((group, title))
         form = QFormLayout(group)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         return group, form
 
-    @staticmethod
-    def _help(text: str) -> QLabel:
-        label = QLabel(text)
+    def _help(self, text: str) -> QLabel:
+        label = QLabel()
         label.setWordWrap(True)
         label.setStyleSheet(style.HELP)
+        if text:
+            self._labels.append((label, text))
         return label
+
+    def _text(self, widget: QCheckBox | QRadioButton, text: str) -> None:
+        self._labels.append((widget, text))
 
     def _build(self) -> None:
         # The fields scroll; the Save bar under them stays in view.
@@ -173,6 +220,10 @@ class SettingsForm(QWidget):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a Tab stop of its own (it showed no focus): its fields are, and a field
+        # that gets the focus is scrolled into view.
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._wheel_guard.scroller = self.scroll_area.viewport()
         outer.addWidget(self._export_section())
         outer.addWidget(self._statuses_section())
         outer.addWidget(self._new_items_section())
@@ -192,14 +243,44 @@ class SettingsForm(QWidget):
         layout.addWidget(self.scroll_area, 1)
         layout.addWidget(bar)
         self._watch_changes()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every word in the language chosen now (the values stay as they are)."""
+        for widget, text in self._labels:
+            if isinstance(widget, QGroupBox):
+                widget.setTitle(_(text))
+            else:
+                widget.setText(_(text))
+        for i, minutes in enumerate(HOUR_ROUNDING_CHOICES):
+            shown = (
+                _(texts.HOUR_ROUNDING_NONE)
+                if minutes == 0
+                else _(texts.HOUR_ROUNDING_MINUTES).format(minutes=minutes)
+            )
+            self.hour_rounding.setItemText(i, shown)
+        for i, choice in enumerate(LANGUAGE_SETTINGS):
+            self.language.setItemText(i, _(LANGUAGE_LABELS[choice]))
+        self.ready_status.retranslate()
+        self.auto_sync.setSpecialValueText(_(texts.AUTO_SYNC_OFF))
+        self.auto_sync.setSuffix(_(texts.AUTO_SYNC_SUFFIX))
+        self.test_button.setText(_(texts.TEST_CONNECTION))
+        self.advanced_toggle.setText(_(texts.SECTION_ADVANCED))
+        self.save_button.setText(_(texts.SAVE))
+        self.revert_button.setText(_(texts.UNDO_CHANGES))
+        self._show_token_placeholders()
+        if not self._loading:
+            self._changed()
 
     def _export_section(self) -> QGroupBox:
         """What a work order becomes in VISMA.net."""
         export, f = self._section(texts.SECTION_EXPORT)
-        self.sales_order = QRadioButton(texts.SALES_ORDER)
+        self.sales_order = QRadioButton()
         self.sales_order.setObjectName("salesOrder")
-        self.sales_invoice = QRadioButton(texts.SALES_INVOICE)
+        self._text(self.sales_order, texts.SALES_ORDER)
+        self.sales_invoice = QRadioButton()
         self.sales_invoice.setObjectName("salesInvoice")
+        self._text(self.sales_invoice, texts.SALES_INVOICE)
         self.format_group = QButtonGroup(self)
         self.format_group.addButton(self.sales_order)
         self.format_group.addButton(self.sales_invoice)
@@ -212,8 +293,10 @@ class SettingsForm(QWidget):
         self._row(f, "export_format", radios)
         self.format_box = radios
 
-        self.new_material = QCheckBox(texts.SETTING_LABELS["new_material"])
-        self.new_relation = QCheckBox(texts.SETTING_LABELS["new_relation"])
+        self.new_material = QCheckBox()
+        self._text(self.new_material, texts.SETTING_LABELS["new_material"])
+        self.new_relation = QCheckBox()
+        self._text(self.new_relation, texts.SETTING_LABELS["new_relation"])
         for key, box, help_text in (
             ("new_material", self.new_material, texts.NEW_MATERIAL_HELP),
             ("new_relation", self.new_relation, texts.NEW_RELATION_HELP),
@@ -232,12 +315,7 @@ class SettingsForm(QWidget):
         self._row(f, "order_type", self.order_type)
         self.hour_rounding = QComboBox()
         for minutes in HOUR_ROUNDING_CHOICES:
-            self.hour_rounding.addItem(
-                texts.HOUR_ROUNDING_NONE
-                if minutes == 0
-                else texts.HOUR_ROUNDING_MINUTES.format(minutes=minutes),
-                minutes,
-            )
+            self.hour_rounding.addItem("", minutes)
         self._row(f, "hour_rounding", self.hour_rounding)
         return export
 
@@ -268,12 +346,10 @@ class SettingsForm(QWidget):
         self.auto_sync = QSpinBox()
         self.auto_sync.setRange(0, 24 * 60)
         self.auto_sync.setSingleStep(15)
-        self.auto_sync.setSpecialValueText(texts.AUTO_SYNC_OFF)
-        self.auto_sync.setSuffix(texts.AUTO_SYNC_SUFFIX)
         self._row(f, "auto_sync_minutes", self.auto_sync)
         self.language = QComboBox()
         for choice in LANGUAGE_SETTINGS:
-            self.language.addItem(gettext(LANGUAGE_LABELS[choice]), choice)
+            self.language.addItem("", choice)
         self._row(f, "language", self.language)
         return runs
 
@@ -287,7 +363,7 @@ class SettingsForm(QWidget):
         ):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             self._row(f, key, edit, label)
-        self.test_button = QPushButton(texts.TEST_CONNECTION)
+        self.test_button = QPushButton()
         self.test_button.setObjectName("testConnection")
         self.test_button.clicked.connect(self._test_connection)
         self.test_result = QLabel()
@@ -303,7 +379,6 @@ class SettingsForm(QWidget):
         """The addresses and the sign-in details, folded away behind a toggle."""
         self.advanced_toggle = QToolButton()
         self.advanced_toggle.setObjectName("advancedToggle")
-        self.advanced_toggle.setText(texts.SECTION_ADVANCED)
         self.advanced_toggle.setCheckable(True)
         self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
@@ -315,26 +390,33 @@ class SettingsForm(QWidget):
             self._row(f, key, QLineEdit())
         self._row(f, "client_id", QLineEdit())
         self._row(f, "tenant_id", QLineEdit())
-        self.offline_access = QCheckBox(texts.SETTING_LABELS["offline_access"])
+        self.offline_access = QCheckBox()
+        self._text(self.offline_access, texts.SETTING_LABELS["offline_access"])
         self._row(f, "offline_access", self.offline_access, "")
         self.advanced.hide()
         outer.addWidget(self.advanced)
 
     def _save_bar(self) -> QFrame:
-        self.save_button = QPushButton(texts.SAVE)
+        self.save_button = QPushButton()
         self.save_button.setObjectName("saveButton")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton(texts.UNDO_CHANGES)
+        self.revert_button = QPushButton()
         self.revert_button.setObjectName("revertButton")
         self.revert_button.clicked.connect(lambda: self.load(self.host.settings))
         self.state_label = QLabel()
         self.state_label.setObjectName("saveState")
         self.state_label.setWordWrap(True)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.state_label, 1)
-        bottom.addWidget(self.revert_button)
-        bottom.addWidget(self.save_button)
+        # The state on its own line above the buttons: beside them, a long state in
+        # Dutch made the settings (and so the window) too wide for a small screen.
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        bottom = QVBoxLayout()
+        bottom.setSpacing(4)
+        bottom.addWidget(self.state_label)
+        bottom.addLayout(buttons)
         bar = QFrame()
         bar.setObjectName("saveBar")
         bar.setStyleSheet(style.SAVE_BAR)
@@ -409,7 +491,8 @@ class SettingsForm(QWidget):
                 stored = bool(self.host.secrets.get(name))
             except Exception:  # an unusable keyring is reported when saving
                 stored = False
-            self._line(key).setPlaceholderText(texts.TOKEN_STORED if stored else texts.TOKEN_EMPTY)
+            placeholder = texts.TOKEN_STORED if stored else texts.TOKEN_EMPTY
+            self._line(key).setPlaceholderText(_(placeholder))
 
     def _raw_values(self) -> dict[str, Any]:
         fmt: ExportFormat | None = None
@@ -470,7 +553,7 @@ class SettingsForm(QWidget):
         self._errors = errors
         for key, label in self._error_labels.items():
             problem = errors.get(key)
-            label.setText(problem or "")
+            label.setText(_(problem) if problem else "")
             label.setVisible(bool(problem))
             w = self._inputs[key]
             w.setStyleSheet(style.INVALID_FIELD if problem else "")
@@ -483,13 +566,13 @@ class SettingsForm(QWidget):
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty)
         if errors:
-            self._state(texts.SETTINGS_HAVE_ERRORS, style.BAD)
+            self._state(_(texts.SETTINGS_HAVE_ERRORS), style.BAD)
         elif dirty:
-            self._state(texts.UNSAVED, style.PENDING)
+            self._state(_(texts.UNSAVED), style.PENDING)
         elif self._baseline.export_format is None:
-            self._state(texts.CHOOSE_SEND_AS, style.PENDING)
+            self._state(_(texts.CHOOSE_SEND_AS), style.PENDING)
         else:
-            self._state(texts.SAVED, style.GOOD)
+            self._state(_(texts.SAVED), style.GOOD)
 
     def _state(self, text: str, color: str) -> None:
         self.state_label.setText(text)
@@ -505,7 +588,7 @@ class SettingsForm(QWidget):
         self._changed()
         new, errors = self.current()
         if errors:
-            self.notice.emit(texts.SETTINGS_HAVE_ERRORS)
+            self.notice.emit(_(texts.SETTINGS_HAVE_ERRORS))
             first = next(iter(errors))
             self._inputs[first].setFocus()
             return False
@@ -567,7 +650,7 @@ class SettingsForm(QWidget):
 
     def _test_connection(self) -> None:
         self.test_result.setStyleSheet(style.color(style.TEXT_MUTED))
-        self.test_result.setText(texts.TESTING_CONNECTION)
+        self.test_result.setText(_(texts.TESTING_CONNECTION))
         self.test_button.setEnabled(False)
         self.test_connection_requested.emit(self.token.text().strip(), self.software_token.text())
 

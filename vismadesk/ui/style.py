@@ -52,7 +52,16 @@ LOG_HEADER = (
     f"#logHeader {{ background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: 6px; }}"
 )
 HEADLINE = "font-weight: 600; font-size: 11pt;"
-LINK_BUTTON = f"color: {LINK}; text-decoration: underline;"
+LINK_BUTTON = (
+    f"QPushButton {{ color: {LINK}; text-decoration: underline; border: 1px solid transparent; }}"
+    f"QPushButton:focus {{ border: 1px dotted {LINK}; }}"
+)
+# Lists show where the keyboard is even when they are empty or have no current row
+# (Fusion draws no focus frame around an item view).
+LIST_FRAME = (
+    f"QAbstractItemView {{ border: 2px solid {PANEL_BORDER}; }}"
+    f"QAbstractItemView:focus {{ border: 2px solid {LINK}; }}"
+)
 LOG_EMPTY = f"color: {TEXT_FAINT}; padding: 24px;"
 HELP = f"color: {TEXT_MUTED}; font-size: 9pt;"
 INVALID_FIELD = f"border: 1px solid {INVALID_BORDER}; border-radius: 3px;"

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget
 
+from vismadesk.ui import screen_fit
 from vismadesk.ui.log_panel import LogPanel
 
 DEFAULT_SIZE = (1280, 800)
@@ -38,8 +39,11 @@ class WindowState:
         geometry = s.value("window/geometry")
         if geometry is not None:
             self._window.restoreGeometry(geometry)
+            # Saved on a bigger screen (or at another scaling): keep it on this one.
+            size = self._window.size()
+            screen_fit.fit(self._window, size.width(), size.height(), frame=False)
         else:
-            self._window.resize(*DEFAULT_SIZE)
+            screen_fit.fit(self._window, *DEFAULT_SIZE)
         # The splitter is restored once the window has its size (`restore_splitter`).
         self._splitter_state = s.value("window/splitter")
         choice = s.value("log/filter")

@@ -2,7 +2,9 @@
 
 A failed work order waits in the error status until the planner resets it (the
 troubleshooting page's fix: "Reset the workstatus to the correct export status …
-then run the export again"). This tab does both, for the selected work orders.
+then run the export again"). This tab does both, for the selected work orders. Why a
+work order failed is shown in full under the error list for the one selected, and a
+double-click on any work order opens its latest log entry (`open_requested`).
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -23,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from vismadesk.domain import WorkOrder
+from vismadesk.i18n import _, format_date, format_number, format_time
+from vismadesk.messages import translated
 from vismadesk.ui import style, texts
 from vismadesk.ui.actions import RunKind, label, run_icon
 
@@ -34,22 +42,45 @@ COLUMNS = (
     texts.COL_DATE,
     texts.COL_STATUS,
 )
+WHY_COLUMN = len(COLUMNS)
+# The share of the height a list with work orders in it gets (an empty one gets none).
+BIG = 1
 
 
 def _list(extra: tuple[str, ...] = ()) -> QTreeWidget:
     tree = QTreeWidget()
     tree.setColumnCount(len(COLUMNS) + len(extra))
-    tree.setHeaderLabels([*COLUMNS, *extra])
     tree.setRootIsDecorated(False)
     tree.setUniformRowHeights(True)
     tree.setAlternatingRowColors(True)
     tree.setSortingEnabled(True)
     tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    tree.setMinimumHeight(60)
+    tree.setStyleSheet(style.LIST_FRAME)
     header = tree.header()
     for col, width in enumerate((90, 200, 70, 300, 90, 120)):
         header.resizeSection(col, width)
     return tree
+
+
+def _wrapping_label() -> QLabel:
+    """A label that wraps in the width it is given instead of widening the tab."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return label
+
+
+def _header_labels(tree: QTreeWidget, extra: tuple[str, ...] = ()) -> None:
+    tree.setHeaderLabels([_(c) for c in (*COLUMNS, *extra)])
+
+
+def _why(reason: str) -> str:
+    """Why a work order failed (the journal keeps the English summaries, one a line), in
+    the language chosen now, on one line for the list."""
+    lines = [line for line in translated(reason).splitlines() if line.strip()]
+    return "; ".join(lines)
 
 
 def _fill(
@@ -62,7 +93,7 @@ def _fill(
     tree.clear()
     items = []
     for wo in orders:
-        date = wo.work_date.strftime("%d-%m-%Y") if wo.work_date else ""
+        date = format_date(wo.work_date) if wo.work_date else ""
         item = QTreeWidgetItem(
             [
                 wo.number,
@@ -76,9 +107,10 @@ def _fill(
             ]
         )
         if reasons is not None:
-            why = reasons.get(wo.number, "")
-            item.setText(len(COLUMNS), why.splitlines()[0] if why else "")
-            item.setToolTip(len(COLUMNS), why)
+            why = _why(reasons.get(wo.number, ""))
+            item.setText(WHY_COLUMN, why)
+            item.setToolTip(WHY_COLUMN, why.replace("; ", "\n"))
+            item.setData(WHY_COLUMN, Qt.ItemDataRole.UserRole, why)
         item.setData(0, Qt.ItemDataRole.UserRole, wo.number)
         # Sort dates as dates, not as day-first text.
         item.setData(4, Qt.ItemDataRole.UserRole, wo.work_date.isoformat() if wo.work_date else "")
@@ -97,68 +129,126 @@ class WorkOrdersTab(QWidget):
     refresh_clicked = Signal()
     reset_clicked = Signal(list)  # work order numbers
     export_clicked = Signal(list)
+    open_requested = Signal(str)  # a work order number: show its latest log entry
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ready_list = _list()
         self.ready_list.setObjectName("readyList")
         self.error_list = _list((texts.COL_WHY,))
-        # What a planner looks for first in this list: why, right after the number.
+        # What a planner looks for first in this list: why, right after the number; it
+        # takes the width the other columns leave.
         why = self.error_list.header()
-        why.moveSection(len(COLUMNS), 1)
-        why.resizeSection(len(COLUMNS), 360)
+        why.moveSection(WHY_COLUMN, 1)
+        why.resizeSection(WHY_COLUMN, 360)
+        why.setStretchLastSection(False)
+        why.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.error_list.setObjectName("errorList")
+        # The selected work order's reason in full, wrapped: the column cuts it short.
+        self.why_label = QLabel()
+        self.why_label.setObjectName("whyItFailed")
+        self.why_label.setWordWrap(True)
+        self.why_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.why_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.why_label.hide()
 
-        self.export_button = QPushButton(
-            run_icon(RunKind.EXPORT_SELECTED), label(RunKind.EXPORT_SELECTED)
-        )
+        self.export_button = QPushButton(run_icon(RunKind.EXPORT_SELECTED), "")
         self.export_button.setObjectName("exportSelected")
-        self.reset_button = QPushButton(run_icon(RunKind.RESET), label(RunKind.RESET))
+        self.reset_button = QPushButton(run_icon(RunKind.RESET), "")
         self.reset_button.setObjectName("resetStatus")
-        self.refresh_button = QPushButton(texts.REFRESH)
+        self.refresh_button = QPushButton()
         self.refresh_button.setObjectName("refreshWorkOrders")
-        self.status = QLabel(texts.READY_UNKNOWN)
+        self.status = QLabel()
         self.status.setObjectName("workOrdersStatus")
         self.status.setStyleSheet(style.color(style.TEXT_MUTED))
         self.status.setWordWrap(True)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.select_to_export = _wrapping_label()
+        self.select_to_reset = _wrapping_label()
 
-        self.ready_box = QGroupBox(texts.READY_TITLE)
+        # An empty list is one line saying so, not an empty table taking the room.
+        self.ready_empty = _wrapping_label()
+        self.ready_empty.setObjectName("readyEmpty")
+        self.ready_empty.setStyleSheet(style.color(style.TEXT_MUTED))
+        self.error_empty = _wrapping_label()
+        self.error_empty.setObjectName("errorEmpty")
+        self.error_empty.setStyleSheet(style.color(style.TEXT_MUTED))
+        self.ready_empty.hide()
+        self.error_empty.hide()
+
+        self.ready_box = QGroupBox()
         rl = QVBoxLayout(self.ready_box)
         rl.addWidget(self.ready_list)
+        rl.addWidget(self.ready_empty)
         rb = QHBoxLayout()
-        rb.addWidget(QLabel(texts.SELECT_TO_EXPORT))
-        rb.addStretch(1)
+        rb.addWidget(self.select_to_export, 1)
         rb.addWidget(self.export_button)
         rl.addLayout(rb)
 
-        self.error_box = QGroupBox(texts.ERROR_TITLE)
+        self.error_box = QGroupBox()
         el = QVBoxLayout(self.error_box)
-        el.addWidget(self.error_list)
+        el.addWidget(self.error_list, 1)
+        el.addWidget(self.error_empty)
+        el.addWidget(self.why_label)
         eb = QHBoxLayout()
-        eb.addWidget(QLabel(texts.SELECT_TO_RESET))
-        eb.addStretch(1)
+        eb.addWidget(self.select_to_reset, 1)
         eb.addWidget(self.reset_button)
         el.addLayout(eb)
 
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.refresh_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.error_box, 2)
-        layout.addWidget(self.ready_box, 3)
+        # On a low screen (1280 × 800 at 150 % leaves ~490 pixels) the two lists do not
+        # fit at their smallest: the tab scrolls instead of making the window taller.
+        body = QWidget()
+        body.setObjectName("workOrdersBody")
+        self._layout = QVBoxLayout(body)
+        self._layout.setContentsMargins(0, 4, 0, 0)
+        self._layout.addLayout(top)
+        self._layout.addWidget(self.error_box, 1)
+        self._layout.addWidget(self.ready_box, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("workOrdersScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its lists and buttons are the stops
+        self.scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
 
         self.refresh_button.clicked.connect(self.refresh_clicked)
         self.export_button.clicked.connect(lambda: self.export_clicked.emit(self.selected_ready()))
         self.reset_button.clicked.connect(lambda: self.reset_clicked.emit(self.selected_errors()))
         self.ready_list.itemSelectionChanged.connect(self._update_buttons)
         self.error_list.itemSelectionChanged.connect(self._update_buttons)
+        self.error_list.itemSelectionChanged.connect(self._show_why)
+        for tree in (self.ready_list, self.error_list):
+            tree.itemDoubleClicked.connect(self._open)
         self._busy = False
         self.loaded = False
+        self._counts = (0, 0)
+        self._status: tuple[str, dict[str, str]] = (texts.READY_UNKNOWN, {})
         # OutSmart's work status names by code, once known (the form reads them).
         self.status_names: dict[str, str] = {}
+        self.retranslate()
         self._update_buttons()
+
+    def retranslate(self) -> None:
+        _header_labels(self.ready_list)
+        _header_labels(self.error_list, (texts.COL_WHY,))
+        self.export_button.setText(label(RunKind.EXPORT_SELECTED))
+        self.reset_button.setText(label(RunKind.RESET))
+        self.refresh_button.setText(_(texts.REFRESH))
+        self.select_to_export.setText(_(texts.SELECT_TO_EXPORT))
+        self.select_to_reset.setText(_(texts.SELECT_TO_RESET))
+        self.ready_empty.setText(_(texts.NONE_READY))
+        self.error_empty.setText(_(texts.NONE_IN_ERROR))
+        ready, error = (format_number(n) for n in self._counts)
+        self.ready_box.setTitle(_(texts.READY_TITLE).format(count=ready))
+        self.error_box.setTitle(_(texts.ERROR_TITLE).format(count=error))
+        text, values = self._status
+        self.status.setText(_(text).format(**values))
 
     def selected_ready(self) -> list[str]:
         return _selected(self.ready_list)
@@ -175,8 +265,14 @@ class WorkOrdersTab(QWidget):
                 assert item is not None  # i < topLevelItemCount()
                 item.setSelected(item.data(0, Qt.ItemDataRole.UserRole) in wanted)
 
+    def _set_status(self, text: str, **values: str) -> None:
+        """A status line from texts (shown in the language chosen now, and again after a
+        switch)."""
+        self._status = (text, values)
+        self.status.setText(_(text).format(**values))
+
     def set_loading(self) -> None:
-        self.status.setText(texts.WORK_ORDERS_LOADING)
+        self._set_status(texts.WORK_ORDERS_LOADING)
         self.refresh_button.setEnabled(False)
 
     def set_lists(
@@ -188,17 +284,32 @@ class WorkOrdersTab(QWidget):
         """The lists as OutSmart gave them; `reasons`: why each failed, from the journal."""
         _fill(self.ready_list, ready, self.status_names)
         _fill(self.error_list, error, self.status_names, reasons or {})
-        self.ready_box.setTitle(f"{texts.READY_TITLE} ({len(ready)})")
-        self.error_box.setTitle(f"{texts.ERROR_TITLE} ({len(error)})")
-        self.status.setText(
-            texts.WORK_ORDERS_LOADED.format(time=dt.datetime.now().strftime("%H:%M:%S"))
-        )
+        self._counts = (len(ready), len(error))
+        # The list with work orders in it gets the room; an empty one is one line.
+        for tree, empty, rows in (
+            (self.ready_list, self.ready_empty, ready),
+            (self.error_list, self.error_empty, error),
+        ):
+            tree.setVisible(bool(rows))
+            empty.setVisible(not rows)
+        self._layout.setStretchFactor(self.error_box, BIG if error else 0)
+        self._layout.setStretchFactor(self.ready_box, BIG if ready else 0)
+        self._set_status(texts.WORK_ORDERS_LOADED, time=format_time(dt.datetime.now()))
         self.refresh_button.setEnabled(True)
         self.loaded = True
+        self.retranslate()
+        self._show_why()
         self._update_buttons()
 
     def set_problem(self, text: str) -> None:
+        """A problem in words already chosen (an error's own message)."""
+        self._status = ("{text}", {"text": text})
         self.status.setText(text)
+        self.refresh_button.setEnabled(True)
+
+    def set_problem_text(self, text: str) -> None:
+        """A problem from texts (shown in the language chosen now)."""
+        self._set_status(text)
         self.refresh_button.setEnabled(True)
 
     def set_busy(self, busy: bool) -> None:
@@ -209,3 +320,14 @@ class WorkOrdersTab(QWidget):
     def _update_buttons(self) -> None:
         self.export_button.setEnabled(not self._busy and bool(self.selected_ready()))
         self.reset_button.setEnabled(not self._busy and bool(self.selected_errors()))
+
+    def _show_why(self) -> None:
+        items = self.error_list.selectedItems()
+        why = items[0].data(WHY_COLUMN, Qt.ItemDataRole.UserRole) if len(items) == 1 else ""
+        if why:
+            number = items[0].text(0)
+            self.why_label.setText(f"{number}: {why}")
+        self.why_label.setVisible(bool(why))
+
+    def _open(self, item: QTreeWidgetItem, _column: int) -> None:
+        self.open_requested.emit(str(item.data(0, Qt.ItemDataRole.UserRole)))

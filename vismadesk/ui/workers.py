@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from vismadesk.domain import LogEntry
+from vismadesk import messages
+from vismadesk.domain import Level, LogEntry
 from vismadesk.engine import runs
 from vismadesk.engine.runs import Progress, RunResult
 from vismadesk.errors import AppError
@@ -36,6 +37,26 @@ log = logging.getLogger(__name__)
 # How long a run waits for the window to open the browser before giving up.
 OPEN_URL_WAIT_S = 30.0
 PROGRESS_MS = 100
+# Entries that mean VISMA.net itself answers errors (not a problem of one work order).
+VISMA_TROUBLE = frozenset(
+    {
+        messages.VISMA_ERROR.code,
+        messages.UNEXPECTED_RESPONSE.code,
+        messages.NETWORK_UNREACHABLE.code,
+        messages.TIMEOUT.code,
+        messages.RATE_LIMITED.code,
+        messages.TOKEN_REFRESH_FAILED.code,
+    }
+)
+_VISMA_SERVICES = ("VISMA.net", "Visma Connect")
+
+
+def visma_trouble(entry: LogEntry) -> bool:
+    """An entry saying VISMA.net (not OutSmart, not one work order's data) failed."""
+    if entry.code not in VISMA_TROUBLE:
+        return False
+    service = (entry.params or {}).get("service")
+    return service is None or service in _VISMA_SERVICES
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,11 +86,18 @@ class RunWorker(QObject):
         self._progress_pending = False
         self._opened = threading.Event()
         self._open_result = False
+        # What the run's entries said so far (read on the GUI thread).
+        self.errors = 0
+        self.trouble: LogEntry | None = None
 
     # --- called on the worker's threads (and the engine's pool threads) --------------
 
-    def _on_log(self, _entry: LogEntry) -> None:
+    def _on_log(self, entry: LogEntry) -> None:
         with self._lock:
+            if entry.level is Level.ERROR:
+                self.errors += 1
+            if visma_trouble(entry):
+                self.trouble = entry
             if self._log_pending:
                 return
             self._log_pending = True
@@ -149,6 +177,10 @@ class RunController(QObject):
         self._worker: RunWorker | None = None
         self._thread: QThread | None = None
         self.last_sign_in_url: str | None = None
+        # Of the run going on, or the last one: its error entries, and the last entry
+        # saying VISMA.net answered errors.
+        self.errors = 0
+        self.trouble: LogEntry | None = None
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
         self._progress_timer.setInterval(PROGRESS_MS)
@@ -179,6 +211,7 @@ class RunController(QObject):
         thread.started.connect(worker.run)
         self._kind, self._worker, self._thread = kind, worker, thread
         self.last_sign_in_url = None
+        self.errors, self.trouble = 0, None
         self.started.emit(kind.value)
         thread.start()
         return True
@@ -198,7 +231,12 @@ class RunController(QObject):
     def _on_log_written(self) -> None:
         if self._worker is not None:
             self._worker.take_log_notice()
+            self._take_counts(self._worker)
         self.log_written.emit()
+
+    def _take_counts(self, worker: RunWorker) -> None:
+        with worker._lock:
+            self.errors, self.trouble = worker.errors, worker.trouble
 
     @Slot()
     def _on_progressed(self) -> None:
@@ -231,6 +269,8 @@ class RunController(QObject):
     @Slot(object)
     def _on_done(self, result: RunResult | None) -> None:
         worker, thread, kind = self._worker, self._thread, self._kind
+        if worker is not None:
+            self._take_counts(worker)
         if thread is not None:
             thread.quit()
             thread.wait()

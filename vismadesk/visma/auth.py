@@ -34,6 +34,7 @@ import httpx
 from vismadesk import messages
 from vismadesk.config import Settings
 from vismadesk.errors import AppError, AuthError
+from vismadesk.i18n import current_language
 from vismadesk.keyring_store import SecretName, Secrets, SecretStoreError
 from vismadesk.net.transport import (
     Backoff,
@@ -79,6 +80,9 @@ SERVICE_SCOPES = (
 _DEAD_GRANT = {"invalid_grant", "invalid_client", "unauthorized_client"}
 
 SERVICE = "Visma Connect"
+# The troubleshooting page's words for a token that stopped working: what the state
+# says after such a sign-out (never signed in, or disconnected, says nothing).
+_TOKEN_STOPPED = messages.TOKEN_INVALID.text
 
 
 class AuthStatus(StrEnum):
@@ -244,7 +248,7 @@ class TokenManager:
             current = self._access == token
         if current:
             self._forget_refresh_token()
-            self._signed_out()
+            self._signed_out(_TOKEN_STOPPED)
 
     def _renew(self) -> str:
         """Get a new access token (caller holds `_refresh_lock`)."""
@@ -254,9 +258,14 @@ class TokenManager:
             return self._client_credentials(failure=messages.TOKEN_REFRESH_FAILED.code)[0]
         refresh = self._stored_refresh_token()
         if refresh is None:
+            with self._lock:
+                had_token = self._access is not None
+            if not had_token:
+                # Never signed in, or disconnected: nothing stopped working.
+                raise AuthError(messages.NOT_SIGNED_IN.code)
             # Visma may give native apps no refresh token: when the access token runs
             # out, the planner signs in again.
-            self._signed_out()
+            self._signed_out(_TOKEN_STOPPED)
             raise AuthError(
                 messages.TOKEN_INVALID.code,
                 {"reason": "the access token expired and there is no refresh token"},
@@ -271,7 +280,7 @@ class TokenManager:
         except _TokenEndpointError as e:
             if e.error in _DEAD_GRANT:
                 self._forget_refresh_token()
-                self._signed_out()
+                self._signed_out(_TOKEN_STOPPED)
                 raise AuthError(messages.TOKEN_INVALID.code, e.details) from None
             raise self._refresh_failed(e.details) from None
         except AppError as e:
@@ -298,6 +307,8 @@ class TokenManager:
                 "state": state,
                 "code_challenge": challenge,
                 "code_challenge_method": "S256",
+                # OpenID Connect: the sign-in page in the program's language.
+                "ui_locales": current_language(),
             }
         )
         return f"{self._connect_url('/connect/authorize')}?{query}"
@@ -453,7 +464,7 @@ class TokenManager:
             body = self._token_request(form)
         except _TokenEndpointError as e:
             if not signing_in and e.error in _DEAD_GRANT:
-                self._signed_out()
+                self._signed_out(_TOKEN_STOPPED)
                 raise AuthError(messages.TOKEN_INVALID.code, e.details) from None
             why = f"VISMA.net refused the client credentials ({e.error})"
             raise AuthError(failure, e.details, **({"reason": why} if signing_in else {})) from None
@@ -487,12 +498,13 @@ class TokenManager:
                 self._connect_url("/connect/revocation"), data=form, timeout=10.0
             ).close()
 
-    def _signed_out(self) -> None:
+    def _signed_out(self, error: str | None = None) -> None:
+        """`error`: why, when a token stopped working (not for a Disconnect)."""
         with self._lock:
             self._access = None
             self._expires_at = None
             self._mode = None
-        self._set_state(AuthState(AuthStatus.SIGNED_OUT))
+        self._set_state(AuthState(AuthStatus.SIGNED_OUT, error=error))
 
     def close(self) -> None:
         self._http.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -53,6 +54,16 @@ SO_PAGE_SIZE = 100
 T = TypeVar("T")
 
 
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """A request about to be sent again: what a waiting planner is told."""
+
+    service: str
+    attempt: int  # the attempt about to be made (2 for the first retry)
+    attempts: int
+    why: str  # "HTTP 503", or the kind of transport failure
+
+
 class VismaClient:
     def __init__(
         self,
@@ -67,6 +78,8 @@ class VismaClient:
         self._http = http or new_http_client(max_connections=max(8, settings.concurrency * 2))
         self._backoff = backoff or Backoff()
         self._gates = {ERP: RateGate(), SALESORDERS: RateGate()}
+        # Told before each retry (on the request's thread); the session forwards it.
+        self.on_retry: Callable[[Retry], None] | None = None
 
     def close(self) -> None:
         self._http.close()
@@ -341,6 +354,7 @@ class VismaClient:
                 err = transport_error(SERVICE, e)
                 if (retry or isinstance(e, httpx.ConnectError)) and attempt + 1 < ATTEMPTS:
                     attempt += 1
+                    self._retrying(attempt, type(e).__name__)
                     self._backoff.wait(attempt - 1)
                     continue
                 err.details["sent"] = not isinstance(e, httpx.ConnectError)
@@ -362,11 +376,13 @@ class VismaClient:
                 gate.exhausted(wait_s)
                 if attempt + 1 < ATTEMPTS:
                     attempt += 1
+                    self._retrying(attempt, f"HTTP {status}")
                     self._backoff.wait(attempt - 1, at_least=wait_s)
                     continue
                 raise wire.api_error(response)
             if status >= 500 and retry and attempt + 1 < ATTEMPTS:
                 attempt += 1
+                self._retrying(attempt, f"HTTP {status}")
                 self._backoff.wait(attempt - 1)
                 continue
             if status >= 400:
@@ -374,6 +390,10 @@ class VismaClient:
             if status >= 300:
                 raise unexpected_response(SERVICE, response, f"a redirect (HTTP {status})")
             return response
+
+    def _retrying(self, attempt: int, why: str) -> None:
+        if self.on_retry is not None:
+            self.on_retry(Retry(SERVICE, attempt + 1, ATTEMPTS, why))
 
 
 def _erp_page(body: Any, response: httpx.Response) -> tuple[list[dict[str, Any]], int | None, int]:
