@@ -90,7 +90,23 @@ def _v3(c: sqlite3.Connection) -> None:
     c.execute("ALTER TABLE journal ADD COLUMN previous_status TEXT")
 
 
-MIGRATIONS: Sequence[Callable[[sqlite3.Connection], None]] = (_v1, _v2, _v3)
+def _v4(c: sqlite3.Connection) -> None:
+    # A work order is claimed before its document is created (see claims.py).
+    run_script(
+        c,
+        """
+        CREATE TABLE claims (
+            work_order TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX claims_expires_at ON claims(expires_at);
+        """,
+    )
+
+
+MIGRATIONS: Sequence[Callable[[sqlite3.Connection], None]] = (_v1, _v2, _v3, _v4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 FTS_TABLE = "log_fts"

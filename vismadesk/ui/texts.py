@@ -64,12 +64,16 @@ SETTING_LABELS: dict[str, str] = {
     "new_relation": NEW_RELATION,
     "ready_status": "Ready-for-export work status",
     "error_status": "Error work status",
+    "export_claim_status": "In-export work status",
     "order_type": "Order type",
+    "manual_order_numbers": "Work order number as sales order number",
     "item_class": "Item class for new materials",
     "posting_class": "Posting class for new materials",
     "hour_rounding": "Hour rounding (minutes)",
     "concurrency": "Work orders at a time",
     "auto_sync_minutes": "Auto-sync every",
+    "duplicate_check_days": "Look for documents already in VISMA.net over",
+    "claim_lease_minutes": "Take over another console's claim after",
     "outsmart_url": "OutSmart API address",
     "visma_connect_url": "Visma Connect address",
     "erp_url": "VISMA.net ERP API address",
@@ -85,6 +89,13 @@ NEW_MATERIAL_HELP = (
 NEW_RELATION_HELP = (
     "Creates the customer in VISMA.net when a work order's relation is not there yet."
 )
+MANUAL_ORDER_NUMBERS_HELP = (
+    "For an order type that numbers manually in VISMA.net: the sales order gets the work "
+    "order number, so VISMA.net itself refuses a second copy."
+)
+CLAIM_NONE = "None (no claim in OutSmart)"
+DAYS_SUFFIX = " days"
+MINUTES_SUFFIX = " min"
 SECTION_EXPORT = "Export"
 SECTION_STATUSES = "Work statuses"
 SECTION_NEW_ITEMS = "New materials"
