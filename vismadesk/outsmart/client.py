@@ -256,7 +256,7 @@ class OutSmartClient:
                     endpoint,
                     attempt,
                     f"HTTP {response.status_code}",
-                    retry_after_seconds(response),
+                    _asked_wait(response),
                 )
                 if retried is not None and response.status_code != 429:
                     retried.append(f"HTTP {response.status_code}")
@@ -280,6 +280,19 @@ class OutSmartClient:
 
 
 # --- the envelope ----------------------------------------------------------------------
+
+
+def _asked_wait(response: httpx.Response) -> float:
+    """How long the answer asks to wait before the retry. A rate window's reset only
+    speaks for a 429: a server error in the middle of a window would otherwise wait
+    out the window (half a minute) instead of the backoff."""
+    if response.status_code == 429:
+        return retry_after_seconds(response)
+    if "retry-after" in response.headers:
+        return retry_after_seconds(
+            httpx.Response(503, headers={"retry-after": response.headers["retry-after"]})
+        )
+    return 0.0
 
 
 def _unwrap(response: httpx.Response, shape: Shape[T]) -> T:
