@@ -73,12 +73,23 @@ class Settings:
     # every work order with status Compleet.
     ready_status: str = ""
     error_status: str = "99"
+    # OutSmart work status a work order gets just before its document is created, so
+    # other consoles leave it alone ("in export"); empty: no claim in OutSmart.
+    export_claim_status: str = "98"
     order_type: str = "SO"
+    # Sales orders get the work order number as their order number (the order type
+    # must number manually in VISMA.net), so VISMA.net itself refuses a second copy.
+    manual_order_numbers: bool = False
     item_class: str = ""
     posting_class: str = ""
     hour_rounding: int = 0
     concurrency: int = 4
     auto_sync_minutes: int = 0
+    # How far back an export reads VISMA.net's documents for work orders already there.
+    duplicate_check_days: int = 60
+    # After this long, another console's claim with no document is taken to be left by
+    # a console that died, and is taken over.
+    claim_lease_minutes: int = 15
     outsmart_url: str = DEFAULT_URLS["outsmart_url"]
     visma_connect_url: str = DEFAULT_URLS["visma_connect_url"]
     erp_url: str = DEFAULT_URLS["erp_url"]
@@ -319,6 +330,8 @@ SPECS: dict[str, _Spec] = {
     "new_relation": _Spec("bool"),
     "ready_status": _Spec("str", _short_code),
     "error_status": _Spec("str", lambda v: "may not be empty" if not v else _short_code(v)),
+    "export_claim_status": _Spec("str", _short_code),
+    "manual_order_numbers": _Spec("bool"),
     "order_type": _Spec(
         "str",
         lambda v: (
@@ -334,6 +347,8 @@ SPECS: dict[str, _Spec] = {
     ),
     "concurrency": _Spec("int", _range(1, MAX_CONCURRENCY)),
     "auto_sync_minutes": _Spec("int", _range(0, 24 * 60)),
+    "duplicate_check_days": _Spec("int", _range(1, 3660)),
+    "claim_lease_minutes": _Spec("int", _range(1, 24 * 60)),
     "outsmart_url": _Spec("str", _url_problem),
     "visma_connect_url": _Spec("str", _url_problem),
     "erp_url": _Spec("str", _url_problem),

@@ -57,6 +57,10 @@ class JournalState(StrEnum):
     CREATED = "created"
     DONE = "done"
     FAILED = "failed"
+    # OutSmart shows the work order in the "in export" status of another console's
+    # claim, and Visma.net has no document for it yet: the entry's `updated_at` says
+    # since when, so a claim left by a console that died is taken over after its lease.
+    CLAIM_SEEN = "claim_seen"
 
 
 # --- OutSmart side ---------------------------------------------------------------

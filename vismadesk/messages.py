@@ -667,6 +667,140 @@ RESET_STATUS_UNKNOWN = _m(
         "reset again."
     ),
 )
+RUN_BUSY = _m(
+    "run_busy",
+    N_("{action} is already running on this profile since {since} (process {pid} on {host})"),
+    N_(
+        "Only one export, sync or reset runs at a time per profile, from the window, the "
+        "command line or a scheduled task alike. Nothing was done. Run it again when the "
+        "other has ended, or start the command with --wait SECONDS to wait for it."
+    ),
+    Level.WARNING,
+)
+RUN_BUSY_UNKNOWN = _m(
+    "run_busy_unknown",
+    N_("Another export, sync or reset is already running on this profile"),
+    N_(
+        "Only one export, sync or reset runs at a time per profile. Nothing was done. Run it "
+        "again when the other has ended, or start the command with --wait SECONDS."
+    ),
+    Level.WARNING,
+)
+PROFILE_HELD = _m(
+    "profile_held",
+    N_("{action} is running in another vismadesk (process {pid} on {host}) since {since}"),
+    N_(
+        "Export and Sync wait until it has ended; the window enables them again by itself. "
+        "Its log entries appear here as it writes them."
+    ),
+    Level.INFO,
+)
+CLAIM_STATUS_UNKNOWN = _m(
+    "claim_status_unknown",
+    N_("OutSmart does not know the in-export work status {status}; exporting without it"),
+    N_(
+        "Add the work status (for example 98 In export) in OutSmart, or choose one OutSmart "
+        "has under In-export work status in the settings. Until then other consoles cannot "
+        "see which work orders this one is exporting; the export journal and the check in "
+        "VISMA.net still keep each work order from being sent twice."
+    ),
+    Level.WARNING,
+)
+CLAIM_STATUS_CLASH = _m(
+    "claim_status_clash",
+    N_("The in-export work status {status} is also the {other} work status; exporting without it"),
+    N_(
+        "The in-export work status must differ from the ready-for-export and the error work "
+        "status. Choose another in the settings."
+    ),
+    Level.WARNING,
+)
+OTHER_CONSOLE_EXPORTING = _m(
+    "other_console_exporting",
+    N_(
+        "Another console is exporting now: {count} work orders are in export there "
+        "({work_orders}); this export sent nothing new"
+    ),
+    N_(
+        "Two consoles exporting the same work orders at once could send one twice, so this "
+        "one waits. Run the export again when the other has finished. A work order a console "
+        "left in export when it stopped is taken over once the claim lease has passed."
+    ),
+    Level.WARNING,
+)
+WORK_ORDER_CLAIMED_ELSEWHERE = _m(
+    "work_order_claimed_elsewhere",
+    N_("Work order {work_order} is being exported by another console; left to it"),
+    N_(
+        "Another console claimed this work order a moment before this one. It is not sent "
+        "from here."
+    ),
+    Level.INFO,
+)
+CLAIM_TAKEN_OVER = _m(
+    "claim_taken_over",
+    N_("Work order {work_order} was left in export by another console since {since}; taken over"),
+    N_(
+        "The console that claimed it did not finish it within the claim lease and VISMA.net "
+        "has no document for it, so this console exports it."
+    ),
+    Level.WARNING,
+)
+DUPLICATE_DOCUMENTS = _m(
+    "duplicate_documents",
+    N_(
+        "Work order {work_order} is in VISMA.net {count} times: {document} {numbers}. "
+        "Delete {delete}"
+    ),
+    N_(
+        "Two consoles exported this work order at the very same moment. Keep the first "
+        "document and delete the other one(s) named here in VISMA.net (under Customer "
+        "invoices or Sales orders). OutSmart was told once."
+    ),
+    record_kind=RecordKind.DOCUMENT,
+)
+CUSTOMER_ALREADY_IN_VISMA = _m(
+    "customer_already_in_visma",
+    N_("Relation {relation} was already in VISMA.net as customer {number}; used as it is"),
+    N_(
+        "Another export or another planner created the customer a moment before. Nothing "
+        "is wrong with the work order."
+    ),
+    Level.INFO,
+    record_kind=RecordKind.RELATION,
+)
+MATERIAL_ALREADY_IN_VISMA = _m(
+    "material_already_in_visma",
+    N_("Material {material} was already in VISMA.net; used as it is"),
+    N_(
+        "Another export or another planner created the inventory item a moment before. "
+        "Nothing is wrong with the work order."
+    ),
+    Level.INFO,
+    record_kind=RecordKind.MATERIAL,
+)
+ORDER_NUMBER_TOO_LONG = _m(
+    "order_number_too_long",
+    N_("Work order {work_order} does not fit in a sales order number (at most {max} characters)"),
+    N_(
+        "Manual order numbers use the work order number as the sales order number. Turn off "
+        "Manual order numbers in the settings, reset the work status and export again."
+    ),
+    fix=FixAction.RESET_STATUS,
+)
+ORDER_NUMBER_TAKEN = _m(
+    "order_number_taken",
+    N_(
+        "Sales order {number} in VISMA.net belongs to another order, not to work order {work_order}"
+    ),
+    N_(
+        "The order type numbers manually and the number made from the work order number is "
+        "already used by an order with another reference. Check that order in VISMA.net, "
+        "reset the work status and export again."
+    ),
+    fix=FixAction.RESET_STATUS,
+    record_kind=RecordKind.DOCUMENT,
+)
 
 
 def get(code: str) -> Message:

@@ -115,3 +115,45 @@ def test_kill_9_at_random_points_loses_and_duplicates_nothing(
             assert statuses[wo]["WorkStatus"] == "99", wo
         else:
             assert statuses[wo]["status"] == "Afgehandeld", wo
+
+
+@pytest.mark.slow
+def test_kill_9_twenty_times_on_a_lossy_slow_network_then_one_clean_run(tmp_path: Path) -> None:
+    """Eight at a time, 50 ms a request, one create answer in five lost; killed at any
+    request (a claim, a create, a "mark handled", a listing), twenty times."""
+    from tests.engine.consoles import Console, count, make_profile, oracle_of, wait_until
+
+    with Sandbox(work_orders=120, seed=13, latency_ms=50, lost_response_rate=0.2) as sb:
+        profile = make_profile(sb, tmp_path / "profile", concurrency=8)
+        oracle = oracle_of(sb)
+        rng = random.Random(912)
+
+        def requests() -> int:
+            return sum(n for k, n in sb.request_counts().items() if not k.startswith("visma_"))
+
+        kills = 0
+        for _ in range(20):
+            target = requests() + rng.randint(3, 30)
+            console = Console.start(sb, profile)
+            reached = wait_until(
+                lambda t=target, c=console: requests() >= t or c.proc.poll() is not None
+            )
+            assert reached
+            if console.proc.poll() is None:
+                kills += 1
+            console.kill()
+            assert count(sb, oracle).twice == {}, "a work order reached Visma.net twice"
+        assert kills >= 15  # most rounds were cut short (a run may end before its target)
+
+        sb.faults(lost_response_rate=0.0, latency_ms=0)
+        final = Console.start(sb, profile)
+        # 1: the failures the demo data plants (0 when the rounds already parked them).
+        assert final.wait() in (0, 1), final.output
+        outcome = count(sb, oracle)
+        assert outcome.twice == {}
+        assert outcome.lost == set()
+        assert outcome.wrongly_failed == set()
+        rows = {w["WorkorderNo"]: w for w in sb.state()["work_orders"]}
+        for wo, problems in oracle.items():
+            if problems:
+                assert rows[wo]["WorkStatus"] == "99", wo

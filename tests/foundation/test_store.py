@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import signal
+import socket
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
@@ -14,7 +20,7 @@ import pytest
 
 from vismadesk.domain import Action, ExportFormat, JournalState, Level, LogEntry
 from vismadesk.redact import MASK
-from vismadesk.store import SCHEMA_VERSION, SchemaTooNew, Store, StoreError
+from vismadesk.store import SCHEMA_VERSION, RunBusy, SchemaTooNew, Store, StoreError
 from vismadesk.store import schema as store_schema
 
 
@@ -50,7 +56,7 @@ def test_an_empty_file_is_migrated_to_the_current_schema_in_wal_mode(db: Path) -
         assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"log", "journal", "cursors"} <= tables
+    assert {"log", "journal", "cursors", "claims"} <= tables
 
 
 def test_a_missing_file_and_folder_are_created(db: Path) -> None:
@@ -375,3 +381,141 @@ def test_a_closed_store_says_so(db: Path) -> None:
     t.join()
     assert len(outcome) == 1 and isinstance(outcome[0], StoreError)
     assert "closed" in str(outcome[0])
+
+
+# --- one run at a time per profile --------------------------------------------------------
+
+_HOLDER = """
+import sys
+from vismadesk.domain import Action
+from vismadesk.store import Store
+with Store(sys.argv[1]) as s, s.hold_run(Action.EXPORT):
+    print("held", flush=True)
+    sys.stdin.readline()
+print("released", flush=True)
+"""
+
+
+@pytest.fixture
+def holder(db: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the profile's run lock until its stdin gets a line."""
+    Store(db).close()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "held\n"
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+
+
+def test_a_second_run_is_refused_and_told_who_holds_the_profile(
+    store: Store, holder: subprocess.Popen[str]
+) -> None:
+    with pytest.raises(RunBusy) as busy, store.hold_run(Action.IMPORT):
+        pytest.fail("the profile is held by another process")
+    who = busy.value.holder
+    assert who is not None
+    assert (who.action, who.pid, who.host) == (Action.EXPORT, holder.pid, socket.gethostname())
+    assert who.profile == str(store.path.parent)  # type: ignore[union-attr]
+    assert (dt.datetime.now(dt.UTC) - who.since).total_seconds() < 60
+    assert store.run_holder() == who
+    assert f"process {holder.pid}" in str(busy.value)
+
+
+def test_a_run_killed_with_9_leaves_no_lock_to_wait_out(
+    store: Store, holder: subprocess.Popen[str]
+) -> None:
+    assert store.run_holder() is not None
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait(timeout=10)
+    # Its holder file is still there; the lock went with the process.
+    assert store._run_lock.holder_path.exists()  # type: ignore[union-attr]
+    assert store.run_holder() is None
+    started = time.monotonic()
+    with store.hold_run(Action.EXPORT):
+        assert store.run_holder() is not None
+    assert time.monotonic() - started < 2.0
+    assert store.run_holder() is None
+
+
+def test_with_wait_the_second_run_starts_when_the_first_ends(
+    store: Store, holder: subprocess.Popen[str]
+) -> None:
+    got: list[float] = []
+    ready = threading.Event()
+
+    def second() -> None:
+        ready.set()
+        with store.hold_run(Action.EXPORT, wait_s=30):
+            got.append(time.monotonic())
+
+    t = threading.Thread(target=second)
+    t.start()
+    ready.wait()
+    assert not got
+    assert holder.stdin is not None and holder.stdout is not None
+    holder.stdin.write("go\n")
+    holder.stdin.flush()
+    assert holder.stdout.readline() == "released\n"
+    t.join(timeout=30)
+    assert got
+
+
+def test_runs_in_one_process_also_take_turns(store: Store) -> None:
+    with store.hold_run(Action.EXPORT), pytest.raises(RunBusy), store.hold_run(Action.RESET):
+        pass
+    with store.hold_run(Action.RESET):
+        pass
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+def test_a_claim_is_held_by_one_owner_until_released_or_expired(store: Store) -> None:
+    assert store.claim("WO-1", "pc-a", 60)
+    assert store.claim("WO-1", "pc-a", 60)  # renewed
+    assert not store.claim("WO-1", "pc-b", 60)
+    store.release_claim("WO-1", "pc-b")  # not b's to release
+    assert not store.claim("WO-1", "pc-b", 60)
+    store.release_claim("WO-1", "pc-a")
+    assert store.claim("WO-1", "pc-b", 60)
+
+    assert store.claim("WO-2", "pc-a", 0.0)  # a lease that has run out at once
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    assert store.claims_expired_before(later) == ["WO-2"]
+    assert store.claim("WO-2", "pc-b", 60)  # taken over
+    assert not store.claim("WO-2", "pc-a", 60)
+    assert store.claims_expired_before(later) == []
+    assert not store.shared
+
+
+def test_two_processes_claiming_at_once_never_both_win(db: Path) -> None:
+    Store(db).close()
+    script = (
+        "import sys\nfrom vismadesk.store import Store\n"
+        "with Store(sys.argv[1]) as s:\n"
+        "    won = [w for w in (f'WO-{i}' for i in range(200)) if s.claim(w, sys.argv[2], 600)]\n"
+        "print(' '.join(won))\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(db), owner], stdout=subprocess.PIPE, text=True
+        )
+        for owner in ("pc-a", "pc-b")
+    ]
+    won = [set(p.communicate(timeout=60)[0].split()) for p in procs]
+    assert not won[0] & won[1]
+    assert won[0] | won[1] == {f"WO-{i}" for i in range(200)}
+
+
+def test_a_claim_seen_entry_keeps_when_it_was_first_seen(store: Store) -> None:
+    first = store.journal_record("WO-9", JournalState.CLAIM_SEEN)
+    assert store.journal_get("WO-9").updated_at == first.updated_at  # type: ignore[union-attr]
+    assert first.state is JournalState.CLAIM_SEEN

@@ -1,7 +1,8 @@
 """Headless commands for cron, Task Scheduler and scripts: export, sync, reset, login.
 
 Exit status (`ExitCode`): 0 all well, 1 some work orders failed, 2 a configuration
-or sign-in problem (nothing was attempted, or the run had to stop).
+or sign-in problem (nothing was attempted, or the run had to stop), or another run
+held the profile (export, sync and reset run one at a time per profile; `--wait`).
 
 Only argparse is imported at the top: the session, the engine and the clients are
 loaded by the handler of the command that needs them.
@@ -26,16 +27,19 @@ if TYPE_CHECKING:
 def register(sub: Any, add_common: AddCommon) -> None:
     p = sub.add_parser("export", help=_("export the work orders ready for export"))
     add_common(p)
+    _add_wait(p)
     p.add_argument("work_orders", nargs="*", metavar="WO", help=_("only these work orders"))
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("sync", help=_("import relations and/or materials from VISMA.net"))
     add_common(p)
+    _add_wait(p)
     p.add_argument("what", choices=["relations", "materials", "all"])
     p.set_defaults(handler=cmd_sync)
 
     p = sub.add_parser("reset", help=_("reset failed work orders to the ready-for-export status"))
     add_common(p)
+    _add_wait(p)
     p.add_argument("work_orders", nargs="+", metavar="WO")
     p.set_defaults(handler=cmd_reset)
 
@@ -58,12 +62,34 @@ def register(sub: Any, add_common: AddCommon) -> None:
     p.set_defaults(handler=cmd_disconnect)
 
 
+def _add_wait(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--wait",
+        type=_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another export, sync or reset runs on this profile, wait up to this "
+        "long for it to end (default 0: say which runs and exit with status 2)",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 <= value <= 24 * 3600:
+        raise argparse.ArgumentTypeError("expected 0 to 86400 seconds")
+    return value
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from vismadesk.cli.session import run_job
     from vismadesk.engine.export import run_export
 
     only = list(args.work_orders) or None
-    return run_job(args, lambda ctx, hooks: run_export(ctx, hooks, only=only))
+    wait = args.wait
+    return run_job(args, lambda ctx, hooks: run_export(ctx, hooks, only=only, wait_s=wait))
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -75,7 +101,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         "materials": sync.sync_materials,
         "all": sync.sync_all,
     }[args.what]
-    return run_job(args, fn)
+    wait = args.wait
+    return run_job(args, lambda ctx, hooks: fn(ctx, hooks, wait_s=wait))
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
@@ -83,7 +110,8 @@ def cmd_reset(args: argparse.Namespace) -> int:
     from vismadesk.engine.sync import reset_work_orders
 
     numbers = list(args.work_orders)
-    return run_job(args, lambda ctx, hooks: reset_work_orders(ctx, numbers, hooks))
+    wait = args.wait
+    return run_job(args, lambda ctx, hooks: reset_work_orders(ctx, numbers, hooks, wait_s=wait))
 
 
 def cmd_login(args: argparse.Namespace) -> int:

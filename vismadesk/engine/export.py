@@ -1,54 +1,58 @@
 """The export run: completed OutSmart work orders become Visma.net documents, once.
 
-Every step is written to the export journal before and after it happens:
-
-    (none) --validate--> creating --POST--> created --mark handled--> done
-                   \\--> failed (error work status set in OutSmart)
-
-A run that meets `creating` (a crash or a lost response) looks the document up
-by its reference before creating anything; `created` only needs the OutSmart
-side finished; `done` is never sent again, whatever OutSmart still lists.
+Once per profile at a time (the store's run lock), whoever starts it. A run lists what
+is ready and what exports have claimed (the in-export work status), reads what
+Visma.net already holds (`KnownDocuments`) beside the master data, decides what to do
+with each claimed work order (`claims`), and then exports each work order in a
+shuffled order, so two consoles started together rarely meet on the same one
+(`export_order` does one work order). After creating, it reads again what changed
+since it started and names every work order that reached Visma.net twice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import threading
 from collections import deque
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
-from enum import Enum
 
 from vismadesk import messages
-from vismadesk.domain import (
-    Action,
-    DocumentRef,
-    ExitCode,
-    ExportFormat,
-    HourType,
-    JournalState,
-    WorkOrder,
-)
-from vismadesk.engine import mapping
+from vismadesk.domain import Action, ExitCode, JournalState, WorkOrder
+from vismadesk.engine import claims
+from vismadesk.engine.claims import ClaimedOrder, Plan, Step
 from vismadesk.engine.context import Context
+from vismadesk.engine.duplicates import report_duplicates
+from vismadesk.engine.export_order import (
+    GOOD,
+    NEUTRAL,
+    OrderExport,
+    Outcome,
+    park_in_error_status,
+)
 from vismadesk.engine.failures import exit_code, is_transient, stops_run
+from vismadesk.engine.known_documents import KnownDocuments
 from vismadesk.engine.master_data import MasterData
-from vismadesk.engine.runs import ProgressReporter, RunHooks, RunLog, RunResult, new_run_id
-from vismadesk.engine.selection import ready_for_export
-from vismadesk.engine.validate import Problem, validate
+from vismadesk.engine.runs import (
+    ProgressReporter,
+    RunHooks,
+    RunLog,
+    RunResult,
+    exclusive,
+    new_run_id,
+)
+from vismadesk.engine.selection import ReadyWorkOrders, claim_clash, ready_for_export
+from vismadesk.engine.validate import Problem
 from vismadesk.errors import AppError
+
+__all__ = ["ExportRun", "Outcome", "run_export"]
 
 # A work order that only met connection trouble is tried again this many times in
 # the same run before it is left for the next run (it never gets the error status).
 TRANSIENT_PASSES = 3
 
-
-class Outcome(Enum):
-    EXPORTED = "exported"
-    FINISHED = "finished"  # was already in Visma.net; only the OutSmart side was done
-    FAILED = "failed"  # the work order's own problem: error status set
-    PENDING = "pending"  # in Visma.net, OutSmart not yet updated
-    RETRY = "retry"  # connection trouble: try again
-    STOPPED = "stopped"  # the run is stopping (sign-in lost)
+Work = list[tuple[WorkOrder, Step]]
 
 
 class ExportRun:
@@ -58,25 +62,33 @@ class ExportRun:
         *,
         only: Collection[str] | None = None,
         hooks: RunHooks | None = None,
+        wait_s: float = 0.0,
     ) -> None:
         hooks = hooks or RunHooks()
         self.ctx = ctx
         self.settings = ctx.settings.copy()
         self.only = set(only) if only is not None else None
+        self.wait_s = wait_s
         self.run_id = new_run_id()
+        self.owner = claims.console_owner(str(ctx.profile.data_dir))
         self.log = RunLog(ctx.store, Action.EXPORT, self.run_id, hooks.on_log)
         self.on_progress = hooks.on_progress
         self.cancel = hooks.cancel
         self.stopping = threading.Event()
+        self.started = dt.datetime.now(dt.UTC)
         self._stop_logged = threading.Lock()
         self._stop_error: AppError | None = None
-        self._md: MasterData | None = None
         self._transient: dict[str, AppError] = {}
+        self._order: OrderExport | None = None
 
     # --- run ---------------------------------------------------------------------
 
     def run(self) -> RunResult:
+        return exclusive(self.ctx.store, self.log, self.wait_s, self._run)
+
+    def _run(self) -> RunResult:
         result = RunResult(self.run_id, Action.EXPORT)
+        self.started = dt.datetime.now(dt.UTC)
         if not self._preconditions():
             result.exit_code = ExitCode.CONFIG
             return result
@@ -86,47 +98,128 @@ class ExportRun:
             self.log.error(e)
             result.exit_code = exit_code(e)
             return result
-        orders = ready.orders
-        result.total = len(orders) + len(ready.unreadable)
-        if not result.total:
+        for err in ready.claimed_unreadable:
+            self._explain_unreadable(err)
+        if not ready.orders and not ready.unreadable and not ready.claimed:
             self.log.emit(messages.NOTHING_TO_DO)
             return result
         unreadable = [self._fail_unreadable(err) for err in ready.unreadable]
-        if not orders:
-            return self._summarise(orders, {}, result, unreadable)
-
+        if not ready.orders and not ready.claimed:
+            result.total = len(unreadable)
+            return self._summarise([], {}, result, unreadable)
         try:
-            self._md = MasterData.read(
-                self.ctx.visma, self.ctx.outsmart, hour_types=any(wo.hours for wo in orders)
-            )
+            order = self._start(ready)
         except AppError as e:
             self.log.error(e)
             result.exit_code = exit_code(e)
             return result
+        plan = self._plan(ready, order)
+        work: Work = [(wo, Step.CREATE) for wo in ready.orders]
+        work += [(wo, plan.steps[wo.number]) for wo in ready.claimed]
+        work = [(wo, step) for wo, step in work if step is not Step.LEAVE]
+        # Per run: two consoles started together then rarely meet on one work order.
+        random.Random().shuffle(work)
+        result.total = len(work) + len(unreadable)
+        outcomes = self._run_passes(work)
+        duplicates = 0
+        if self._stop_error is None:
+            exported = any(o is Outcome.EXPORTED for o in outcomes.values())
+            numbers = [wo.number for wo, _ in work]
+            started = self.started if exported else None
+            duplicates = report_duplicates(self.ctx, self.log, order, numbers, started)
+        orders = [wo for wo, _ in work]
+        self._summarise(orders, outcomes, result, unreadable, busy=plan.busy)
+        if duplicates and result.exit_code == ExitCode.OK:
+            result.exit_code = ExitCode.SOME_FAILED
+        return result
 
-        progress = ProgressReporter(Action.EXPORT, len(orders), self.on_progress)
+    def _start(self, ready: ReadyWorkOrders) -> OrderExport:
+        """Read the master data, what Visma.net holds and OutSmart's work statuses
+        side by side: each costs a round trip before the first work order can start."""
+        s = self.settings
+        fmt = s.export_format
+        assert fmt is not None
+        since = self.started - dt.timedelta(days=s.duplicate_check_days)
+        orders = ready.orders + ready.claimed
+        with ThreadPoolExecutor(2, thread_name_prefix="export-start") as pool:
+            known = pool.submit(KnownDocuments.read, self.ctx.visma, fmt, s.order_type, since)
+            statuses = pool.submit(self._work_status_codes) if s.export_claim_status else None
+            md = MasterData.read(
+                self.ctx.visma, self.ctx.outsmart, hour_types=any(wo.hours for wo in orders)
+            )
+            order = OrderExport(self.ctx, s, self.log, self.run_id, self.owner, md, known.result())
+            codes = statuses.result() if statuses is not None else None
+        order.claim_status = self._usable_claim_status(codes)
+        self._order = order
+        return order
+
+    def _work_status_codes(self) -> set[str] | None:
+        try:
+            return {w.code for w in self.ctx.outsmart.work_statuses()}
+        except AppError:
+            return None  # unknown now: the first claim finds out (OutSmart's 1504)
+
+    def _usable_claim_status(self, codes: set[str] | None) -> str:
+        s = self.settings
+        status = s.export_claim_status
+        clash = claim_clash(s)
+        if clash:
+            self.log.emit(messages.CLAIM_STATUS_CLASH, status=status, other=clash)
+            return ""
+        if status and codes is not None and status not in codes:
+            self.log.emit(messages.CLAIM_STATUS_UNKNOWN, status=status)
+            return ""
+        return status
+
+    def _plan(self, ready: ReadyWorkOrders, order: OrderExport) -> Plan:
+        store = self.ctx.store
+        now = dt.datetime.now(dt.UTC)
+        claimed = [
+            ClaimedOrder(
+                wo.number, order.known.get(wo.number) is not None, store.journal_get(wo.number)
+            )
+            for wo in ready.claimed
+        ]
+        plan = claims.plan(
+            claimed, shared=store.shared, now=now, lease=claims.lease_of(self.settings)
+        )
+        for number in plan.newly_seen:
+            store.journal_record(number, JournalState.CLAIM_SEEN, run_id=self.run_id)
+        order.seen_since = plan.seen_since
+        if plan.busy:
+            left = plan.left
+            self.log.emit(
+                messages.OTHER_CONSOLE_EXPORTING,
+                details={"work_orders": left},
+                count=len(left),
+                work_orders=", ".join(left[:10]) + (" ..." if len(left) > 10 else ""),
+            )
+            order.create_allowed = False
+        return plan
+
+    def _run_passes(self, work: Work) -> dict[str, Outcome]:
+        progress = ProgressReporter(Action.EXPORT, len(work), self.on_progress)
         progress.start()
         outcomes: dict[str, Outcome] = {}
-        todo = orders
+        todo = work
         for attempt in range(1, TRANSIENT_PASSES + 1):
-            last = attempt == TRANSIENT_PASSES
-            self._run_pass(todo, outcomes, progress, last=last)
-            todo = [wo for wo in todo if outcomes.get(wo.number) is Outcome.RETRY]
+            self._run_pass(todo, outcomes, progress, last=attempt == TRANSIENT_PASSES)
+            todo = [(wo, st) for wo, st in todo if outcomes.get(wo.number) is Outcome.RETRY]
             if not todo or self._halted():
                 break
         # What still met connection trouble is explained once, and left for next run.
-        for wo in todo:
+        for wo, _ in todo:
             if outcomes.get(wo.number) is Outcome.RETRY and wo.number in self._transient:
                 self.log.error(
                     self._transient[wo.number],
                     work_order=wo.number,
                     details={"note": "Nothing was lost: the next export tries it again."},
                 )
-        return self._summarise(orders, outcomes, result, unreadable)
+        return outcomes
 
     def _run_pass(
         self,
-        orders: list[WorkOrder],
+        work: Work,
         outcomes: dict[str, Outcome],
         progress: ProgressReporter,
         *,
@@ -135,26 +228,27 @@ class ExportRun:
         # Each worker takes the next work order itself: handing every one out from
         # this thread cost two thread switches per work order, and under load those
         # were most of the gap between one work order's requests and the next's.
-        width = max(1, min(self.settings.concurrency, len(orders)))
-        queue = deque(orders)
+        width = max(1, min(self.settings.concurrency, len(work)))
+        queue = deque(work)
         lock = threading.Lock()
 
-        def next_order() -> WorkOrder | None:
+        def next_order() -> tuple[WorkOrder, Step] | None:
             # Start work only while not cancelled: what is running finishes.
             if self._halted():
                 return None
             with lock:
                 return queue.popleft() if queue else None
 
-        def work() -> None:
+        def worker() -> None:
             try:
-                while (wo := next_order()) is not None:
-                    outcome = self._export_one(wo)
+                while (item := next_order()) is not None:
+                    wo, step = item
+                    outcome = self._export_one(wo, step)
                     with lock:
                         outcomes[wo.number] = outcome
                     final = outcome is not Outcome.RETRY or last or self._halted()
                     if final:
-                        progress.step(wo.number, failed=outcome not in _GOOD)
+                        progress.step(wo.number, failed=outcome not in NEUTRAL)
             except BaseException:
                 # A bug, not an answer: start nothing more, let the running ones end.
                 with lock:
@@ -162,14 +256,14 @@ class ExportRun:
                 raise
 
         with ThreadPoolExecutor(width, thread_name_prefix="export") as pool:
-            workers = [pool.submit(work) for _ in range(width)]
+            workers = [pool.submit(worker) for _ in range(width)]
             for fut in workers:
                 fut.result()
 
     def _halted(self) -> bool:
         return self.cancel.is_set() or self.stopping.is_set()
 
-    # --- preconditions and fetching ---------------------------------------------------
+    # --- preconditions ----------------------------------------------------------------
 
     def _preconditions(self) -> bool:
         if self.settings.export_format is None:
@@ -193,230 +287,12 @@ class ExportRun:
 
     # --- one work order --------------------------------------------------------------
 
-    def _export_one(self, wo: WorkOrder) -> Outcome:
+    def _export_one(self, wo: WorkOrder, step: Step) -> Outcome:
+        assert self._order is not None
         try:
-            return self._export(wo)
+            return self._order.export(wo, step)
         except AppError as e:
             return self._unexpected(wo, e)
-
-    def _export(self, wo: WorkOrder) -> Outcome:
-        journal = self.ctx.store.journal_get(wo.number)
-        if journal is not None and journal.state in (JournalState.DONE, JournalState.CREATED):
-            doc = journal.document
-            if doc is not None:
-                return self._finish(wo, doc, already=True)
-        if journal is not None and journal.state is JournalState.CREATING:
-            fmt = journal.doc_format or self.settings.export_format
-            assert fmt is not None
-            order_type = journal.order_type or self.settings.order_type
-            found = self.ctx.visma.find_document(wo.number, fmt, order_type, wo.relation)
-            if found is not None:
-                self._record_created(wo, found)
-                return self._finish(wo, found, already=True)
-
-        md = self._md
-        assert md is not None
-        wo = mapping.with_defaults(wo, self.settings)
-        problems = validate(wo, md, self.settings)
-        if problems:
-            return self._fail(wo, problems)
-        problems = self._create_missing(wo, md)
-        if problems:
-            return self._fail(wo, problems)
-        return self._create_document(wo, md)
-
-    def _create_missing(self, wo: WorkOrder, md: MasterData) -> list[Problem]:
-        """Create the customer and items New relation / New material allow."""
-        s = self.settings
-        visma = self.ctx.visma
-        problems: list[Problem] = []
-        relation = wo.relation or ""
-        if relation not in md.customers:
-            rel = md.relations[relation]
-
-            def create_customer() -> None:
-                number = visma.create_customer(mapping.customer_from_relation(rel, s))
-                md.customers.add(relation)
-                self.log.emit(
-                    messages.CUSTOMER_CREATED,
-                    work_order=wo.number,
-                    record=relation,
-                    relation=relation,
-                    number=number,
-                )
-
-            try:
-                md.ensure(f"customer:{relation}", lambda: relation in md.customers, create_customer)
-            except AppError as e:
-                if is_transient(e) or stops_run(e):
-                    raise
-                problems.append(
-                    Problem(messages.CUSTOMER_CREATE_FAILED, {}, relation, e, _visma_details(e))
-                )
-        lines = {m.code: m for m in wo.materials}
-        wanted = [(code, False) for code in lines] + [(h.hour_type, True) for h in wo.hours]
-        for code, labour in dict.fromkeys(wanted):
-            if code in md.inventory:
-                continue
-
-            def create_item(code: str = code, labour: bool = labour) -> None:
-                if labour:
-                    item = mapping.labour_item(code, md.outsmart_hour_type(code), s)
-                else:
-                    item = mapping.item_from_material(
-                        code, lines.get(code), md.outsmart_material(code), s
-                    )
-                item.number = visma.create_inventory(item) or code
-                md.inventory[code] = item
-                self.log.emit(
-                    messages.MATERIAL_CREATED, work_order=wo.number, record=code, material=code
-                )
-
-            def item_exists(code: str = code) -> bool:
-                return code in md.inventory
-
-            try:
-                md.ensure(f"item:{code}", item_exists, create_item)
-            except AppError as e:
-                if is_transient(e) or stops_run(e):
-                    raise
-                problems.append(
-                    Problem(messages.MATERIAL_CREATE_FAILED, {}, code, e, _visma_details(e))
-                )
-        return problems
-
-    def _create_document(self, wo: WorkOrder, md: MasterData) -> Outcome:
-        s = self.settings
-        fmt = s.export_format
-        assert fmt is not None
-        hour_types: dict[str, HourType] = {}
-        for h in wo.hours:
-            ht = md.outsmart_hour_type(h.hour_type)
-            if ht is not None:
-                hour_types[h.hour_type] = ht
-        doc = mapping.sales_document(wo, fmt, s, md.inventory, hour_types)
-        self.ctx.store.journal_record(
-            wo.number,
-            JournalState.CREATING,
-            doc_format=fmt,
-            order_type=s.order_type if fmt is ExportFormat.SALES_ORDER else None,
-            run_id=self.run_id,
-            new_attempt=True,
-        )
-        try:
-            ref = self.ctx.visma.create_document(doc)
-        except AppError as e:
-            if is_transient(e) or stops_run(e):
-                raise
-            return self._fail(
-                wo,
-                [
-                    Problem(
-                        messages.DOCUMENT_CREATE_FAILED,
-                        {"document": fmt.document_name},
-                        wo.number,
-                        e,
-                        _visma_details(e),
-                    )
-                ],
-            )
-        self._record_created(wo, ref)
-        return self._finish(wo, ref, already=False)
-
-    def _record_created(self, wo: WorkOrder, doc: DocumentRef) -> None:
-        self.ctx.store.journal_record(
-            wo.number,
-            JournalState.CREATED,
-            doc_number=doc.number,
-            order_type=doc.order_type or None,
-            run_id=self.run_id,
-        )
-
-    def _finish(self, wo: WorkOrder, doc: DocumentRef, *, already: bool) -> Outcome:
-        try:
-            self.ctx.outsmart.mark_handled(wo.number)
-        except AppError as e:
-            if stops_run(e):
-                raise
-            self.log.emit(
-                messages.WORK_ORDER_NOT_MARKED,
-                work_order=wo.number,
-                record=str(doc),
-                details={"cause": e.message, **e.details},
-            )
-            return Outcome.PENDING
-        self.ctx.store.journal_record(wo.number, JournalState.DONE, run_id=self.run_id)
-        details = {
-            "document_type": doc.format.document_name,
-            "document_number": doc.number,
-            "section": doc.format.visma_section,
-        }
-        if doc.order_type:
-            details["order_type"] = doc.order_type
-        message = messages.WORK_ORDER_ALREADY_EXPORTED if already else messages.WORK_ORDER_EXPORTED
-        self.log.emit(
-            message,
-            work_order=wo.number,
-            record=str(doc),
-            details=details,
-            document=doc.format.document_name,
-            number=str(doc),
-        )
-        return Outcome.FINISHED if already else Outcome.EXPORTED
-
-    def _fail(self, wo: WorkOrder, problems: list[Problem]) -> Outcome:
-        summaries = []
-        for p in problems:
-            if p.message is not None and p.error is not None:
-                entry = self.log.emit(
-                    p.message,
-                    work_order=wo.number,
-                    record=p.record,
-                    details={**p.details, "cause": p.error.message},
-                    **p.values,
-                )
-            elif p.message is not None:
-                entry = self.log.emit(
-                    p.message, work_order=wo.number, record=p.record, details=p.details, **p.values
-                )
-            else:
-                assert p.error is not None
-                entry = self.log.error(p.error, work_order=wo.number, record=p.record)
-            summaries.append(entry.summary)
-        self._park_in_error_status(wo.number, wo.work_status, summaries)
-        return Outcome.FAILED
-
-    def _park_in_error_status(self, number: str, current: str, summaries: list[str]) -> None:
-        """Set the error work status in OutSmart; the journal keeps why, and what a reset
-        restores."""
-        status = self.settings.error_status
-        try:
-            self.ctx.outsmart.set_work_status(number, status)
-        except AppError as e:
-            self.log.error(e, work_order=number, details={"while": "setting the error status"})
-        self.ctx.store.journal_record(
-            number,
-            JournalState.FAILED,
-            last_error="\n".join(summaries),
-            run_id=self.run_id,
-            previous_status=current if current and current != status else None,
-        )
-
-    def _fail_unreadable(self, err: AppError) -> str:
-        """A work order whose data cannot be read: explained, and parked in the error status."""
-        number = str(err.details.get("work_order") or "")
-        field = str(err.details.get("field") or "?")
-        entry = self.log.emit(
-            messages.WORK_ORDER_UNREADABLE,
-            work_order=number,
-            record=field,
-            details={"cause": err.message, **err.details},
-            field=field,
-        )
-        if field != "WorkorderNo":  # without a number, OutSmart cannot be told
-            current = str(err.details.get("work_status") or "")
-            self._park_in_error_status(number, current, [entry.summary])
-        return number
 
     def _unexpected(self, wo: WorkOrder, err: AppError) -> Outcome:
         if stops_run(err):
@@ -430,7 +306,30 @@ class ExportRun:
             self._transient[wo.number] = err
             return Outcome.RETRY
         # Anything else Visma or OutSmart refused is the work order's own problem.
-        return self._fail(wo, [Problem(None, {}, wo.number, err)])
+        assert self._order is not None
+        return self._order.fail(wo, [Problem(None, {}, wo.number, err)])
+
+    def _explain_unreadable(self, err: AppError) -> str:
+        number = str(err.details.get("work_order") or "")
+        field = str(err.details.get("field") or "?")
+        entry = self.log.emit(
+            messages.WORK_ORDER_UNREADABLE,
+            work_order=number,
+            record=field,
+            details={"cause": err.message, **err.details},
+            field=field,
+        )
+        return entry.summary
+
+    def _fail_unreadable(self, err: AppError) -> str:
+        """A work order whose data cannot be read: explained, and parked in the error status."""
+        number = str(err.details.get("work_order") or "")
+        field = str(err.details.get("field") or "?")
+        summary = self._explain_unreadable(err)
+        if field != "WorkorderNo":  # without a number, OutSmart cannot be told
+            current = str(err.details.get("work_status") or "")
+            park_in_error_status(self.ctx, self.settings, self.log, number, current, [summary])
+        return number
 
     # --- summary -----------------------------------------------------------------------
 
@@ -440,10 +339,12 @@ class ExportRun:
         outcomes: dict[str, Outcome],
         result: RunResult,
         unreadable: list[str],
+        *,
+        busy: bool = False,
     ) -> RunResult:
-        ok = [n for n, o in outcomes.items() if o in (Outcome.EXPORTED, Outcome.FINISHED)]
+        ok = [n for n, o in outcomes.items() if o in GOOD]
         bad = unreadable + [
-            wo.number for wo in orders if outcomes.get(wo.number) not in (None, *_GOOD)
+            wo.number for wo in orders if outcomes.get(wo.number) not in (None, *NEUTRAL)
         ]
         result.succeeded = len(ok)
         result.failed = len(bad)
@@ -473,7 +374,7 @@ class ExportRun:
             self.log.emit(messages.EXPORT_INCOMPLETE, details=details, total=result.total, **counts)
         elif ok:
             self.log.emit(messages.EXPORT_DONE, count=len(ok))
-        if self._stop_error is not None:
+        if self._stop_error is not None or busy:
             result.exit_code = ExitCode.CONFIG
         elif bad:
             result.exit_code = ExitCode.SOME_FAILED
@@ -482,15 +383,13 @@ class ExportRun:
         return result
 
 
-_GOOD = (Outcome.EXPORTED, Outcome.FINISHED)
-
-
-def _visma_details(err: AppError) -> dict[str, object]:
-    return {"visma_message": getattr(err, "visma_message", err.message), **err.details}
-
-
 def run_export(
-    ctx: Context, hooks: RunHooks | None = None, *, only: Collection[str] | None = None
+    ctx: Context,
+    hooks: RunHooks | None = None,
+    *,
+    only: Collection[str] | None = None,
+    wait_s: float = 0.0,
 ) -> RunResult:
-    """Export the ready work orders (or only the given numbers). Blocking."""
-    return ExportRun(ctx, only=only, hooks=hooks).run()
+    """Export the ready work orders (or only the given numbers). Blocking. Waits up
+    to `wait_s` seconds for another run on this profile to end."""
+    return ExportRun(ctx, only=only, hooks=hooks, wait_s=wait_s).run()

@@ -16,7 +16,7 @@ from typing import Any
 from vismadesk import messages
 from vismadesk.domain import Action, ExitCode, Level, LogEntry
 from vismadesk.errors import AppError
-from vismadesk.store import Store
+from vismadesk.store import RunBusy, RunHolder, Store
 
 # Each sync-log entry also goes to the diagnostic log file (when one is open).
 _log = logging.getLogger("vismadesk.runs")
@@ -183,3 +183,46 @@ class ProgressReporter:
             with self._lock:
                 p = Progress(self.action, self.done, self.total, self.failed, current)
                 self._cb(p)
+
+
+def exclusive(
+    store: Store,
+    log: RunLog,
+    wait_s: float,
+    body: Callable[[], RunResult],
+) -> RunResult:
+    """Run `body` holding the profile's run lock; when another run holds it (past
+    `wait_s` seconds), say which and since when, and end with ExitCode.CONFIG."""
+    try:
+        with store.hold_run(log.action, wait_s=wait_s):
+            return body()
+    except RunBusy as e:
+        refuse_busy(log, e)
+        return RunResult(log.run_id, log.action, exit_code=ExitCode.CONFIG)
+
+
+def refuse_busy(log: RunLog, err: RunBusy) -> LogEntry:
+    holder = err.holder
+    if holder is None:
+        return log.emit(messages.RUN_BUSY_UNKNOWN)
+    return log.emit(
+        messages.RUN_BUSY,
+        details={
+            "action": holder.action.value,
+            "since": holder.since.isoformat(),
+            "pid": holder.pid,
+            "host": holder.host,
+            "profile": holder.profile,
+        },
+        **holder_values(holder),
+    )
+
+
+def holder_values(holder: RunHolder) -> dict[str, object]:
+    """The run lock's holder in a message's words: what, since when, which process."""
+    return {
+        "action": messages.ACTION_NAMES[holder.action],
+        "since": holder.since.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        "pid": holder.pid,
+        "host": holder.host,
+    }

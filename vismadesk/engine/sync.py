@@ -20,7 +20,14 @@ from vismadesk.domain import Action, Customer, ExitCode, InventoryItem
 from vismadesk.engine import mapping
 from vismadesk.engine.context import Context
 from vismadesk.engine.failures import exit_code, stops_run
-from vismadesk.engine.runs import ProgressReporter, RunHooks, RunLog, RunResult, new_run_id
+from vismadesk.engine.runs import (
+    ProgressReporter,
+    RunHooks,
+    RunLog,
+    RunResult,
+    exclusive,
+    new_run_id,
+)
 from vismadesk.errors import AppError, OutSmartError
 
 RELATIONS_CURSOR = "visma.customers"
@@ -222,9 +229,36 @@ def _incomplete(item: object) -> str | None:
 
 
 def sync_relations(
-    ctx: Context, hooks: RunHooks | None = None, *, run_id: str | None = None
+    ctx: Context, hooks: RunHooks | None = None, *, wait_s: float = 0.0
 ) -> RunResult:
-    """Visma.net customers → OutSmart relations."""
+    """Visma.net customers → OutSmart relations (one run at a time per profile)."""
+    return _exclusive_sync(ctx, hooks, wait_s, _sync_relations)
+
+
+def sync_materials(
+    ctx: Context, hooks: RunHooks | None = None, *, wait_s: float = 0.0
+) -> RunResult:
+    """Visma.net inventory → OutSmart materials; labour items → hour types."""
+    return _exclusive_sync(ctx, hooks, wait_s, _sync_materials)
+
+
+def sync_all(ctx: Context, hooks: RunHooks | None = None, *, wait_s: float = 0.0) -> RunResult:
+    """Relations, then materials, as one run."""
+    return _exclusive_sync(ctx, hooks, wait_s, _sync_all)
+
+
+def _exclusive_sync(
+    ctx: Context,
+    hooks: RunHooks | None,
+    wait_s: float,
+    body: Callable[[Context, RunHooks | None, str], RunResult],
+) -> RunResult:
+    run_id = new_run_id()
+    log = RunLog(ctx.store, Action.IMPORT, run_id, (hooks or RunHooks()).on_log)
+    return exclusive(ctx.store, log, wait_s, lambda: body(ctx, hooks, run_id))
+
+
+def _sync_relations(ctx: Context, hooks: RunHooks | None, run_id: str) -> RunResult:
     sync = _Sync(ctx, hooks, run_id)
 
     def write(batch: list[Customer]) -> int:
@@ -240,10 +274,7 @@ def sync_relations(
     )
 
 
-def sync_materials(
-    ctx: Context, hooks: RunHooks | None = None, *, run_id: str | None = None
-) -> RunResult:
-    """Visma.net inventory → OutSmart materials; labour items → hour types."""
+def _sync_materials(ctx: Context, hooks: RunHooks | None, run_id: str) -> RunResult:
     sync = _Sync(ctx, hooks, run_id)
 
     def write(batch: list[InventoryItem]) -> int:
@@ -265,13 +296,11 @@ def sync_materials(
     )
 
 
-def sync_all(ctx: Context, hooks: RunHooks | None = None) -> RunResult:
-    """Relations, then materials, as one run."""
-    run_id = new_run_id()
-    first = sync_relations(ctx, hooks, run_id=run_id)
+def _sync_all(ctx: Context, hooks: RunHooks | None, run_id: str) -> RunResult:
+    first = _sync_relations(ctx, hooks, run_id)
     if first.exit_code == ExitCode.CONFIG or first.cancelled:
         return first
-    second = sync_materials(ctx, hooks, run_id=run_id)
+    second = _sync_materials(ctx, hooks, run_id)
     return RunResult(
         run_id,
         Action.IMPORT,
@@ -296,12 +325,20 @@ def reset_status(ctx: Context, number: str) -> str | None:
 
 
 def reset_work_orders(
-    ctx: Context, numbers: Sequence[str], hooks: RunHooks | None = None
+    ctx: Context,
+    numbers: Sequence[str],
+    hooks: RunHooks | None = None,
+    *,
+    wait_s: float = 0.0,
 ) -> RunResult:
     """Put failed work orders back to the ready-for-export status (the troubleshooting
-    page's fix)."""
+    page's fix). One run at a time per profile: it changes what an export would send."""
     hooks = hooks or RunHooks()
     log = RunLog(ctx.store, Action.RESET, new_run_id(), hooks.on_log)
+    return exclusive(ctx.store, log, wait_s, lambda: _reset(ctx, numbers, hooks, log))
+
+
+def _reset(ctx: Context, numbers: Sequence[str], hooks: RunHooks, log: RunLog) -> RunResult:
     result = RunResult(log.run_id, Action.RESET, total=len(numbers))
     progress = ProgressReporter(Action.RESET, len(numbers), hooks.on_progress)
     for number in numbers:

@@ -159,6 +159,24 @@ class OutSmartClient:
             return False
         return True
 
+    def claim_work_order(self, number: str, status: str) -> bool:
+        """Give the work order the in-export work status, as a claim: True when this
+        call set it, False when it had that status already (another console claimed it
+        first: OutSmart answers "no data changed"). A status OutSmart does not know
+        raises its 1504 error.
+
+        When an attempt's answer was lost and the retry then hears "no data changed",
+        the lost attempt is what set it: that is this call's claim, and True."""
+        params = {"workorder_no": _number(number), "workstatus": status}
+        retried: list[str] = []
+        try:
+            self._call("GET", "UpdateWorkorder/", params, shape=_anything, retried=retried)
+        except OutSmartError as e:
+            if e.outsmart_code != codes.NO_CHANGE:
+                raise
+            return bool(retried)
+        return True
+
     def relations(self) -> list[Relation]:
         return _parse_all(self._call("GET", "relations/", shape=_list), records.relation)
 
@@ -204,7 +222,10 @@ class OutSmartClient:
         shape: Shape[T],
         body: Any = None,
         auth: dict[str, str] | None = None,
+        retried: list[str] | None = None,
     ) -> T:
+        """`retried`, when given, gets why each attempt whose request may have been
+        carried out (its answer lost, or a server error) was tried again."""
         query = {**(auth or self._auth()), **(params or {})}
         content = None
         headers = None
@@ -223,6 +244,8 @@ class OutSmartClient:
                 if last:
                     raise transport_error(SERVICE, e) from None
                 self._pause(method, endpoint, attempt, type(e).__name__)
+                if retried is not None and not isinstance(e, httpx.ConnectError):
+                    retried.append(type(e).__name__)
                 attempt += 1
                 continue
             except httpx.HTTPError as e:
@@ -233,8 +256,10 @@ class OutSmartClient:
                     endpoint,
                     attempt,
                     f"HTTP {response.status_code}",
-                    retry_after_seconds(response),
+                    _asked_wait(response),
                 )
+                if retried is not None and response.status_code != 429:
+                    retried.append(f"HTTP {response.status_code}")
                 attempt += 1
                 continue
             return _unwrap(response, shape)
@@ -255,6 +280,19 @@ class OutSmartClient:
 
 
 # --- the envelope ----------------------------------------------------------------------
+
+
+def _asked_wait(response: httpx.Response) -> float:
+    """How long the answer asks to wait before the retry. A rate window's reset only
+    speaks for a 429: a server error in the middle of a window would otherwise wait
+    out the window (half a minute) instead of the backoff."""
+    if response.status_code == 429:
+        return retry_after_seconds(response)
+    if "retry-after" in response.headers:
+        return retry_after_seconds(
+            httpx.Response(503, headers={"retry-after": response.headers["retry-after"]})
+        )
+    return 0.0
 
 
 def _unwrap(response: httpx.Response, shape: Shape[T]) -> T:

@@ -13,6 +13,8 @@ from vismadesk import messages
 TOKEN_REJECTED = frozenset({1002, 1003, 1004, 1005})
 # "No data changed": the work order already has what was asked, which is success.
 NO_CHANGE = 1503
+# A value OutSmart cannot use, e.g. a work status it does not know.
+BAD_VALUE = 1504
 
 DOCUMENTED: dict[int, str] = {
     1000: "The URL being called is not containing an endpoint",

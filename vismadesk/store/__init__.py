@@ -6,6 +6,9 @@
     log.py      sync log writes, pages and search
     journal.py  the export journal
     cursors.py  the master-data sync cursors
+    claims.py   claims on work orders being exported
+    runlock.py  who holds a profile's run lock (RunHolder), and RunBusy
+    lockfile.py the run lock as a file lock next to the database
     errors.py   what the store raises
 
 SQLite specifics live in db.py (pragmas, WAL, transactions, schema version, times as
@@ -15,6 +18,15 @@ except the full-text search in log.py (`_fts_search`).
 
 from vismadesk.store.errors import SchemaTooNew, StoreError
 from vismadesk.store.local import Store
+from vismadesk.store.runlock import RunBusy, RunHolder
 from vismadesk.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SchemaTooNew", "Store", "StoreError"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "RunBusy",
+    "RunHolder",
+    "SchemaTooNew",
+    "Store",
+    "StoreError",
+]

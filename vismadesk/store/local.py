@@ -1,18 +1,22 @@
 """`Store`: the profile's own database, the one API the engine and the window use.
 
 SQLite in WAL mode (db.py), schema migrated on open (schema.py); the sync log
-(log.py), export journal (journal.py) and sync cursors (cursors.py) are its tables.
+(log.py), export journal (journal.py), sync cursors (cursors.py) and claims
+(claims.py) are its tables. The run lock is a file lock next to it (lockfile.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-from vismadesk.domain import ExportFormat, JournalEntry, JournalState, Level, LogEntry
-from vismadesk.store import cursors, journal, log, schema
+from vismadesk.domain import Action, ExportFormat, JournalEntry, JournalState, Level, LogEntry
+from vismadesk.store import claims, cursors, journal, log, schema
 from vismadesk.store.db import Database, has_table, user_version
+from vismadesk.store.lockfile import MemoryRunLock, ProfileRunLock
+from vismadesk.store.runlock import RunHolder
 
 
 class Store(Database):
@@ -25,6 +29,9 @@ class Store(Database):
             self.close()
             raise
         self.has_fts = has_table(self.connection(), schema.FTS_TABLE)
+        self._run_lock = (
+            ProfileRunLock(self.path) if isinstance(self.path, Path) else MemoryRunLock()
+        )
 
     def __enter__(self) -> Store:
         return self
@@ -131,6 +138,33 @@ class Store(Database):
     def journal_forget(self, work_order: str) -> None:
         """Drop a failed work order's journal entry so it may be exported again."""
         journal.forget(self, work_order)
+
+    # --- one run at a time, and claims ------------------------------------------------
+
+    @property
+    def shared(self) -> bool:
+        """The profile's own file: no other console writes this journal or these claims."""
+        return False
+
+    def hold_run(self, action: Action, *, wait_s: float = 0.0) -> AbstractContextManager[None]:
+        """One run at a time per profile, across processes. Waits up to wait_s, then
+        raises RunBusy. A holder that died never blocks: the OS drops its file lock."""
+        return self._run_lock.hold(action, wait_s)
+
+    def run_holder(self) -> RunHolder | None:
+        """Who holds the profile's run lock now (None when free). For the window."""
+        return self._run_lock.holder()
+
+    def claim(self, work_order: str, owner: str, lease_s: float) -> bool:
+        """True when `owner` now holds the claim (new, renewed, or taken over because
+        the previous lease expired); False while another owner's lease runs."""
+        return claims.claim(self, work_order, owner, lease_s)
+
+    def release_claim(self, work_order: str, owner: str) -> None:
+        claims.release(self, work_order, owner)
+
+    def claims_expired_before(self, when: dt.datetime) -> list[str]:
+        return claims.expired_before(self, when)
 
     # --- sync cursors ----------------------------------------------------------------
 

@@ -90,6 +90,22 @@ def _v3(c: sqlite3.Connection) -> None:
     c.execute("ALTER TABLE journal ADD COLUMN previous_status TEXT")
 
 
+def _v4(c: sqlite3.Connection) -> None:
+    # A work order is claimed before its document is created (see claims.py).
+    run_script(
+        c,
+        """
+        CREATE TABLE claims (
+            work_order TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX claims_expires_at ON claims(expires_at);
+        """,
+    )
+
+
 _FTS_COLUMNS = "summary, search_text, details, work_order, record"
 
 
@@ -125,9 +141,7 @@ def _v5(c: sqlite3.Connection) -> None:
     )
 
 
-# MERGE NOTE: `_v4` (the claims table) comes from the exactly-once branch; the log's
-# `_v5` stays last: (_v1, _v2, _v3, _v4, _v5).
-MIGRATIONS: Sequence[Callable[[sqlite3.Connection], None]] = (_v1, _v2, _v3, _v5)
+MIGRATIONS: Sequence[Callable[[sqlite3.Connection], None]] = (_v1, _v2, _v3, _v4, _v5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 FTS_TABLE = "log_fts"

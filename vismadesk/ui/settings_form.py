@@ -313,6 +313,15 @@ class SettingsForm(QWidget):
         self.order_type.setMaxLength(2)
         self.order_type.setMaximumWidth(80)
         self._row(f, "order_type", self.order_type)
+        self.manual_order_numbers = QCheckBox(texts.SETTING_LABELS["manual_order_numbers"])
+        holder = QWidget()
+        hl = QVBoxLayout(holder)
+        hl.setContentsMargins(0, 0, 0, 0)
+        hl.setSpacing(0)
+        hl.addWidget(self.manual_order_numbers)
+        hl.addWidget(self._help(texts.MANUAL_ORDER_NUMBERS_HELP))
+        self._row(f, "manual_order_numbers", holder, "")
+        self.manual_order_numbers.setObjectName("manual_order_numbersBox")
         self.hour_rounding = QComboBox()
         for minutes in HOUR_ROUNDING_CHOICES:
             self.hour_rounding.addItem("", minutes)
@@ -325,6 +334,8 @@ class SettingsForm(QWidget):
         self._row(f, "ready_status", self.ready_status)
         self.error_status = StatusCombo()
         self._row(f, "error_status", self.error_status)
+        self.claim_status = StatusCombo(texts.CLAIM_NONE)
+        self._row(f, "export_claim_status", self.claim_status)
         self.statuses_note = self._help("")
         self.statuses_note.hide()
         f.addRow(self.statuses_note)
@@ -347,6 +358,14 @@ class SettingsForm(QWidget):
         self.auto_sync.setRange(0, 24 * 60)
         self.auto_sync.setSingleStep(15)
         self._row(f, "auto_sync_minutes", self.auto_sync)
+        self.duplicate_days = QSpinBox()
+        self.duplicate_days.setRange(1, 3660)
+        self.duplicate_days.setSuffix(texts.DAYS_SUFFIX)
+        self._row(f, "duplicate_check_days", self.duplicate_days)
+        self.claim_lease = QSpinBox()
+        self.claim_lease.setRange(1, 24 * 60)
+        self.claim_lease.setSuffix(texts.MINUTES_SUFFIX)
+        self._row(f, "claim_lease_minutes", self.claim_lease)
         self.language = QComboBox()
         for choice in LANGUAGE_SETTINGS:
             self.language.addItem("", choice)
@@ -424,16 +443,22 @@ class SettingsForm(QWidget):
         return bar
 
     def _watch_changes(self) -> None:
-        for box in (self.sales_order, self.sales_invoice, self.new_material, self.new_relation):
-            box.toggled.connect(self._changed)
+        for w in (
+            self.sales_order,
+            self.sales_invoice,
+            self.new_material,
+            self.new_relation,
+            self.manual_order_numbers,
+        ):
+            w.toggled.connect(self._changed)
         self.offline_access.toggled.connect(self._changed)
-        for combo in (self.ready_status, self.error_status):
+        for combo in (self.ready_status, self.error_status, self.claim_status):
             combo.editTextChanged.connect(self._changed)
             combo.currentIndexChanged.connect(self._changed)
         self.hour_rounding.currentIndexChanged.connect(self._changed)
         self.language.currentIndexChanged.connect(self._changed)
         self.export_defaults.watch(self._changed)
-        for spin in (self.concurrency, self.auto_sync):
+        for spin in (self.concurrency, self.auto_sync, self.duplicate_days, self.claim_lease):
             spin.valueChanged.connect(self._changed)
         for key, w in self._inputs.items():
             if isinstance(w, QLineEdit):
@@ -466,7 +491,9 @@ class SettingsForm(QWidget):
             self.new_relation.setChecked(s.new_relation)
             self.ready_status.set_code(s.ready_status)
             self.error_status.set_code(s.error_status)
+            self.claim_status.set_code(s.export_claim_status)
             self.order_type.setText(s.order_type)
+            self.manual_order_numbers.setChecked(s.manual_order_numbers)
             self.item_class.setText(s.item_class)
             self.posting_class.setText(s.posting_class)
             i = self.hour_rounding.findData(s.hour_rounding)
@@ -474,6 +501,8 @@ class SettingsForm(QWidget):
             self.language.setCurrentIndex(max(0, self.language.findData(s.language)))
             self.concurrency.setValue(s.concurrency)
             self.auto_sync.setValue(s.auto_sync_minutes)
+            self.duplicate_days.setValue(s.duplicate_check_days)
+            self.claim_lease.setValue(s.claim_lease_minutes)
             for key in (*URL_KEYS, "client_id", "tenant_id"):
                 self._line(key).setText(str(getattr(s, key)))
             self.offline_access.setChecked(s.offline_access)
@@ -506,13 +535,17 @@ class SettingsForm(QWidget):
             "new_relation": self.new_relation.isChecked(),
             "ready_status": self.ready_status.code(),
             "error_status": self.error_status.code(),
+            "export_claim_status": self.claim_status.code(),
             "order_type": self.order_type.text(),
+            "manual_order_numbers": self.manual_order_numbers.isChecked(),
             "item_class": self.item_class.text(),
             "posting_class": self.posting_class.text(),
             "hour_rounding": self.hour_rounding.currentData(),
             "language": self.language.currentData(),
             "concurrency": self.concurrency.value(),
             "auto_sync_minutes": self.auto_sync.value(),
+            "duplicate_check_days": self.duplicate_days.value(),
+            "claim_lease_minutes": self.claim_lease.value(),
             "offline_access": self.offline_access.isChecked(),
         }
         for key in (*URL_KEYS, "client_id", "tenant_id"):
@@ -639,6 +672,7 @@ class SettingsForm(QWidget):
         try:
             self.ready_status.set_statuses(statuses)
             self.error_status.set_statuses(statuses)
+            self.claim_status.set_statuses(statuses)
         finally:
             self._loading = was_loading
         self.statuses_note.hide()

@@ -88,6 +88,10 @@ SETTING_LABELS: dict[str, str] = {
     "client_id": N_("Client ID"),
     "tenant_id": N_("Tenant ID"),
     "offline_access": N_("Ask for a refresh token (offline access)"),
+    "export_claim_status": N_("In-export work status"),
+    "manual_order_numbers": N_("Work order number as sales order number"),
+    "duplicate_check_days": N_("Look for documents already in VISMA.net over"),
+    "claim_lease_minutes": N_("Take over another console's claim after"),
     "language": N_("Language"),
 }
 NEW_MATERIAL_HELP = N_(
@@ -96,6 +100,13 @@ NEW_MATERIAL_HELP = N_(
 NEW_RELATION_HELP = N_(
     "Creates the customer in VISMA.net when a work order's relation is not there yet."
 )
+MANUAL_ORDER_NUMBERS_HELP = N_(
+    "For an order type that numbers manually in VISMA.net: the sales order gets the work "
+    "order number, so VISMA.net itself refuses a second copy."
+)
+CLAIM_NONE = N_("None (no claim in OutSmart)")
+DAYS_SUFFIX = N_(" days")
+MINUTES_SUFFIX = N_(" min")
 SECTION_EXPORT = N_("Export")
 SECTION_STATUSES = N_("Work statuses")
 SECTION_NEW_ITEMS = N_("New materials")

@@ -261,6 +261,10 @@ class TokenManager:
             with self._lock:
                 had_token = self._access is not None
             if not had_token:
+                if self.state.error:
+                    # Signed out a moment ago because the token stopped working (another
+                    # thread of this run saw it first): the same words for every thread.
+                    raise AuthError(messages.TOKEN_INVALID.code)
                 # Never signed in, or disconnected: nothing stopped working.
                 raise AuthError(messages.NOT_SIGNED_IN.code)
             # Visma may give native apps no refresh token: when the access token runs

@@ -50,6 +50,11 @@ ATTEMPTS = 5
 CREATE_ATTEMPTS = 4
 ERP_PAGE_SIZE = 1000
 SO_PAGE_SIZE = 100
+# Reading every order changed since a moment: the list without `expand` pages at up to
+# 1,000 (with `expand` at 100, which the per-customer lookups above stay at).
+SO_BULK_PAGE_SIZE = 1000
+# SalesOrders v3 allows an order number of at most this many characters.
+ORDER_ID_MAX = 15
 
 T = TypeVar("T")
 
@@ -109,6 +114,17 @@ class VismaClient:
 
         return self._create_once(post, find if number else None)
 
+    def ensure_customer(self, customer: Customer) -> tuple[str, bool]:
+        """(number, True) when this call created the customer; (number, False) when
+        VISMA.net refused the create because the customer is there already (another
+        run or another planner made it): it is read back and used as it is."""
+        try:
+            return self.create_customer(customer), True
+        except VismaApiError as e:
+            if customer.number and _refused(e) and self.get_customer(customer.number):
+                return customer.number, False
+            raise
+
     # --- inventory ---------------------------------------------------------------------
 
     def list_inventory(self, since: dt.datetime | None = None) -> list[InventoryItem]:
@@ -132,6 +148,15 @@ class VismaClient:
 
         return self._create_once(post, find if number else None)
 
+    def ensure_inventory(self, item: InventoryItem) -> tuple[str, bool]:
+        """As `ensure_customer`, for an inventory item."""
+        try:
+            return self.create_inventory(item), True
+        except VismaApiError as e:
+            if item.number and _refused(e) and self.get_inventory(item.number):
+                return item.number, False
+            raise
+
     # --- documents -----------------------------------------------------------------------
 
     def create_document(self, doc: SalesDocument) -> DocumentRef:
@@ -139,6 +164,40 @@ class VismaClient:
         if doc.format is ExportFormat.SALES_ORDER:
             return self.create_sales_order(doc)
         return self.create_customer_invoice(doc)
+
+    def create_or_find_document(
+        self, doc: SalesDocument, *, order_id: str = ""
+    ) -> tuple[DocumentRef, bool]:
+        """(the document, True) when this call created it. With `order_id` (a sales
+        order type that numbers manually) VISMA.net refuses a second order with that
+        number (409 Conflict): when the order there carries this document's reference,
+        it is this work order's, already exported: (that order, False)."""
+        if not order_id or doc.format is not ExportFormat.SALES_ORDER:
+            return self.create_document(doc), True
+        return self._create_numbered_order(doc, order_id)
+
+    def documents_since(
+        self, fmt: ExportFormat, since: dt.datetime, order_type: str = ""
+    ) -> list[tuple[str, DocumentRef]]:
+        """(reference, document) for every document of this kind changed since `since`:
+        customer invoices by `lastModifiedDateTime`, sales orders of the order type by
+        `modifiedSince`; the only bulk reads the APIs offer that show our references."""
+        if fmt is ExportFormat.SALES_ORDER:
+            params = {"modifiedSince": wire.send_utc(since)}
+            path = "/api/v3/SalesOrders" + (f"/{_seg(order_type)}" if order_type else "")
+            return [
+                (str(d.get("customerRefNo") or ""), wire.sales_order_ref(d))
+                for d in self._so_pages(path, params, page_size=SO_BULK_PAGE_SIZE)
+                if d.get("customerRefNo")
+            ]
+        found = []
+        for d in self._erp_list("/v1/customerinvoice", since):
+            if not wire.is_invoice(d):
+                continue
+            reference = d.get("customerRefNumber") or d.get("externalReference")
+            if reference:
+                found.append((str(reference), wire.customer_invoice_ref(d)))
+        return found
 
     def find_document(
         self,
@@ -229,6 +288,49 @@ class VismaClient:
         found = (wire.parse_company_code(d, code, description) for d in self._erp_pages(path, {}))
         return [c for c in found if c is not None]
 
+    def _create_numbered_order(self, doc: SalesDocument, order_id: str) -> tuple[DocumentRef, bool]:
+        body = wire.sales_order_body(doc)
+        body["orderId"] = order_id
+        want = doc.reference[: wire.REF_MAX]
+
+        # Whether a POST of this call may have landed (its answer was lost): a 409
+        # after that is this call's own order.
+        sent: list[bool] = []
+
+        def ours() -> DocumentRef | None:
+            """The order with our number, when it carries our reference."""
+            path = f"/api/v3/SalesOrders/{_seg(doc.order_type)}/{_seg(order_id)}"
+            found = self._get_one(SALESORDERS, path, {"expand": "customer"})
+            if found is None:
+                return None
+            ref = (found.get("customer") or {}).get("refNo") or found.get("customerRefNo")
+            return wire.sales_order_ref(found) if ref == want else None
+
+        def post() -> tuple[DocumentRef, bool]:
+            try:
+                self._request(SALESORDERS, "POST", "/api/v3/SalesOrders", json=body, retry=False)
+            except AppError as e:
+                if _ambiguous(e):
+                    sent.append(True)
+                raise
+            return DocumentRef(ExportFormat.SALES_ORDER, order_id, doc.order_type), True
+
+        def find() -> tuple[DocumentRef, bool] | None:
+            found = ours()
+            return (found, True) if found is not None else None
+
+        try:
+            # A lost answer is looked up by the order's own number: one GET.
+            return self._create_once(post, find)
+        except VismaApiError as e:
+            if e.status != 409:
+                raise
+            found = ours()
+            if found is None:
+                e.details["order_id"] = order_id
+                raise
+            return found, bool(sent)
+
     # --- creating exactly once -----------------------------------------------------------
 
     def _create_once(self, post: Callable[[], T], find: Callable[[], T | None] | None) -> T:
@@ -280,7 +382,9 @@ class VismaClient:
                 return
             page_number += 1
 
-    def _so_pages(self, path: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+    def _so_pages(
+        self, path: str, params: dict[str, str], *, page_size: int = SO_PAGE_SIZE
+    ) -> Iterator[dict[str, Any]]:
         """Follow `pageIndex` (zero-based) while `nextPage` says there is more."""
         index = 0
         while True:
@@ -288,7 +392,7 @@ class VismaClient:
                 SALESORDERS,
                 "GET",
                 path,
-                params={**params, "pageIndex": str(index), "pageSize": str(SO_PAGE_SIZE)},
+                params={**params, "pageIndex": str(index), "pageSize": str(page_size)},
             )
             body = read_json(SERVICE, response)
             if not isinstance(body, dict) or not isinstance(body.get("value"), list):
@@ -299,9 +403,11 @@ class VismaClient:
                 return
             index += 1
 
-    def _get_one(self, api: str, path: str) -> dict[str, Any] | None:
+    def _get_one(
+        self, api: str, path: str, params: dict[str, str] | None = None
+    ) -> dict[str, Any] | None:
         try:
-            response = self._request(api, "GET", path)
+            response = self._request(api, "GET", path, params=params)
         except VismaApiError as e:
             if e.status == 404:
                 return None
@@ -423,6 +529,13 @@ def _ambiguous(err: AppError) -> bool:
     if isinstance(err, NetworkError):
         return True
     return isinstance(err, VismaApiError) and err.status >= 500
+
+
+def _refused(err: VismaApiError) -> bool:
+    """A create VISMA.net answered with a refusal (not a lost or failed request). The
+    real ERP words "already exists" in a 400 in more than one way, so any refusal of a
+    record with our own number is checked by reading that number back."""
+    return err.status in (400, 409, 422)
 
 
 def _never_sent(err: AppError) -> bool:

@@ -210,6 +210,13 @@ def send_time(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def send_utc(moment: dt.datetime) -> str:
+    """A moment for SalesOrders v3's `modifiedSince`, in UTC with its offset."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _decimal(value: Any) -> Decimal:
     if value is None or value == "":
         return Decimal(0)
@@ -294,6 +301,11 @@ def parse_company_code(d: dict[str, Any], code: str, description: str) -> Compan
 
 def customer_invoice_ref(d: dict[str, Any]) -> DocumentRef:
     return DocumentRef(ExportFormat.SALES_INVOICE, _text(d, "referenceNumber"))
+
+
+def is_invoice(d: dict[str, Any]) -> bool:
+    """An invoice, not a credit note or another document type carrying a reference."""
+    return str(d.get("documentType") or "Invoice") == "Invoice"
 
 
 def sales_order_ref(d: dict[str, Any]) -> DocumentRef:
