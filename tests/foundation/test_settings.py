@@ -45,6 +45,10 @@ NON_DEFAULT: dict[str, tuple[str, Any]] = {
     "tenant_id": ("1234567", "1234567"),
     "offline_access": ("false", False),
     "language": ("nl", "nl"),
+    "store_url": (
+        "postgresql://planner@server.example.test:5432/vismadesk?sslmode=verify-full",
+        "postgresql://planner@server.example.test:5432/vismadesk?sslmode=verify-full",
+    ),
 }
 
 BROKEN_NAME = re.compile(r"^settings\.json\.broken-\d{8}T\d{12}Z$")
