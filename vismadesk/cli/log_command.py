@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from vismadesk.cli.common import AddCommon, profile
@@ -19,13 +20,23 @@ def register(sub: Any, add_common: AddCommon) -> None:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    from vismadesk.config import load_settings
     from vismadesk.domain import ExitCode, Level
-    from vismadesk.store import Store
+    from vismadesk.keyring_store import Secrets
+    from vismadesk.store import StoreError, open_store
 
-    with Store(profile(args).db_path) as store:
+    chosen = profile(args)
+    try:
+        store = open_store(load_settings(chosen.settings_path).settings, chosen, Secrets())
+    except StoreError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return ExitCode.CONFIG
+    try:
         entries = store.log_page(
             limit=max(1, args.limit), levels=[Level.ERROR] if args.errors else None
         )
+    finally:
+        store.close()
     for e in entries:
         if args.json:
             print(

@@ -17,6 +17,7 @@ from vismadesk.engine.context import Context
 from vismadesk.engine.runs import RunHooks, RunResult
 from vismadesk.errors import AppError
 from vismadesk.keyring_store import SecretName, SecretStoreError
+from vismadesk.store import StoreError
 
 Job = Callable[[Context, RunHooks], RunResult]
 
@@ -46,7 +47,7 @@ def run_job(args: argparse.Namespace, job: Job, *, sign_in_first: bool = True) -
                 raise
             finally:
                 console.close()
-    except SecretStoreError as e:
+    except (SecretStoreError, StoreError) as e:
         print(f"error: {e}", file=sys.stderr)
         return ExitCode.CONFIG
 

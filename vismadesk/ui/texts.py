@@ -78,6 +78,7 @@ SETTING_LABELS: dict[str, str] = {
     "tenant_id": "Tenant ID",
     "offline_access": "Ask for a refresh token (offline access)",
     "language": N_("Language"),
+    "store_url": "Log and journal kept in",
 }
 NEW_MATERIAL_HELP = (
     "Creates a material (or hour type) in VISMA.net when a work order uses one it does not know."
@@ -251,3 +252,11 @@ DEMO_BANNER = (
     "OutSmart or VISMA.net. Sign in on the sandbox page with the demo account it shows."
 )
 STARTUP_FAILED = "vismadesk could not start"
+
+# --- the store in use (settings, Advanced) ---------------------------------------------------
+STORE_LOCAL = "This computer only"
+STORE_TEAM = "Team store (shared with the other consoles)"
+STORE_WHERE = "{kind}: {where}"
+STORE_HOW_TO_CHANGE = (
+    "Set with `vismadesk config set store_url …` on the command line; used from the next start."
+)

@@ -19,7 +19,7 @@ from vismadesk.domain import Action, Level, LogEntry
 from vismadesk.redact import redact, redact_obj
 
 COLUMNS = "id, time, action, level, code, summary, details, work_order, record, run_id"
-_ADD = (
+ADD = (
     "SELECT * FROM vismadesk_add_log(%s::timestamptz[], %s::text[], %s::text[], "
     "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])"
 )
@@ -64,7 +64,7 @@ def add(c: psycopg.Connection, entries: Iterable[LogEntry]) -> list[LogEntry]:
     entries = list(entries)
     if not entries:
         return entries
-    ids = sorted(r[0] for r in c.execute(_ADD, add_params(entries, [None] * len(entries))))
+    ids = sorted(r[0] for r in c.execute(ADD, add_params(entries, [None] * len(entries))))
     # The server takes the rows in order under one lock, so the ids ascend with them.
     for e, id_ in zip(entries, ids, strict=True):
         e.id = id_

@@ -122,6 +122,10 @@ class PgStore:
                 raise unavailable(self.url, e) from None
             raise
 
+    def connection(self) -> contextlib.AbstractContextManager[psycopg.Connection]:
+        """A pooled connection, for the store's own tools (health, copy)."""
+        return self._conn()
+
     def __enter__(self) -> PgStore:
         return self
 
