@@ -221,3 +221,92 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
+
+
+class DelayProxy:
+    """A TCP relay on 127.0.0.1 that delays every chunk by `one_way_s` in each
+    direction (a round trip costs twice that), as a team store across the office
+    network does. `cut()` drops every connection at once, as a lost network does."""
+
+    def __init__(self, target_port: int, one_way_s: float) -> None:
+        import threading
+
+        self.one_way_s = one_way_s
+        self._target = ("127.0.0.1", target_port)
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._server.getsockname()[1])
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._accepting = threading.Thread(target=self._accept, daemon=True)
+        self._accepting.start()
+
+    def url(self, direct_url: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(direct_url)
+        return direct_url.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{self.port}", 1)
+
+    def _accept(self) -> None:
+        import threading
+
+        while not self._closed:
+            try:
+                client, _addr = self._server.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self._target, timeout=10)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        import queue
+        import threading
+        import time
+
+        chunks: queue.Queue[tuple[float, bytes]] = queue.Queue()
+
+        def deliver() -> None:
+            while True:
+                due, data = chunks.get()
+                if not data:
+                    with contextlib.suppress(OSError):
+                        dst.shutdown(socket.SHUT_WR)
+                    return
+                wait = due - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)  # the network's latency, not a test waiting
+                try:
+                    dst.sendall(data)
+                except OSError:
+                    return
+
+        threading.Thread(target=deliver, daemon=True).start()
+        while True:
+            try:
+                data = src.recv(65536)
+            except OSError:
+                data = b""
+            chunks.put((time.monotonic() + self.one_way_s, data))
+            if not data:
+                return
+
+    def cut(self) -> None:
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for s in sockets:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+
+    def close(self) -> None:
+        self._closed = True
+        self._server.close()
+        self.cut()

@@ -32,8 +32,11 @@ class LogPoller:
         with self._lock:
             self._listeners.append(item)
             if self._thread is None:
+                # Read now, not on the thread: what is written after subscribe()
+                # returns is news, whenever the thread first looks.
+                seen = self._latest_id()
                 self._thread = threading.Thread(
-                    target=self._run, name="vismadesk-log-poller", daemon=True
+                    target=self._run, args=(seen,), name="vismadesk-log-poller", daemon=True
                 )
                 self._thread.start()
 
@@ -53,15 +56,11 @@ class LogPoller:
         with self._lock:
             return min((p for _cb, p in self._listeners), default=POLL_S)
 
-    def _run(self) -> None:
-        try:
-            seen = self._latest_id()
-        except Exception:  # closed under us, or the file went away: stop quietly
-            return
+    def _run(self, seen: int) -> None:
         while not self._stop.wait(self._interval()):
             try:
                 latest = self._latest_id()
-            except Exception:
+            except Exception:  # closed under us, or the file went away: stop quietly
                 return
             if latest > seen:
                 with self._lock:

@@ -70,14 +70,18 @@ def conninfo(url: str, password: str | None) -> str:
     return make_conninfo(url, **extra)  # type: ignore[arg-type]
 
 
-def is_connection_error(e: BaseException) -> bool:
+def is_connection_error(e: BaseException, conn: psycopg.Connection | None = None) -> bool:
     """A lost or refused connection (not a query the server rejected)."""
     if not isinstance(e, psycopg.OperationalError):
         return False
+    if conn is not None and (conn.broken or conn.closed):
+        return True
     state = getattr(e, "sqlstate", None)
-    # No SQLSTATE: libpq's own failure (refused, timed out, name not resolved).
-    # 08: connection exception, 57P: the server shutting down, 28: authentication.
-    return state is None or state.startswith(("08", "57P", "28", "3D000"))
+    # 08: connection exception, 57P: the server shutting down, 28: authentication,
+    # 3D000: no such database. Without a connection: libpq's own failure to connect.
+    return (state is None and conn is None) or bool(
+        state and state.startswith(("08", "57P", "28", "3D000"))
+    )
 
 
 def unavailable(url: str, e: BaseException) -> StoreUnavailable:

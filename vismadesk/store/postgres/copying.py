@@ -96,8 +96,8 @@ def _copy_log(
         if not batch:
             return
         keys = [fingerprint(e) for e in batch]
-        with target.connection() as c:
-            inserted = c.execute(log.ADD, log.add_params(batch, keys)).fetchall()
+        params = log.add_params(batch, keys)
+        inserted = target.call(lambda c, p=params: c.execute(log.ADD, p).fetchall())
         report.log_copied += len(inserted)
         report.log_already_there += len(batch) - len(inserted)
         after = batch[-1].id or after
@@ -107,9 +107,9 @@ def _copy_log(
 
 
 def _copy_journal(entries: list[JournalEntry], target: PgStore, report: CopyReport) -> None:
-    with target.connection() as c:
-        for j in entries:
-            row = c.execute(
+    for j in entries:
+        row = target.call(
+            lambda c, j=j: c.execute(
                 _JOURNAL,
                 (
                     j.work_order,
@@ -125,22 +125,25 @@ def _copy_journal(entries: list[JournalEntry], target: PgStore, report: CopyRepo
                     j.previous_status,
                 ),
             ).fetchone()
-            if row:
-                report.journal_copied += 1
-            else:
-                report.journal_kept += 1
+        )
+        if row:
+            report.journal_copied += 1
+        else:
+            report.journal_kept += 1
 
 
 def _copy_cursors(source: Store, target: PgStore, report: CopyReport) -> None:
     rows = source.connection().execute("SELECT name, value, updated_at FROM cursors").fetchall()
-    with target.connection() as c:
-        for name, value, updated in rows:
-            row = c.execute(
+    for name, value, updated in rows:
+        args = (name, value, parse_time(updated))
+        row = target.call(
+            lambda c, args=args: c.execute(
                 "INSERT INTO cursors (name, value, updated_at) VALUES (%s, %s, %s)"
                 " ON CONFLICT (name) DO NOTHING RETURNING name",
-                (name, value, parse_time(updated)),
+                args,
             ).fetchone()
-            if row:
-                report.cursors_copied += 1
-            else:
-                report.cursors_kept += 1
+        )
+        if row:
+            report.cursors_copied += 1
+        else:
+            report.cursors_kept += 1

@@ -3,8 +3,8 @@
 Every log write notifies `vismadesk_log` when it commits (schema.py), from whichever
 console wrote it. One thread per store listens on a connection of its own and calls
 each subscriber, which then reads what is new the way it always does (`log_since`).
-A lost connection is opened again; subscribers are called once it is back, since
-notices sent meanwhile are gone.
+A lost connection is opened again; subscribers are called each time it (re)starts
+listening, since notices sent before that are gone.
 """
 
 from __future__ import annotations
@@ -35,7 +35,10 @@ class LogNotices:
         # Set once the thread is listening: notices from then on reach the subscribers.
         self.listening = threading.Event()
 
-    def subscribe(self, callback: LogListener) -> Unsubscribe:
+    def subscribe(self, callback: LogListener, wait_s: float = 5.0) -> Unsubscribe:
+        """From the moment this returns, every log write is heard (the listening
+        connection is waited for, up to `wait_s`; a server that is slow to answer
+        still gets its listener, and the subscriber is called once it is there)."""
         with self._lock:
             self._listeners.append(callback)
             if self._thread is None:
@@ -43,6 +46,7 @@ class LogNotices:
                     target=self._run, name="vismadesk-log-listener", daemon=True
                 )
                 self._thread.start()
+        self.listening.wait(wait_s)
 
         def unsubscribe() -> None:
             with self._lock, contextlib.suppress(ValueError):
@@ -72,8 +76,9 @@ class LogNotices:
                 with self._connect() as conn:
                     conn.execute(f"LISTEN {LOG_CHANNEL}")
                     self.listening.set()
-                    if failures:
-                        self._tell()  # whatever was written while we were away
+                    # Whatever was written before we listened (or while we were
+                    # away): the subscribers look, and find nothing or catch up.
+                    self._tell()
                     failures = 0
                     while not self._stop.is_set():
                         seen = False

@@ -50,7 +50,7 @@ class RunLock:
         connect: Callable[[], psycopg.Connection],
         host: str,
         profile: str,
-        translate: Callable[[psycopg.Error], BaseException],
+        translate: Callable[[psycopg.Error, psycopg.Connection], BaseException],
     ) -> None:
         self._connect = connect
         self._translate = translate
@@ -73,7 +73,7 @@ class RunLock:
                     (self.key, Action(action).value, os.getpid(), self.host, self.profile),
                 )
             except psycopg.Error as e:
-                raise self._translate(e) from None
+                raise self._translate(e, conn) from None
             try:
                 yield
             finally:

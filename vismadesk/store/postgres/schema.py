@@ -126,7 +126,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def stored_version(c: psycopg.Connection) -> int:
     """The schema version on the server; 0 for a database vismadesk never set up."""
-    exists = c.execute("SELECT to_regclass('vismadesk_schema') IS NOT NULL").fetchone()
+    # A catalog query, not to_regclass(): that may answer from this session's cache,
+    # which still says "no such table" after another console created it.
+    exists = c.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class k"
+        " JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace"
+        " WHERE k.relname = 'vismadesk_schema' AND n.nspname = current_schema())"
+    ).fetchone()
     if not exists or not exists[0]:
         return 0
     row = c.execute("SELECT max(version) FROM vismadesk_schema").fetchone()

@@ -15,7 +15,9 @@ import contextlib
 import datetime as dt
 import socket
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 import psycopg
 import psycopg_pool
@@ -30,8 +32,14 @@ from vismadesk.store.postgres.runlock import RunLock
 from vismadesk.store.postgres.url import describe
 from vismadesk.store.runlock import RunHolder
 
+T = TypeVar("T")
+
 # Export threads (up to `concurrency`), the window's log reader and a sync at once.
 POOL_SIZE = 12
+# A pooled connection idle longer than this is checked (one empty round trip) before
+# use: a server restarted over lunch, or a connection a firewall dropped, is replaced
+# instead of failing the planner's first click. Busy connections are not checked.
+IDLE_CHECK_S = 5.0
 # How long a query waits for a free pooled connection before the store is
 # declared unavailable (a server that went away mid-session).
 POOL_TIMEOUT_S = 20
@@ -55,6 +63,7 @@ class PgStore:
         self._info = conninfo(url, password)
         self._closed = False
         self._migrated_from: int | None = None
+        self._last_used: dict[int, float] = {}
         with self._direct() as c:
             if migrate:
                 self._migrated_from, _now = schema.migrate(c, self.location)
@@ -67,6 +76,8 @@ class PgStore:
             min_size=1,
             max_size=max(2, pool_size),
             kwargs={"autocommit": True},
+            check=self._check_idle,
+            reset=self._returned,
             timeout=POOL_TIMEOUT_S,
             name="vismadesk-store",
             open=False,
@@ -91,8 +102,16 @@ class PgStore:
         except psycopg.Error as e:
             raise unavailable(self.url, e) from None
 
-    def _translate(self, e: psycopg.Error) -> BaseException:
-        return unavailable(self.url, e) if is_connection_error(e) else e
+    def _returned(self, conn: psycopg.Connection) -> None:
+        self._last_used[id(conn)] = time.monotonic()
+
+    def _check_idle(self, conn: psycopg.Connection) -> None:
+        last = self._last_used.get(id(conn))
+        if last is None or time.monotonic() - last > IDLE_CHECK_S:
+            conn.execute("")  # raises on a dead connection: the pool opens another
+
+    def _translate(self, e: psycopg.Error, conn: psycopg.Connection | None = None) -> BaseException:
+        return unavailable(self.url, e) if is_connection_error(e, conn) else e
 
     @contextlib.contextmanager
     def _direct(self) -> Iterator[psycopg.Connection]:
@@ -100,14 +119,31 @@ class PgStore:
         try:
             yield conn
         except psycopg.Error as e:
-            if is_connection_error(e):
+            if is_connection_error(e, conn):
                 raise unavailable(self.url, e) from None
             raise
         finally:
             conn.close()
 
+    def _call(self, fn: Callable[[psycopg.Connection], T]) -> T:
+        """Run `fn` on a pooled connection. A pooled connection found dead (the server
+        restarted, a firewall cut it) is replaced once: every call here is safe to
+        repeat (reads, upserts, a renewed claim; at worst a log line twice)."""
+        for attempt in (1, 2):
+            used: psycopg.Connection | None = None
+            try:
+                with self._pooled() as c:
+                    used = c
+                    return fn(c)
+            except psycopg.Error as e:
+                if not is_connection_error(e, used):
+                    raise
+                if attempt == 2 or used is None:
+                    raise unavailable(self.url, e) from None
+        raise AssertionError("unreachable")
+
     @contextlib.contextmanager
-    def _conn(self) -> Iterator[psycopg.Connection]:
+    def _pooled(self) -> Iterator[psycopg.Connection]:
         if self._closed:
             raise StoreError("the store is closed")
         try:
@@ -117,14 +153,10 @@ class PgStore:
             raise StoreError("the store is closed") from None
         except psycopg_pool.PoolTimeout as e:
             raise unavailable(self.url, e) from None
-        except psycopg.Error as e:
-            if is_connection_error(e):
-                raise unavailable(self.url, e) from None
-            raise
 
-    def connection(self) -> contextlib.AbstractContextManager[psycopg.Connection]:
-        """A pooled connection, for the store's own tools (health, copy)."""
-        return self._conn()
+    def call(self, fn: Callable[[psycopg.Connection], T]) -> T:
+        """Run `fn` on a pooled connection, for the store's own tools (health, copy)."""
+        return self._call(fn)
 
     def __enter__(self) -> PgStore:
         return self
@@ -151,8 +183,7 @@ class PgStore:
 
     @property
     def schema_version(self) -> int:
-        with self._conn() as c:
-            return schema.stored_version(c)
+        return self._call(lambda c: schema.stored_version(c))
 
     # --- sync log ---------------------------------------------------------------------
 
@@ -160,8 +191,8 @@ class PgStore:
         return self.add_logs([entry])[0]
 
     def add_logs(self, entries: Iterable[LogEntry]) -> list[LogEntry]:
-        with self._conn() as c:
-            return log.add(c, entries)
+        batch = list(entries)  # a second try must see the same entries
+        return self._call(lambda c: log.add(c, batch))
 
     def log_page(
         self,
@@ -173,8 +204,8 @@ class PgStore:
         work_order: str | None = None,
     ) -> list[LogEntry]:
         """Entries older than `before_id` (all when None), newest first."""
-        with self._conn() as c:
-            return log.query(
+        return self._call(
+            lambda c: log.query(
                 c,
                 fts=self.has_fts,
                 levels=levels,
@@ -184,6 +215,7 @@ class PgStore:
                 limit=limit,
                 id_bound=("<", before_id) if before_id is not None else None,
             )
+        )
 
     def log_since(
         self,
@@ -195,8 +227,8 @@ class PgStore:
         work_order: str | None = None,
     ) -> list[LogEntry]:
         """Entries newer than `after_id`, oldest first (for growing a live view)."""
-        with self._conn() as c:
-            return log.query(
+        return self._call(
+            lambda c: log.query(
                 c,
                 fts=self.has_fts,
                 levels=levels,
@@ -206,18 +238,16 @@ class PgStore:
                 limit=limit,
                 id_bound=(">", after_id),
             )
+        )
 
     def log_entry(self, entry_id: int) -> LogEntry | None:
-        with self._conn() as c:
-            return log.entry(c, entry_id)
+        return self._call(lambda c: log.entry(c, entry_id))
 
     def latest_log_id(self) -> int:
-        with self._conn() as c:
-            return log.latest_id(c)
+        return self._call(lambda c: log.latest_id(c))
 
     def log_count(self, levels: Iterable[Level | str] | None = None) -> int:
-        with self._conn() as c:
-            return log.count(c, levels)
+        return self._call(lambda c: log.count(c, levels))
 
     def subscribe(self, callback: LogListener, *, poll_s: float = 1.0) -> Unsubscribe:
         """Call `callback` (on the listener thread) whenever any console writes the log.
@@ -231,12 +261,10 @@ class PgStore:
     # --- export journal ---------------------------------------------------------------
 
     def journal_get(self, work_order: str) -> JournalEntry | None:
-        with self._conn() as c:
-            return journal.get(c, work_order)
+        return self._call(lambda c: journal.get(c, work_order))
 
     def journal_entries(self, states: Iterable[JournalState] | None = None) -> list[JournalEntry]:
-        with self._conn() as c:
-            return journal.entries(c, states)
+        return self._call(lambda c: journal.entries(c, states))
 
     def journal_record(
         self,
@@ -252,8 +280,8 @@ class PgStore:
         previous_status: str | None = None,
     ) -> JournalEntry:
         """Record a step for a work order. Fields left None keep their stored value."""
-        with self._conn() as c:
-            return journal.record(
+        return self._call(
+            lambda c: journal.record(
                 c,
                 work_order,
                 state,
@@ -265,25 +293,22 @@ class PgStore:
                 new_attempt=new_attempt,
                 previous_status=previous_status,
             )
+        )
 
     def journal_forget(self, work_order: str) -> None:
         """Drop a failed work order's journal entry so it may be exported again."""
-        with self._conn() as c:
-            journal.forget(c, work_order)
+        self._call(lambda c: journal.forget(c, work_order))
 
     # --- sync cursors -----------------------------------------------------------------
 
     def cursor_get(self, name: str) -> str | None:
-        with self._conn() as c:
-            return cursors.get(c, name)
+        return self._call(lambda c: cursors.get(c, name))
 
     def cursor_time(self, name: str) -> dt.datetime | None:
-        with self._conn() as c:
-            return cursors.time(c, name)
+        return self._call(lambda c: cursors.time(c, name))
 
     def cursor_set(self, name: str, value: str) -> None:
-        with self._conn() as c:
-            cursors.put(c, name, value)
+        self._call(lambda c: cursors.put(c, name, value))
 
     # --- run lock and claims (STORE_CONTRACT.md) --------------------------------------
 
@@ -301,19 +326,15 @@ class PgStore:
 
     def run_holder(self) -> RunHolder | None:
         """Who holds this console's run lock now (None when free)."""
-        with self._conn() as c:
-            return self._run_lock.holder(c)
+        return self._call(lambda c: self._run_lock.holder(c))
 
     def claim(self, work_order: str, owner: str, lease_s: float) -> bool:
         """True when `owner` now holds the work order's claim (new, renewed, or taken
         over from an expired lease); False while another owner's lease runs."""
-        with self._conn() as c:
-            return claims.claim(c, work_order, owner, lease_s)
+        return self._call(lambda c: claims.claim(c, work_order, owner, lease_s))
 
     def release_claim(self, work_order: str, owner: str) -> None:
-        with self._conn() as c:
-            claims.release(c, work_order, owner)
+        self._call(lambda c: claims.release(c, work_order, owner))
 
     def claims_expired_before(self, when: dt.datetime) -> list[str]:
-        with self._conn() as c:
-            return claims.expired_before(c, when)
+        return self._call(lambda c: claims.expired_before(c, when))
