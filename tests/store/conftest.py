@@ -12,16 +12,18 @@ import pytest
 from tests.helpers.postgres import Cluster, NoServer, cluster_from_environment
 from tests.helpers.store_backends import Backend, PostgresBackend, SqliteBackend
 
+# Read at import: every test's own fixtures clear the VISMADESK_* variables, and a
+# backend asks for the server from inside a test.
+_CI_CLUSTER = cluster_from_environment()
+
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
-    # Read before the per-test fixtures clear every VISMADESK_* variable.
-    cluster = cluster_from_environment()
-    if cluster is not None:
-        yield cluster
+    if _CI_CLUSTER is not None:
+        yield _CI_CLUSTER
         return
     try:
-        cluster = Cluster.start()
+        cluster = Cluster.start()  # a developer machine: a server of our own
     except NoServer as e:
         pytest.fail(f"the team store tests need a PostgreSQL server: {e}", pytrace=False)
     try:
