@@ -83,7 +83,7 @@ def test_tls_options_and_keepalives_reach_libpq() -> None:
     from psycopg.conninfo import conninfo_to_dict
 
     url = "postgresql://planner@server:6543/vismadesk?sslmode=verify-full&sslrootcert=/ca.pem"
-    params = conninfo_to_dict(conninfo(url, "pw-123"))
+    params = {k: str(v) for k, v in conninfo_to_dict(conninfo(url, "pw-123")).items()}
     assert (params["sslmode"], params["sslrootcert"]) == ("verify-full", "/ca.pem")
     assert (params["host"], params["port"], params["dbname"]) == ("server", "6543", "vismadesk")
     assert params["password"] == "pw-123"

@@ -56,7 +56,9 @@ def test_consoles_starting_at_the_same_moment_migrate_once(pg_url: str) -> None:
         t.join()
     try:
         assert errors == []
-        assert sorted(s.migrated_from for s in stores) == [0] + [pg_schema.SCHEMA_VERSION] * (n - 1)
+        assert sorted(s.migrated_from or 0 for s in stores) == [0] + [pg_schema.SCHEMA_VERSION] * (
+            n - 1
+        )
         with psycopg.connect(pg_url) as c:
             assert c.execute("SELECT count(*) FROM vismadesk_schema").fetchone() == (1,)
     finally:

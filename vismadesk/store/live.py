@@ -26,19 +26,20 @@ class LogPoller:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._started = threading.Event()
 
     def subscribe(self, callback: LogListener, poll_s: float = POLL_S) -> Unsubscribe:
         item = (callback, max(0.01, poll_s))
         with self._lock:
             self._listeners.append(item)
             if self._thread is None:
-                # Read now, not on the thread: what is written after subscribe()
-                # returns is news, whenever the thread first looks.
-                seen = self._latest_id()
                 self._thread = threading.Thread(
-                    target=self._run, args=(seen,), name="vismadesk-log-poller", daemon=True
+                    target=self._run, name="vismadesk-log-poller", daemon=True
                 )
                 self._thread.start()
+        # The thread's first look is the baseline: what is written after subscribe()
+        # returns is news. Read on the thread (its own connection, none on the caller's).
+        self._started.wait(5)
 
         def unsubscribe() -> None:
             with self._lock, contextlib.suppress(ValueError):
@@ -56,7 +57,13 @@ class LogPoller:
         with self._lock:
             return min((p for _cb, p in self._listeners), default=POLL_S)
 
-    def _run(self, seen: int) -> None:
+    def _run(self) -> None:
+        try:
+            seen = self._latest_id()
+        except Exception:  # closed under us, or the file went away: stop quietly
+            return
+        finally:
+            self._started.set()
         while not self._stop.wait(self._interval()):
             try:
                 latest = self._latest_id()

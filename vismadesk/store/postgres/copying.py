@@ -16,6 +16,9 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+import psycopg
 
 from vismadesk.domain import JournalEntry, LogEntry
 from vismadesk.redact import redact
@@ -97,7 +100,11 @@ def _copy_log(
             return
         keys = [fingerprint(e) for e in batch]
         params = log.add_params(batch, keys)
-        inserted = target.call(lambda c, p=params: c.execute(log.ADD, p).fetchall())
+
+        def insert(c: psycopg.Connection, p: list[Any] = params) -> list[Any]:
+            return c.execute(log.ADD, p).fetchall()
+
+        inserted = target.call(insert)
         report.log_copied += len(inserted)
         report.log_already_there += len(batch) - len(inserted)
         after = batch[-1].id or after
@@ -108,8 +115,9 @@ def _copy_log(
 
 def _copy_journal(entries: list[JournalEntry], target: PgStore, report: CopyReport) -> None:
     for j in entries:
-        row = target.call(
-            lambda c, j=j: c.execute(
+
+        def upsert(c: psycopg.Connection, j: JournalEntry = j) -> Any:
+            return c.execute(
                 _JOURNAL,
                 (
                     j.work_order,
@@ -125,7 +133,8 @@ def _copy_journal(entries: list[JournalEntry], target: PgStore, report: CopyRepo
                     j.previous_status,
                 ),
             ).fetchone()
-        )
+
+        row = target.call(upsert)
         if row:
             report.journal_copied += 1
         else:
@@ -136,13 +145,15 @@ def _copy_cursors(source: Store, target: PgStore, report: CopyReport) -> None:
     rows = source.connection().execute("SELECT name, value, updated_at FROM cursors").fetchall()
     for name, value, updated in rows:
         args = (name, value, parse_time(updated))
-        row = target.call(
-            lambda c, args=args: c.execute(
+
+        def insert(c: psycopg.Connection, args: tuple[Any, ...] = args) -> Any:
+            return c.execute(
                 "INSERT INTO cursors (name, value, updated_at) VALUES (%s, %s, %s)"
                 " ON CONFLICT (name) DO NOTHING RETURNING name",
                 args,
             ).fetchone()
-        )
+
+        row = target.call(insert)
         if row:
             report.cursors_copied += 1
         else:
