@@ -120,6 +120,10 @@ class Settings:
     project_map: CodeMap = field(default_factory=CodeMap)
     # The item the work description is written on as a text line; empty: no text line.
     description_item: str = ""
+    # Empty: the log and journal live in the profile's own file. A PostgreSQL address
+    # (postgresql://user@server:5432/database, no password in it) makes this console
+    # one of a team sharing that server's journal, log and claims.
+    store_url: str = ""
     # Keys this version does not know, kept so a newer version's settings survive.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -282,6 +286,13 @@ def _url_problem(v: str) -> str | None:
     return None
 
 
+def _store_url_problem(v: str) -> str | None:
+    # Standard library only: checking the setting does not load the database driver.
+    from vismadesk.store.postgres.url import url_problem
+
+    return url_problem(v)
+
+
 def _range(lo: int, hi: int) -> Callable[[int], str | None]:
     return lambda v: None if lo <= v <= hi else f"must be between {lo} and {hi}"
 
@@ -376,6 +387,7 @@ SPECS: dict[str, _Spec] = {
     "credit_terms": _Spec("str", _short_code),
     "project_map": _Spec("map", _projects_problem),
     "description_item": _Spec("str", _short_code),
+    "store_url": _Spec("str", _store_url_problem),
 }
 SETTING_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")
 assert set(SETTING_KEYS) == set(SPECS), "every setting needs a spec"

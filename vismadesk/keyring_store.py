@@ -31,6 +31,8 @@ class SecretName(StrEnum):
     VISMA_CLIENT_SECRET = "visma_client_secret"
     OUTSMART_TOKEN = "outsmart_token"
     OUTSMART_SOFTWARE_TOKEN = "outsmart_software_token"
+    # The team store's database password (the `store_url` setting holds none).
+    STORE_PASSWORD = "store_password"
 
 
 ENV_OVERRIDES: dict[SecretName, str] = {

@@ -61,6 +61,10 @@ NON_DEFAULT: dict[str, tuple[str, Any]] = {
     "credit_terms": ("14D", "14D"),
     "project_map": ("P100=ONDERHOUD/01", config.CodeMap([("P100", "ONDERHOUD/01")])),
     "description_item": ("TEKST", "TEKST"),
+    "store_url": (
+        "postgresql://planner@server.example.test:5432/vismadesk?sslmode=verify-full",
+        "postgresql://planner@server.example.test:5432/vismadesk?sslmode=verify-full",
+    ),
 }
 
 BROKEN_NAME = re.compile(r"^settings\.json\.broken-\d{8}T\d{12}Z$")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from vismadesk.cli.common import AddCommon, profile
@@ -20,17 +21,26 @@ def register(sub: Any, add_common: AddCommon) -> None:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    import sys
 
+    from vismadesk.config import load_settings
     from vismadesk.domain import ExitCode, Level
     from vismadesk.i18n import format_datetime
+    from vismadesk.keyring_store import Secrets
     from vismadesk.messages import shown_summary
-    from vismadesk.store import Store
+    from vismadesk.store import StoreError, open_store
 
-    with Store(profile(args).db_path) as store:
+    chosen = profile(args)
+    try:
+        store = open_store(load_settings(chosen.settings_path).settings, chosen, Secrets())
+    except StoreError as e:
+        print(_("error: {problem}").format(problem=e), file=sys.stderr)
+        return ExitCode.CONFIG
+    try:
         entries = store.log_page(
             limit=max(1, args.limit), levels=[Level.ERROR] if args.errors else None
         )
+    finally:
+        store.close()
     if not entries:
         # On stderr: a script reading the log gets nothing, a person reads why.
         if args.demo:

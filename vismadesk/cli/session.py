@@ -18,6 +18,7 @@ from vismadesk.engine.runs import RunHooks, RunResult
 from vismadesk.errors import AppError
 from vismadesk.i18n import _
 from vismadesk.keyring_store import SecretName, SecretStoreError
+from vismadesk.store import StoreError
 
 Job = Callable[[Context, RunHooks], RunResult]
 
@@ -47,7 +48,7 @@ def run_job(args: argparse.Namespace, job: Job, *, sign_in_first: bool = True) -
                 raise
             finally:
                 console.close()
-    except SecretStoreError as e:
+    except (SecretStoreError, StoreError) as e:
         print(_("error: {problem}").format(problem=e), file=sys.stderr)
         return ExitCode.CONFIG
 

@@ -16,7 +16,7 @@ from vismadesk.config import Settings, load_settings, save_settings
 from vismadesk.keyring_store import Secrets
 from vismadesk.outsmart.client import OutSmartClient
 from vismadesk.profile import Profile
-from vismadesk.store import Store
+from vismadesk.store import StoreAPI, open_store
 from vismadesk.visma.auth import AuthState, TokenManager
 from vismadesk.visma.client import Retry, VismaClient
 
@@ -39,7 +39,7 @@ class Context:
     profile: Profile
     settings: Settings
     secrets: Secrets
-    store: Store
+    store: StoreAPI
     tokens: TokenManager
     visma: VismaClient
     outsmart: OutSmartClient
@@ -87,7 +87,9 @@ class Context:
             if env.get(var):
                 settings.set(key, env[var])
         secrets = secrets or Secrets(env=env)
-        store = Store(profile.db_path)
+        # The profile's own file, or the team store `store_url` names (never a fall
+        # back from one to the other: an unreachable team store stops here).
+        store = open_store(settings, profile, secrets, env=env)
         tokens, visma, outsmart = _clients(settings, secrets)
         return cls(profile, settings, secrets, store, tokens, visma, outsmart), warnings
 

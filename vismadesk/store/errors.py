@@ -17,3 +17,7 @@ class SchemaTooNew(StoreError):
         )
         self.found = found
         self.known = known
+
+
+class StoreUnavailable(StoreError):
+    """The team store cannot be reached or refuses us; nothing was changed."""

@@ -13,7 +13,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from vismadesk.domain import Action, ExportFormat, JournalEntry, JournalState, Level, LogEntry
-from vismadesk.store import claims, cursors, journal, log, schema
+from vismadesk.store import claims, cursors, journal, live, log, schema
+from vismadesk.store.api import LogListener, Unsubscribe
 from vismadesk.store.db import Database, has_table, user_version
 from vismadesk.store.lockfile import MemoryRunLock, ProfileRunLock
 from vismadesk.store.runlock import RunHolder
@@ -32,12 +33,28 @@ class Store(Database):
         self._run_lock = (
             ProfileRunLock(self.path) if isinstance(self.path, Path) else MemoryRunLock()
         )
+        self._poller = live.LogPoller(self.latest_log_id)
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def close(self) -> None:
+        poller = getattr(self, "_poller", None)  # absent when the schema was refused
+        if poller is not None:
+            poller.close()
+        super().close()
+
+    @property
+    def location(self) -> str:
+        return f"SQLite {self.path}"
+
+    def subscribe(self, callback: LogListener, *, poll_s: float = live.POLL_S) -> Unsubscribe:
+        """Call `callback` (on a thread of the store's) when the log has grown, whichever
+        process wrote it; the file is looked at every `poll_s` seconds."""
+        return self._poller.subscribe(callback, poll_s)
 
     @property
     def schema_version(self) -> int:

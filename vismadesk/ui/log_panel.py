@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from vismadesk.i18n import _
-from vismadesk.store import Store
+from vismadesk.store import StoreAPI
 from vismadesk.ui import style, texts
 from vismadesk.ui.log_model import POLL_MS, LogFilter, LogFilterProxy, LogModel
 from vismadesk.ui.log_rows import Roles, badge_size, row_height
@@ -98,12 +98,21 @@ class LogListView(QListView):
 
 class LogPanel(QWidget):
     entry_activated = Signal(int)
+    # Emitted on the store's thread when any process (any console, for a team store)
+    # wrote the log; Qt queues it to the model on this thread.
+    _store_wrote = Signal()
 
     def __init__(
-        self, store: Store, parent: QWidget | None = None, *, poll_ms: int = POLL_MS
+        self, store: StoreAPI, parent: QWidget | None = None, *, poll_ms: int = POLL_MS
     ) -> None:
         super().__init__(parent)
-        self.model = LogModel(store, self, poll_ms=poll_ms)
+        # The store says when there is news (a team store as it happens, the local
+        # file every `poll_ms`); the model need not poll on this thread. 0: not at all.
+        self.model = LogModel(store, self, poll_ms=0)  # type: ignore[arg-type]
+        self._store_wrote.connect(self.model.notify_new_entries)
+        self._unsubscribe = (
+            store.subscribe(self._store_wrote.emit, poll_s=poll_ms / 1000) if poll_ms > 0 else None
+        )
         self.proxy = LogFilterProxy(self.model, self)
 
         self.filter_combo = QComboBox()
@@ -241,4 +250,7 @@ class LogPanel(QWidget):
             self.view.setCurrentIndex(self.proxy.index(0, 0))
 
     def close_model(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         self.model.close()

@@ -412,8 +412,25 @@ class SettingsForm(QWidget):
         self.offline_access = QCheckBox()
         self._text(self.offline_access, texts.SETTING_LABELS["offline_access"])
         self._row(f, "offline_access", self.offline_access, "")
+        self.store_label = QLabel(self._store_text())
+        self.store_label.setWordWrap(True)
+        self.store_label.setToolTip(texts.STORE_HOW_TO_CHANGE)
+        self.store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._row(f, "store_url", self.store_label)
         self.advanced.hide()
         outer.addWidget(self.advanced)
+
+    def _store_text(self) -> str:
+        """Which store this session uses: shown, not edited (it is chosen at start)."""
+        store = getattr(self.host, "store", None)
+        shared = (
+            bool(getattr(store, "shared", False))
+            if store is not None
+            else bool(self.host.settings.store_url)
+        )
+        kind = texts.STORE_TEAM if shared else texts.STORE_LOCAL
+        where = getattr(store, "location", "") or self.host.settings.store_url
+        return texts.STORE_WHERE.format(kind=kind, where=where) if where else kind
 
     def _save_bar(self) -> QFrame:
         self.save_button = QPushButton()

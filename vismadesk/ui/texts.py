@@ -93,6 +93,7 @@ SETTING_LABELS: dict[str, str] = {
     "duplicate_check_days": N_("Look for documents already in VISMA.net over"),
     "claim_lease_minutes": N_("Take over another console's claim after"),
     "language": N_("Language"),
+    "store_url": N_("Log and journal kept in"),
 }
 NEW_MATERIAL_HELP = N_(
     "Creates a material (or hour type) in VISMA.net when a work order uses one it does not know."
@@ -422,4 +423,12 @@ HELP_FAQ = (
             "check the customer invoice section."
         ),
     ),
+)
+
+# --- the store in use (settings, Advanced) ---------------------------------------------------
+STORE_LOCAL = N_("This computer only")
+STORE_TEAM = N_("Team store (shared with the other consoles)")
+STORE_WHERE = N_("{kind}: {where}")
+STORE_HOW_TO_CHANGE = N_(
+    "Set with `vismadesk config set store_url …` on the command line; used from the next start."
 )

@@ -1,4 +1,6 @@
-"""The local database: migrations, a newer schema refused, the log under load, journal."""
+"""The store on both backends: the log under load, filters and search, the journal,
+cursors, a closed store; and the SQLite file's own migrations (the PostgreSQL
+schema's are in test_pg_schema.py)."""
 
 from __future__ import annotations
 
@@ -18,10 +20,12 @@ from typing import cast
 
 import pytest
 
+from tests.helpers.store_backends import Backend
 from vismadesk.domain import Action, ExportFormat, JournalState, Level, LogEntry
 from vismadesk.redact import MASK
 from vismadesk.store import SCHEMA_VERSION, RunBusy, SchemaTooNew, Store, StoreError
 from vismadesk.store import schema as store_schema
+from vismadesk.store.api import StoreAPI
 
 
 @pytest.fixture
@@ -30,9 +34,22 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db: Path) -> Iterator[Store]:
-    with Store(db) as s:
+def sqlite_store(db: Path) -> Iterator[Store]:
+    """The profile's own file: the run lock is an OS file lock next to it."""
+    s = Store(db)
+    try:
         yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def store(backend: Backend) -> Iterator[StoreAPI]:
+    s = backend.open()
+    try:
+        yield s
+    finally:
+        s.close()
 
 
 def _entry(summary: str, level: Level = Level.INFO, **kw: object) -> LogEntry:
@@ -65,16 +82,23 @@ def test_a_missing_file_and_folder_are_created(db: Path) -> None:
     assert db.exists()
 
 
-def test_reopening_keeps_everything_and_migrates_nothing_again(db: Path) -> None:
-    with Store(db) as s:
-        s.add_log(_entry("kept across restarts", work_order="WO-1"))
-        s.journal_record("WO-1", JournalState.DONE, doc_number="000123")
-        s.cursor_set("relations", "2024-05-01T00:00:00Z")
-    with Store(db) as s:
+def test_reopening_keeps_everything_and_migrates_nothing_again(backend: Backend) -> None:
+    s = backend.open()
+    s.add_log(_entry("kept across restarts", work_order="WO-1"))
+    s.journal_record("WO-1", JournalState.DONE, doc_number="000123")
+    s.cursor_set("relations", "2024-05-01T00:00:00Z")
+    version = s.schema_version
+    s.close()
+    s = backend.open()
+    try:
         assert [e.summary for e in s.log_page()] == ["kept across restarts"]
         assert s.journal_get("WO-1").doc_number == "000123"  # type: ignore[union-attr]
         assert s.cursor_get("relations") == "2024-05-01T00:00:00Z"
-        assert s.schema_version == SCHEMA_VERSION
+        assert s.schema_version == version
+        if backend.name == "sqlite":
+            assert version == SCHEMA_VERSION
+    finally:
+        s.close()
 
 
 def test_an_old_schema_is_migrated_forwards_with_its_data(db: Path) -> None:
@@ -156,7 +180,7 @@ def test_a_newer_schema_is_refused_and_the_file_left_untouched(db: Path) -> None
 # --- the sync log ---------------------------------------------------------------------
 
 
-def test_ten_threads_writing_at_once_lose_nothing(store: Store) -> None:
+def test_ten_threads_writing_at_once_lose_nothing(store: StoreAPI) -> None:
     threads, per_thread = 10, 100
     start = threading.Barrier(threads)
     errors: list[BaseException] = []
@@ -188,7 +212,7 @@ def test_ten_threads_writing_at_once_lose_nothing(store: Store) -> None:
         assert [e.summary for e in mine] == [f"thread {n} entry {i}" for i in range(per_thread)]
 
 
-def test_pages_by_id_cover_the_log_once_newest_first(store: Store) -> None:
+def test_pages_by_id_cover_the_log_once_newest_first(store: StoreAPI) -> None:
     store.add_logs(_entry(f"entry {i}") for i in range(250))
     seen: list[int] = []
     before: int | None = None
@@ -205,7 +229,7 @@ def test_pages_by_id_cover_the_log_once_newest_first(store: Store) -> None:
     assert store.latest_log_id() == seen[0]
 
 
-def test_log_since_grows_a_live_view_oldest_first(store: Store) -> None:
+def test_log_since_grows_a_live_view_oldest_first(store: StoreAPI) -> None:
     store.add_logs(_entry(f"old {i}") for i in range(3))
     last = store.latest_log_id()
     assert store.log_since(last) == []
@@ -215,7 +239,7 @@ def test_log_since_grows_a_live_view_oldest_first(store: Store) -> None:
     assert [e.summary for e in store.log_since(last, limit=2)] == ["new 0", "new 1"]
 
 
-def _filter_fixture(store: Store) -> None:
+def _filter_fixture(store: StoreAPI) -> None:
     store.add_logs(
         [
             _entry(
@@ -241,7 +265,7 @@ def _filter_fixture(store: Store) -> None:
 
 
 @pytest.mark.parametrize("fts", [True, False], ids=["fts", "like"])
-def test_level_filter_and_search(store: Store, fts: bool) -> None:
+def test_level_filter_and_search(store: StoreAPI, fts: bool) -> None:
     if not fts:
         store.has_fts = False  # the LIKE fallback must give the same answers
     _filter_fixture(store)
@@ -272,7 +296,7 @@ def test_level_filter_and_search(store: Store, fts: bool) -> None:
     ]
 
 
-def test_entries_keep_every_field_and_time_in_utc(store: Store) -> None:
+def test_entries_keep_every_field_and_time_in_utc(store: StoreAPI) -> None:
     when = dt.datetime(2024, 6, 1, 14, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     saved = store.add_log(
         LogEntry(
@@ -295,15 +319,14 @@ def test_entries_keep_every_field_and_time_in_utc(store: Store) -> None:
     assert (back.work_order, back.record, back.run_id) == ("WO-9", "R-1", "run-x")
 
 
-def test_secrets_never_reach_the_log_table(store: Store, db: Path) -> None:
+def test_secrets_never_reach_the_log_table(store: StoreAPI, backend: Backend) -> None:
     store.add_log(
         _entry(
             "refresh failed: Authorization: Bearer eyJhbGciOi.secret-part",
             details={"access_token": "at-123456789", "request": "a?refresh_token=rt-987654321"},
         )
     )
-    wal = db.with_name(db.name + "-wal")
-    raw = db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    raw = backend.raw()
     for secret in (b"eyJhbGciOi.secret-part", b"at-123456789", b"rt-987654321"):
         assert secret not in raw
     e = store.log_page()[0]
@@ -314,7 +337,7 @@ def test_secrets_never_reach_the_log_table(store: Store, db: Path) -> None:
 # --- journal and cursors --------------------------------------------------------------
 
 
-def test_journal_records_each_step_of_an_export(store: Store) -> None:
+def test_journal_records_each_step_of_an_export(store: StoreAPI) -> None:
     assert store.journal_get("WO-1") is None
     j = store.journal_record(
         "WO-1", JournalState.CREATING, run_id="r1", new_attempt=True, previous_status="10"
@@ -339,7 +362,7 @@ def test_journal_records_each_step_of_an_export(store: Store) -> None:
     assert store.journal_get("WO-1").state is JournalState.DONE  # type: ignore[union-attr]
 
 
-def test_a_failed_work_order_can_be_forgotten_and_retried(store: Store) -> None:
+def test_a_failed_work_order_can_be_forgotten_and_retried(store: StoreAPI) -> None:
     store.journal_record("WO-2", JournalState.CREATING, new_attempt=True)
     j = store.journal_record(
         "WO-2", JournalState.FAILED, last_error="refused with token=abc123456789"
@@ -354,7 +377,7 @@ def test_a_failed_work_order_can_be_forgotten_and_retried(store: Store) -> None:
     assert store.journal_record("WO-2", JournalState.CREATING, new_attempt=True).attempts == 1
 
 
-def test_cursors(store: Store) -> None:
+def test_cursors(store: StoreAPI) -> None:
     assert store.cursor_get("materials") is None
     assert store.cursor_time("materials") is None
     store.cursor_set("materials", "2024-05-01T00:00:00")
@@ -365,8 +388,8 @@ def test_cursors(store: Store) -> None:
     assert store.cursor_get("relations") is None
 
 
-def test_a_closed_store_says_so(db: Path) -> None:
-    s = Store(db)
+def test_a_closed_store_says_so(backend: Backend) -> None:
+    s = backend.open()
     s.close()
     outcome: list[BaseException] = []
 
@@ -416,44 +439,44 @@ def holder(db: Path) -> Iterator[subprocess.Popen[str]]:
 
 
 def test_a_second_run_is_refused_and_told_who_holds_the_profile(
-    store: Store, holder: subprocess.Popen[str]
+    sqlite_store: Store, holder: subprocess.Popen[str]
 ) -> None:
-    with pytest.raises(RunBusy) as busy, store.hold_run(Action.IMPORT):
+    with pytest.raises(RunBusy) as busy, sqlite_store.hold_run(Action.IMPORT):
         pytest.fail("the profile is held by another process")
     who = busy.value.holder
     assert who is not None
     assert (who.action, who.pid, who.host) == (Action.EXPORT, holder.pid, socket.gethostname())
-    assert who.profile == str(store.path.parent)  # type: ignore[union-attr]
+    assert who.profile == str(sqlite_store.path.parent)  # type: ignore[union-attr]
     assert (dt.datetime.now(dt.UTC) - who.since).total_seconds() < 60
-    assert store.run_holder() == who
+    assert sqlite_store.run_holder() == who
     assert f"process {holder.pid}" in str(busy.value)
 
 
 def test_a_run_killed_with_9_leaves_no_lock_to_wait_out(
-    store: Store, holder: subprocess.Popen[str]
+    sqlite_store: Store, holder: subprocess.Popen[str]
 ) -> None:
-    assert store.run_holder() is not None
+    assert sqlite_store.run_holder() is not None
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait(timeout=10)
     # Its holder file is still there; the lock went with the process.
-    assert store._run_lock.holder_path.exists()  # type: ignore[union-attr]
-    assert store.run_holder() is None
+    assert sqlite_store._run_lock.holder_path.exists()  # type: ignore[union-attr]
+    assert sqlite_store.run_holder() is None
     started = time.monotonic()
-    with store.hold_run(Action.EXPORT):
-        assert store.run_holder() is not None
+    with sqlite_store.hold_run(Action.EXPORT):
+        assert sqlite_store.run_holder() is not None
     assert time.monotonic() - started < 2.0
-    assert store.run_holder() is None
+    assert sqlite_store.run_holder() is None
 
 
 def test_with_wait_the_second_run_starts_when_the_first_ends(
-    store: Store, holder: subprocess.Popen[str]
+    sqlite_store: Store, holder: subprocess.Popen[str]
 ) -> None:
     got: list[float] = []
     ready = threading.Event()
 
     def second() -> None:
         ready.set()
-        with store.hold_run(Action.EXPORT, wait_s=30):
+        with sqlite_store.hold_run(Action.EXPORT, wait_s=30):
             got.append(time.monotonic())
 
     t = threading.Thread(target=second)
@@ -478,7 +501,9 @@ def test_runs_in_one_process_also_take_turns(store: Store) -> None:
 # --- claims ---------------------------------------------------------------------------------
 
 
-def test_a_claim_is_held_by_one_owner_until_released_or_expired(store: Store) -> None:
+def test_a_claim_is_held_by_one_owner_until_released_or_expired(
+    store: Store, backend: Backend
+) -> None:
     assert store.claim("WO-1", "pc-a", 60)
     assert store.claim("WO-1", "pc-a", 60)  # renewed
     assert not store.claim("WO-1", "pc-b", 60)
@@ -493,7 +518,8 @@ def test_a_claim_is_held_by_one_owner_until_released_or_expired(store: Store) ->
     assert store.claim("WO-2", "pc-b", 60)  # taken over
     assert not store.claim("WO-2", "pc-a", 60)
     assert store.claims_expired_before(later) == []
-    assert not store.shared
+    # Only a team store is shared by several consoles.
+    assert store.shared is (backend.name == "postgres")
 
 
 def test_two_processes_claiming_at_once_never_both_win(db: Path) -> None:

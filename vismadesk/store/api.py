@@ -1,0 +1,96 @@
+"""`StoreAPI`: what the engine, the window and the command line may ask of a store.
+
+Two backends satisfy it: `Store` (the profile's own SQLite file, local.py) and
+`PgStore` (a team's PostgreSQL, postgres/). Callers that take "a store" type it with
+this Protocol; `open_store` (opening.py) picks the backend from the settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from vismadesk.domain import Action, ExportFormat, JournalEntry, JournalState, Level, LogEntry
+from vismadesk.store.runlock import RunHolder
+
+# Called with no arguments, on a thread of the store's, when entries may have been
+# added to the log (by this process or any other); the callee reads them itself.
+LogListener = Callable[[], None]
+Unsubscribe = Callable[[], None]
+
+
+class StoreAPI(Protocol):
+    has_fts: bool
+
+    @property
+    def schema_version(self) -> int: ...
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for people: a file path or a server address."""
+        ...
+
+    @property
+    def shared(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+    # --- sync log ---------------------------------------------------------------------
+    def add_log(self, entry: LogEntry) -> LogEntry: ...
+    def add_logs(self, entries: Iterable[LogEntry]) -> list[LogEntry]: ...
+    def log_page(
+        self,
+        *,
+        before_id: int | None = None,
+        limit: int = 200,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+        work_order: str | None = None,
+    ) -> list[LogEntry]: ...
+    def log_since(
+        self,
+        after_id: int,
+        *,
+        limit: int = 1000,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+        work_order: str | None = None,
+    ) -> list[LogEntry]: ...
+    def log_entry(self, entry_id: int) -> LogEntry | None: ...
+    def latest_log_id(self) -> int: ...
+    def log_count(self, levels: Iterable[Level | str] | None = None) -> int: ...
+    def subscribe(self, callback: LogListener, *, poll_s: float = 1.0) -> Unsubscribe: ...
+
+    # --- export journal ---------------------------------------------------------------
+    def journal_get(self, work_order: str) -> JournalEntry | None: ...
+    def journal_entries(
+        self, states: Iterable[JournalState] | None = None
+    ) -> list[JournalEntry]: ...
+    def journal_record(
+        self,
+        work_order: str,
+        state: JournalState,
+        *,
+        doc_format: ExportFormat | None = None,
+        doc_number: str | None = None,
+        order_type: str | None = None,
+        last_error: str | None = None,
+        run_id: str | None = None,
+        new_attempt: bool = False,
+        previous_status: str | None = None,
+    ) -> JournalEntry: ...
+    def journal_forget(self, work_order: str) -> None: ...
+
+    # --- sync cursors -----------------------------------------------------------------
+    def cursor_get(self, name: str) -> str | None: ...
+    def cursor_time(self, name: str) -> dt.datetime | None: ...
+    def cursor_set(self, name: str, value: str) -> None: ...
+
+    # --- one run per profile, claims per work order (STORE_CONTRACT.md) ---------------
+    def hold_run(self, action: Action, *, wait_s: float = 0.0) -> AbstractContextManager[None]: ...
+    def run_holder(self) -> RunHolder | None: ...
+    def claim(self, work_order: str, owner: str, lease_s: float) -> bool: ...
+    def release_claim(self, work_order: str, owner: str) -> None: ...
+    def claims_expired_before(self, when: dt.datetime) -> list[str]: ...

@@ -1,0 +1,340 @@
+"""`PgStore`: the team store, the same API as the profile's own `Store` on PostgreSQL.
+
+Several consoles (and the office server's scheduled job) point at one database and
+share its journal, sync log, cursors and claims. The schema is checked and migrated
+when the store opens; a server that cannot be reached is one clear StoreUnavailable,
+never a quiet fall back to the local file (that would defeat the claims).
+
+Queries share a small connection pool; the run lock and the live-log listener each
+hold a connection of their own for as long as they are needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+import psycopg
+import psycopg_pool
+
+from vismadesk.domain import Action, ExportFormat, JournalEntry, JournalState, Level, LogEntry
+from vismadesk.store.api import LogListener, Unsubscribe
+from vismadesk.store.errors import StoreError
+from vismadesk.store.postgres import claims, cursors, journal, log, schema
+from vismadesk.store.postgres.connection import conninfo, is_connection_error, unavailable
+from vismadesk.store.postgres.listen import LogNotices
+from vismadesk.store.postgres.runlock import RunLock
+from vismadesk.store.postgres.url import describe
+from vismadesk.store.runlock import RunHolder
+
+T = TypeVar("T")
+
+# Export threads (up to `concurrency`), the window's log reader and a sync at once.
+POOL_SIZE = 12
+# A pooled connection idle longer than this is checked (one empty round trip) before
+# use: a server restarted over lunch, or a connection a firewall dropped, is replaced
+# instead of failing the planner's first click. Busy connections are not checked.
+IDLE_CHECK_S = 5.0
+# How long a query waits for a free pooled connection before the store is
+# declared unavailable (a server that went away mid-session).
+POOL_TIMEOUT_S = 20
+
+
+class PgStore:
+    shared = True
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        password: str | None = None,
+        profile: str = "",
+        host: str | None = None,
+        pool_size: int = POOL_SIZE,
+        migrate: bool = True,
+    ) -> None:
+        self.url = url
+        self.has_fts = True
+        self._info = conninfo(url, password)
+        self._closed = False
+        self._migrated_from: int | None = None
+        self._last_used: dict[int, float] = {}
+        with self._direct() as c:
+            if migrate:
+                self._migrated_from, _now = schema.migrate(c, self.location)
+            else:
+                found = schema.stored_version(c)
+                if found > schema.SCHEMA_VERSION:
+                    raise schema.SchemaTooNew(self.location, found, schema.SCHEMA_VERSION)
+        self._pool = psycopg_pool.ConnectionPool(
+            self._info,
+            min_size=1,
+            max_size=max(2, pool_size),
+            kwargs={"autocommit": True},
+            check=self._check_idle,
+            reset=self._returned,
+            timeout=POOL_TIMEOUT_S,
+            name="vismadesk-store",
+            open=False,
+        )
+        try:
+            self._pool.open(wait=True, timeout=POOL_TIMEOUT_S)
+        except psycopg_pool.PoolTimeout as e:
+            self._pool.close()
+            raise unavailable(url, e) from None
+        self._notices = LogNotices(self._connect)
+        self._run_lock = RunLock(
+            self._connect, host or socket.gethostname(), profile, self._translate
+        )
+        self._close_lock = threading.Lock()
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def _connect(self) -> psycopg.Connection:
+        """A connection of its own (not pooled), autocommit."""
+        try:
+            return psycopg.connect(self._info, autocommit=True)
+        except psycopg.Error as e:
+            raise unavailable(self.url, e) from None
+
+    def _returned(self, conn: psycopg.Connection) -> None:
+        self._last_used[id(conn)] = time.monotonic()
+
+    def _check_idle(self, conn: psycopg.Connection) -> None:
+        last = self._last_used.get(id(conn))
+        if last is None or time.monotonic() - last > IDLE_CHECK_S:
+            conn.execute("")  # raises on a dead connection: the pool opens another
+
+    def _translate(self, e: psycopg.Error, conn: psycopg.Connection | None = None) -> BaseException:
+        return unavailable(self.url, e) if is_connection_error(e, conn) else e
+
+    @contextlib.contextmanager
+    def _direct(self) -> Iterator[psycopg.Connection]:
+        conn = self._connect()
+        try:
+            yield conn
+        except psycopg.Error as e:
+            if is_connection_error(e, conn):
+                raise unavailable(self.url, e) from None
+            raise
+        finally:
+            conn.close()
+
+    def _call(self, fn: Callable[[psycopg.Connection], T]) -> T:
+        """Run `fn` on a pooled connection. A pooled connection found dead (the server
+        restarted, a firewall cut it) is replaced once: every call here is safe to
+        repeat (reads, upserts, a renewed claim; at worst a log line twice)."""
+        for attempt in (1, 2):
+            used: psycopg.Connection | None = None
+            try:
+                with self._pooled() as c:
+                    used = c
+                    return fn(c)
+            except psycopg.Error as e:
+                if not is_connection_error(e, used):
+                    raise
+                if attempt == 2 or used is None:
+                    raise unavailable(self.url, e) from None
+        raise AssertionError("unreachable")
+
+    @contextlib.contextmanager
+    def _pooled(self) -> Iterator[psycopg.Connection]:
+        if self._closed:
+            raise StoreError("the store is closed")
+        try:
+            with self._pool.connection() as c:
+                yield c
+        except psycopg_pool.PoolClosed:
+            raise StoreError("the store is closed") from None
+        except psycopg_pool.PoolTimeout as e:
+            raise unavailable(self.url, e) from None
+
+    def call(self, fn: Callable[[psycopg.Connection], T]) -> T:
+        """Run `fn` on a pooled connection, for the store's own tools (health, copy)."""
+        return self._call(fn)
+
+    def __enter__(self) -> PgStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._notices.close()
+        self._pool.close()
+
+    @property
+    def location(self) -> str:
+        return f"PostgreSQL {describe(self.url)}"
+
+    @property
+    def migrated_from(self) -> int | None:
+        """The schema version found when this store opened (before migrating)."""
+        return self._migrated_from
+
+    @property
+    def schema_version(self) -> int:
+        return self._call(lambda c: schema.stored_version(c))
+
+    # --- sync log ---------------------------------------------------------------------
+
+    def add_log(self, entry: LogEntry) -> LogEntry:
+        return self.add_logs([entry])[0]
+
+    def add_logs(self, entries: Iterable[LogEntry]) -> list[LogEntry]:
+        batch = list(entries)  # a second try must see the same entries
+        return self._call(lambda c: log.add(c, batch))
+
+    def log_page(
+        self,
+        *,
+        before_id: int | None = None,
+        limit: int = 200,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+        work_order: str | None = None,
+    ) -> list[LogEntry]:
+        """Entries older than `before_id` (all when None), newest first."""
+        return self._call(
+            lambda c: log.query(
+                c,
+                fts=self.has_fts,
+                levels=levels,
+                work_order=work_order,
+                search=search,
+                order="DESC",
+                limit=limit,
+                id_bound=("<", before_id) if before_id is not None else None,
+            )
+        )
+
+    def log_since(
+        self,
+        after_id: int,
+        *,
+        limit: int = 1000,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+        work_order: str | None = None,
+    ) -> list[LogEntry]:
+        """Entries newer than `after_id`, oldest first (for growing a live view)."""
+        return self._call(
+            lambda c: log.query(
+                c,
+                fts=self.has_fts,
+                levels=levels,
+                work_order=work_order,
+                search=search,
+                order="ASC",
+                limit=limit,
+                id_bound=(">", after_id),
+            )
+        )
+
+    def log_entry(self, entry_id: int) -> LogEntry | None:
+        return self._call(lambda c: log.entry(c, entry_id))
+
+    def latest_log_id(self) -> int:
+        return self._call(lambda c: log.latest_id(c))
+
+    def log_count(self, levels: Iterable[Level | str] | None = None) -> int:
+        return self._call(lambda c: log.count(c, levels))
+
+    def subscribe(self, callback: LogListener, *, poll_s: float = 1.0) -> Unsubscribe:
+        """Call `callback` (on the listener thread) whenever any console writes the log.
+
+        `poll_s` is the SQLite store's; the server tells us, nothing is polled.
+        """
+        if self._closed:
+            raise StoreError("the store is closed")
+        return self._notices.subscribe(callback)
+
+    # --- export journal ---------------------------------------------------------------
+
+    def journal_get(self, work_order: str) -> JournalEntry | None:
+        return self._call(lambda c: journal.get(c, work_order))
+
+    def journal_entries(self, states: Iterable[JournalState] | None = None) -> list[JournalEntry]:
+        return self._call(lambda c: journal.entries(c, states))
+
+    def journal_record(
+        self,
+        work_order: str,
+        state: JournalState,
+        *,
+        doc_format: ExportFormat | None = None,
+        doc_number: str | None = None,
+        order_type: str | None = None,
+        last_error: str | None = None,
+        run_id: str | None = None,
+        new_attempt: bool = False,
+        previous_status: str | None = None,
+    ) -> JournalEntry:
+        """Record a step for a work order. Fields left None keep their stored value."""
+        return self._call(
+            lambda c: journal.record(
+                c,
+                work_order,
+                state,
+                doc_format=doc_format,
+                doc_number=doc_number,
+                order_type=order_type,
+                last_error=last_error,
+                run_id=run_id,
+                new_attempt=new_attempt,
+                previous_status=previous_status,
+            )
+        )
+
+    def journal_forget(self, work_order: str) -> None:
+        """Drop a failed work order's journal entry so it may be exported again."""
+        self._call(lambda c: journal.forget(c, work_order))
+
+    # --- sync cursors -----------------------------------------------------------------
+
+    def cursor_get(self, name: str) -> str | None:
+        return self._call(lambda c: cursors.get(c, name))
+
+    def cursor_time(self, name: str) -> dt.datetime | None:
+        return self._call(lambda c: cursors.time(c, name))
+
+    def cursor_set(self, name: str, value: str) -> None:
+        self._call(lambda c: cursors.put(c, name, value))
+
+    # --- run lock and claims (STORE_CONTRACT.md) --------------------------------------
+
+    def hold_run(
+        self, action: Action, *, wait_s: float = 0.0
+    ) -> contextlib.AbstractContextManager[None]:
+        """One run at a time per console (host + profile), across processes.
+
+        Waits up to `wait_s` for the holder to finish, then raises RunBusy. A holder
+        that died never blocks: the server drops its lock with its connection.
+        """
+        if self._closed:
+            raise StoreError("the store is closed")
+        return self._run_lock.hold(action, wait_s)
+
+    def run_holder(self) -> RunHolder | None:
+        """Who holds this console's run lock now (None when free)."""
+        return self._call(lambda c: self._run_lock.holder(c))
+
+    def claim(self, work_order: str, owner: str, lease_s: float) -> bool:
+        """True when `owner` now holds the work order's claim (new, renewed, or taken
+        over from an expired lease); False while another owner's lease runs."""
+        return self._call(lambda c: claims.claim(c, work_order, owner, lease_s))
+
+    def release_claim(self, work_order: str, owner: str) -> None:
+        self._call(lambda c: claims.release(c, work_order, owner))
+
+    def claims_expired_before(self, when: dt.datetime) -> list[str]:
+        return self._call(lambda c: claims.expired_before(c, when))
