@@ -83,6 +83,13 @@ class LogHeader(QFrame):
         top.addWidget(self.login_button)
         top.addWidget(self.disconnect_button)
 
+        # Another process (a scheduled export, a second window) holds the profile.
+        self.held_note = QLabel()
+        self.held_note.setObjectName("profileHeld")
+        self.held_note.setWordWrap(True)
+        self.held_note.setStyleSheet(style.color(style.PENDING))
+        self.held_note.hide()
+
         self.lights = {name: StatusLight(name) for name in LIGHT_NAMES}
         checks = QHBoxLayout()
         checks.setSpacing(6)
@@ -93,6 +100,7 @@ class LogHeader(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(top)
+        layout.addWidget(self.held_note)
         layout.addLayout(checks)
         self.set_state(AuthState(AuthStatus.SIGNED_OUT))
 
@@ -114,6 +122,11 @@ class LogHeader(QFrame):
         )
         self.headline.setStyleSheet(style.headline(color))
         self.headline.setAlignment(Qt.AlignmentFlag.AlignLeft)
+
+    def set_held(self, text: str | None) -> None:
+        """Say that another run holds the profile (`text`), or that none does (None)."""
+        self.held_note.setText(text or "")
+        self.held_note.setVisible(bool(text))
 
     def set_check(self, name: str, check: Check) -> None:
         self.lights[name].set_check(check)

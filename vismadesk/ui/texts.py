@@ -235,6 +235,13 @@ WORK_ORDERS_LOADED = "Listed at {time}."
 WORK_ORDERS_NEED_TOKENS = "Enter the OutSmart tokens in the settings to list the work orders."
 SELECT_TO_RESET = "Select work orders in the error status to reset."
 SELECT_TO_EXPORT = "Select ready work orders to export."
+TWICE_TITLE = "In VISMA.net twice"
+TWICE_HELP = (
+    "Two consoles exported these work orders at the very same moment. Delete the extra "
+    "document in VISMA.net; OutSmart was told once."
+)
+COL_DOCUMENT = "Document"
+COL_WHAT_TO_DELETE = "What to delete"
 
 # --- runs and the status bar ---------------------------------------------------------------
 READY = "Ready"
@@ -246,6 +253,10 @@ RUN_FAILED = "{action} stopped; the log says why."
 RUN_HAD_ERRORS = "{action} finished; some entries need attention (see the log)."
 RUN_CANCELLING = "Cancelling {action}: finishing the work in progress…"
 AUTO_SYNC_SKIPPED = "Auto-sync skipped: {running} was running."
+PROFILE_HELD_NOTE = (
+    "{action} is running in another vismadesk (process {pid} on {host}) since {since}. "
+    "Export and Sync wait until it has ended."
+)
 LOG_IN_FIRST = "Signing in: the action runs when you are connected."
 STOP_AND_CLOSE = "Stop and close"
 KEEP_RUNNING = "Keep running"

@@ -3,6 +3,8 @@
 A failed work order waits in the error status until the planner resets it (the
 troubleshooting page's fix: "Reset the workstatus to the correct export status …
 then run the export again"). This tab does both, for the selected work orders.
+A work order two consoles exported at the very same moment is listed apart, with
+what to delete in VISMA.net (from the journal), as long as there is one.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vismadesk.domain import WorkOrder
+from vismadesk.domain import JournalEntry, WorkOrder
 from vismadesk.ui import style, texts
 from vismadesk.ui.actions import RunKind, label, run_icon
 
@@ -108,6 +110,13 @@ class WorkOrdersTab(QWidget):
         why.moveSection(len(COLUMNS), 1)
         why.resizeSection(len(COLUMNS), 360)
         self.error_list.setObjectName("errorList")
+        self.twice_list = QTreeWidget()
+        self.twice_list.setObjectName("twiceList")
+        self.twice_list.setHeaderLabels(
+            [texts.COL_NUMBER, texts.COL_DOCUMENT, texts.COL_WHAT_TO_DELETE]
+        )
+        self.twice_list.setRootIsDecorated(False)
+        self.twice_list.header().resizeSection(2, 420)
 
         self.export_button = QPushButton(
             run_icon(RunKind.EXPORT_SELECTED), label(RunKind.EXPORT_SELECTED)
@@ -140,12 +149,22 @@ class WorkOrdersTab(QWidget):
         eb.addWidget(self.reset_button)
         el.addLayout(eb)
 
+        self.twice_box = QGroupBox(texts.TWICE_TITLE)
+        self.twice_box.setObjectName("twiceBox")
+        tl = QVBoxLayout(self.twice_box)
+        tl.addWidget(self.twice_list)
+        twice_help = QLabel(texts.TWICE_HELP)
+        twice_help.setWordWrap(True)
+        tl.addWidget(twice_help)
+        self.twice_box.hide()
+
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(top)
+        layout.addWidget(self.twice_box, 1)
         layout.addWidget(self.error_box, 2)
         layout.addWidget(self.ready_box, 3)
 
@@ -183,8 +202,11 @@ class WorkOrdersTab(QWidget):
         ready: list[WorkOrder],
         error: list[WorkOrder],
         reasons: dict[str, str] | None = None,
+        twice: list[JournalEntry] | None = None,
     ) -> None:
-        """The lists as OutSmart gave them; `reasons`: why each failed, from the journal."""
+        """The lists as OutSmart gave them; `reasons`: why each failed, from the journal;
+        `twice`: journal entries of work orders found twice in VISMA.net."""
+        self.set_twice(twice or [])
         _fill(self.ready_list, ready, self.status_names)
         _fill(self.error_list, error, self.status_names, reasons or {})
         self.ready_box.setTitle(f"{texts.READY_TITLE} ({len(ready)})")
@@ -195,6 +217,16 @@ class WorkOrdersTab(QWidget):
         self.refresh_button.setEnabled(True)
         self.loaded = True
         self._update_buttons()
+
+    def set_twice(self, entries: list[JournalEntry]) -> None:
+        self.twice_list.clear()
+        for e in entries:
+            note = e.last_error or ""
+            item = QTreeWidgetItem([e.work_order, str(e.document or ""), note])
+            item.setToolTip(2, note)
+            self.twice_list.addTopLevelItem(item)
+        self.twice_box.setTitle(f"{texts.TWICE_TITLE} ({len(entries)})")
+        self.twice_box.setVisible(bool(entries))
 
     def set_problem(self, text: str) -> None:
         self.status.setText(text)
