@@ -24,6 +24,7 @@ from vismadesk.domain import (
     HourType,
     JournalEntry,
     JournalState,
+    MaterialLine,
     WorkOrder,
 )
 from vismadesk.engine import mapping
@@ -156,12 +157,15 @@ class OrderExport:
         for code, labour in dict.fromkeys(wanted):
             if code in md.inventory:
                 continue
+
+            def exists(code: str = code) -> bool:
+                return code in md.inventory
+
+            def create(code: str = code, labour: bool = labour) -> None:
+                self._create_item(wo, code, labour, lines)
+
             try:
-                md.ensure(
-                    f"item:{code}",
-                    lambda code=code: code in md.inventory,
-                    lambda code=code, labour=labour: self._create_item(wo, code, labour, lines),
-                )
+                md.ensure(f"item:{code}", exists, create)
             except AppError as e:
                 if is_transient(e) or stops_run(e):
                     raise
@@ -179,7 +183,9 @@ class OrderExport:
             message, work_order=wo.number, record=relation, relation=relation, number=number
         )
 
-    def _create_item(self, wo: WorkOrder, code: str, labour: bool, lines: dict) -> None:
+    def _create_item(
+        self, wo: WorkOrder, code: str, labour: bool, lines: dict[str, MaterialLine]
+    ) -> None:
         md, s = self.md, self.settings
         if labour:
             item = mapping.labour_item(code, md.outsmart_hour_type(code), s)
@@ -226,7 +232,7 @@ class OrderExport:
         fmt = self.settings.export_format
         assert fmt is not None
         if order_id and isinstance(e, VismaApiError) and e.status == 409:
-            values = {"number": f"{self.settings.order_type} {order_id}"}
+            values: dict[str, object] = {"number": f"{self.settings.order_type} {order_id}"}
             return Problem(messages.ORDER_NUMBER_TAKEN, values, order_id, e, visma_details(e))
         return Problem(
             messages.DOCUMENT_CREATE_FAILED,

@@ -218,11 +218,11 @@ def refuse_busy(log: RunLog, err: RunBusy) -> LogEntry:
     )
 
 
-def holder_values(holder: RunHolder) -> dict[str, object]:
+def holder_values(holder: RunHolder) -> dict[str, str]:
     """The run lock's holder in a message's words: what, since when, which process."""
     return {
         "action": messages.ACTION_NAMES[holder.action],
         "since": holder.since.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-        "pid": holder.pid,
+        "pid": str(holder.pid),
         "host": holder.host,
     }

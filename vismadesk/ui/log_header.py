@@ -120,6 +120,13 @@ class LogHeader(QFrame):
         top.addLayout(words, 1)
         top.addLayout(buttons)
 
+        # Another process (a scheduled export, a second window) holds the profile.
+        self.held_note = QLabel()
+        self.held_note.setObjectName("profileHeld")
+        self.held_note.setWordWrap(True)
+        self.held_note.setStyleSheet(style.color(style.PENDING))
+        self.held_note.hide()
+
         self.lights = {name: StatusLight(name) for name in LIGHT_NAMES}
         checks = FlowLayout(spacing=6)
         for name in LIGHT_NAMES:
@@ -128,6 +135,7 @@ class LogHeader(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(top)
+        layout.addWidget(self.held_note)
         layout.addLayout(checks)
         self._state = AuthState(AuthStatus.SIGNED_OUT)
         self._busy = False
@@ -160,6 +168,11 @@ class LogHeader(QFrame):
         self.disconnect_button.setEnabled(not busy)
         self.headline.setStyleSheet(style.headline(_HEADLINE_COLOURS[tone]))
         self.headline.setAlignment(Qt.AlignmentFlag.AlignLeft)
+
+    def set_held(self, text: str | None) -> None:
+        """Say that another run holds the profile (`text`), or that none does (None)."""
+        self.held_note.setText(text or "")
+        self.held_note.setVisible(bool(text))
 
     def set_check(self, name: str, check: Check) -> None:
         self.lights[name].set_check(check)

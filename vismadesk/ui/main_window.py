@@ -9,6 +9,8 @@ through a `TaskRunner`. What each run is (label, icon, shortcut, job) is in
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import weakref
 from collections.abc import Callable, Sequence
 
@@ -37,13 +39,14 @@ from PySide6.QtWidgets import (
 
 from vismadesk import i18n, messages
 from vismadesk.config import Settings
-from vismadesk.domain import ExportFormat, Level, LogEntry, WorkOrder
+from vismadesk.domain import ExportFormat, JournalEntry, JournalState, Level, LogEntry, WorkOrder
 from vismadesk.engine import selection, sync
 from vismadesk.engine.context import Context
-from vismadesk.engine.runs import Progress, RunResult
+from vismadesk.engine.runs import Progress, RunResult, holder_values
 from vismadesk.errors import AppError
 from vismadesk.i18n import _, format_number
 from vismadesk.messages import FixAction
+from vismadesk.store import RunHolder, StoreError
 from vismadesk.ui import qt_language, screen_fit, style, texts
 from vismadesk.ui.actions import (
     RUNS,
@@ -80,6 +83,9 @@ log = logging.getLogger(__name__)
 # (title, text, choices) -> the chosen choice, or None when the question was dismissed.
 Ask = Callable[[str, str, Sequence[str]], str | None]
 LIGHTS_REFRESH_MS = 30_000
+# How often the window looks whether another process (a scheduled export, a second
+# window) holds the profile's run lock.
+HOLDER_POLL_MS = 2_000
 
 
 def open_in_system_browser(url: str) -> bool:
@@ -186,6 +192,11 @@ class MainWindow(QMainWindow):
         self._lights_timer.start()
         self._auto_sync_timer = QTimer(self)
         self._auto_sync_timer.timeout.connect(self._auto_sync)
+        self._held_by: RunHolder | None = None
+        self._holder_timer = QTimer(self)
+        self._holder_timer.setInterval(HOLDER_POLL_MS)
+        self._holder_timer.timeout.connect(self._check_holder)
+        self._holder_timer.start()
 
     def _build_layout(self, poll_ms: int) -> None:
         self.form = SettingsForm(self.ctx)
@@ -591,6 +602,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.cancel_action.setEnabled(False)
         self.work_orders.set_busy(False)
+        self._check_holder()
+        self._apply_held()
         for w in (self.progress_label, self.progress, self.cancel_button):
             w.hide()
         self._retry = None
@@ -619,6 +632,46 @@ class MainWindow(QMainWindow):
             self.close()
         elif after is not None:
             after()
+
+    # --- another process holding the profile ----------------------------------------------
+
+    @Slot()
+    def _check_holder(self) -> None:
+        """Grey Export and Sync while another process runs on this profile, and say so;
+        enable them again once it has ended."""
+        if self._shut_down or self.runs.busy:
+            return  # this window's own run holds the profile: no other can
+        try:
+            holder = self.ctx.store.run_holder()
+        except (StoreError, OSError):
+            return
+        if holder is not None and (holder.pid, holder.host) == (os.getpid(), socket.gethostname()):
+            holder = None  # this process's own run, starting or ending
+        if holder == self._held_by:
+            return
+        self._held_by = holder
+        if holder is not None:
+            values = holder_values(holder)
+            message = messages.PROFILE_HELD
+            self.ctx.store.add_log(
+                LogEntry(
+                    holder.action,
+                    message.level,
+                    message.render(**values),
+                    {"hint": message.hint, "pid": holder.pid, "host": holder.host},
+                    code=message.code,
+                )
+            )
+            self.log_panel.model.notify_new_entries()
+        self._apply_held()
+
+    def _apply_held(self) -> None:
+        holder = self._held_by
+        for action in self.actions_by_kind.values():
+            action.setEnabled(holder is None)
+        self.work_orders.set_busy(holder is not None)
+        note = _(texts.PROFILE_HELD_NOTE).format(**holder_values(holder)) if holder else None
+        self.header.set_held(note)
 
     # --- sign-in --------------------------------------------------------------------------
 
@@ -787,6 +840,10 @@ class MainWindow(QMainWindow):
                 _(texts.AUTO_SYNC_SKIPPED).format(running=label(running)), 10_000
             )
             return
+        if self._held_by is not None:  # another process runs on this profile
+            name = messages.ACTION_NAMES[self._held_by.action]
+            self.statusBar().showMessage(texts.AUTO_SYNC_SKIPPED.format(running=name), 10_000)
+            return
         self.sync_all()
 
     # --- reads ----------------------------------------------------------------------------
@@ -813,20 +870,23 @@ class MainWindow(QMainWindow):
             if error is not None or not isinstance(result, tuple):
                 self.work_orders.set_problem(_error_text(error))
             else:
-                ready, failed, reasons = result
-                self.work_orders.set_lists(ready, failed, reasons)
+                ready, failed, reasons, twice = result
+                self.work_orders.set_lists(ready, failed, reasons, twice)
                 self._counts = (len(ready), len(failed))
             self._refresh_lights()
             self.work_orders_loaded.emit()
 
-        def read() -> tuple[list[WorkOrder], list[WorkOrder], dict[str, str]]:
+        def read() -> tuple[list[WorkOrder], list[WorkOrder], dict[str, str], list[JournalEntry]]:
             ready, failed = selection.work_order_lists(ctx.outsmart, ctx.settings)
             reasons = {}
             for wo in failed:
                 journal = ctx.store.journal_get(wo.number)
                 if journal is not None and journal.last_error:
                     reasons[wo.number] = journal.last_error
-            return ready, failed, reasons
+            # A done or created entry keeps a note only when the work order is in
+            # VISMA.net twice (engine/duplicates.py).
+            sent = ctx.store.journal_entries([JournalState.DONE, JournalState.CREATED])
+            return ready, failed, reasons, [e for e in sent if e.last_error]
 
         self.tasks.submit("work-orders", read, done)
 
@@ -946,6 +1006,7 @@ class MainWindow(QMainWindow):
         self.tasks.shutdown()
         self._lights_timer.stop()
         self._auto_sync_timer.stop()
+        self._holder_timer.stop()
         for dialog in (self.details, self.help):
             if dialog is not None and shiboken6.isValid(dialog):
                 dialog.close()

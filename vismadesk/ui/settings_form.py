@@ -252,6 +252,8 @@ class SettingsForm(QWidget):
                 widget.setTitle(_(text))
             else:
                 widget.setText(_(text))
+        self.duplicate_days.setSuffix(_(texts.DAYS_SUFFIX))
+        self.claim_lease.setSuffix(_(texts.MINUTES_SUFFIX))
         for i, minutes in enumerate(HOUR_ROUNDING_CHOICES):
             shown = (
                 _(texts.HOUR_ROUNDING_NONE)
@@ -313,7 +315,8 @@ class SettingsForm(QWidget):
         self.order_type.setMaxLength(2)
         self.order_type.setMaximumWidth(80)
         self._row(f, "order_type", self.order_type)
-        self.manual_order_numbers = QCheckBox(texts.SETTING_LABELS["manual_order_numbers"])
+        self.manual_order_numbers = QCheckBox()
+        self._text(self.manual_order_numbers, texts.SETTING_LABELS["manual_order_numbers"])
         holder = QWidget()
         hl = QVBoxLayout(holder)
         hl.setContentsMargins(0, 0, 0, 0)
@@ -360,11 +363,9 @@ class SettingsForm(QWidget):
         self._row(f, "auto_sync_minutes", self.auto_sync)
         self.duplicate_days = QSpinBox()
         self.duplicate_days.setRange(1, 3660)
-        self.duplicate_days.setSuffix(texts.DAYS_SUFFIX)
         self._row(f, "duplicate_check_days", self.duplicate_days)
         self.claim_lease = QSpinBox()
         self.claim_lease.setRange(1, 24 * 60)
-        self.claim_lease.setSuffix(texts.MINUTES_SUFFIX)
         self._row(f, "claim_lease_minutes", self.claim_lease)
         self.language = QComboBox()
         for choice in LANGUAGE_SETTINGS:

@@ -287,6 +287,13 @@ SELECT_TO_EXPORT = N_("Select ready work orders to export.")
 NONE_READY = N_("No work orders are ready for export.")
 NONE_IN_ERROR = N_("No work orders are in the error status.")
 NO_LOG_FOR_WORK_ORDER = N_("The log has no entry for work order {work_order} yet.")
+TWICE_TITLE = N_("In VISMA.net twice")
+TWICE_HELP = N_(
+    "Two consoles exported these work orders at the very same moment. Delete the extra "
+    "document in VISMA.net; OutSmart was told once."
+)
+COL_DOCUMENT = N_("Document")
+COL_WHAT_TO_DELETE = N_("What to delete")
 
 # --- runs and the status bar ---------------------------------------------------------------
 READY = N_("Ready")
@@ -299,6 +306,10 @@ RUN_FAILED = N_("{action} stopped; the log says why.")
 RUN_HAD_ERRORS = N_("{action} finished; some entries need attention (see the log).")
 RUN_CANCELLING = N_("Cancelling {action}: finishing the work in progress…")
 AUTO_SYNC_SKIPPED = N_("Auto-sync skipped: {running} was running.")
+PROFILE_HELD_NOTE = N_(
+    "{action} is running in another vismadesk (process {pid} on {host}) since {since}. "
+    "Export and Sync wait until it has ended."
+)
 LOG_IN_FIRST = N_("Signing in: the action runs when you are connected.")
 STOP_AND_CLOSE = N_("Stop and close")
 KEEP_RUNNING = N_("Keep running")

@@ -5,6 +5,8 @@ troubleshooting page's fix: "Reset the workstatus to the correct export status â
 then run the export again"). This tab does both, for the selected work orders. Why a
 work order failed is shown in full under the error list for the one selected, and a
 double-click on any work order opens its latest log entry (`open_requested`).
+A work order two consoles exported at the very same moment is listed apart, with
+what to delete in VISMA.net (from the journal), as long as there is one.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vismadesk.domain import WorkOrder
+from vismadesk.domain import JournalEntry, WorkOrder
 from vismadesk.i18n import _, format_date, format_number, format_time
 from vismadesk.messages import translated
 from vismadesk.ui import style, texts
@@ -151,6 +153,10 @@ class WorkOrdersTab(QWidget):
         self.why_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.why_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.why_label.hide()
+        self.twice_list = QTreeWidget()
+        self.twice_list.setObjectName("twiceList")
+        self.twice_list.setRootIsDecorated(False)
+        self.twice_list.header().resizeSection(2, 420)
 
         self.export_button = QPushButton(run_icon(RunKind.EXPORT_SELECTED), "")
         self.export_button.setObjectName("exportSelected")
@@ -195,6 +201,15 @@ class WorkOrdersTab(QWidget):
         eb.addWidget(self.reset_button)
         el.addLayout(eb)
 
+        self.twice_box = QGroupBox()
+        self.twice_box.setObjectName("twiceBox")
+        tl = QVBoxLayout(self.twice_box)
+        tl.addWidget(self.twice_list)
+        self.twice_help = QLabel()
+        self.twice_help.setWordWrap(True)
+        tl.addWidget(self.twice_help)
+        self.twice_box.hide()
+
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.refresh_button)
@@ -205,17 +220,20 @@ class WorkOrdersTab(QWidget):
         self._layout = QVBoxLayout(body)
         self._layout.setContentsMargins(0, 4, 0, 0)
         self._layout.addLayout(top)
+        self._layout.addWidget(self.twice_box, 1)
         self._layout.addWidget(self.error_box, 1)
         self._layout.addWidget(self.ready_box, 1)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("workOrdersScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its lists and buttons are the stops
-        self.scroll.setWidget(body)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("workOrdersScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setFocusPolicy(
+            Qt.FocusPolicy.NoFocus
+        )  # its lists and buttons are the stops
+        self.scroll_area.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll)
+        outer.addWidget(self.scroll_area)
 
         self.refresh_button.clicked.connect(self.refresh_clicked)
         self.export_button.clicked.connect(lambda: self.export_clicked.emit(self.selected_ready()))
@@ -228,6 +246,7 @@ class WorkOrdersTab(QWidget):
         self._busy = False
         self.loaded = False
         self._counts = (0, 0)
+        self._twice_count = 0
         self._status: tuple[str, dict[str, str]] = (texts.READY_UNKNOWN, {})
         # OutSmart's work status names by code, once known (the form reads them).
         self.status_names: dict[str, str] = {}
@@ -247,6 +266,7 @@ class WorkOrdersTab(QWidget):
         ready, error = (format_number(n) for n in self._counts)
         self.ready_box.setTitle(_(texts.READY_TITLE).format(count=ready))
         self.error_box.setTitle(_(texts.ERROR_TITLE).format(count=error))
+        self._retranslate_twice()
         text, values = self._status
         self.status.setText(_(text).format(**values))
 
@@ -280,8 +300,11 @@ class WorkOrdersTab(QWidget):
         ready: list[WorkOrder],
         error: list[WorkOrder],
         reasons: dict[str, str] | None = None,
+        twice: list[JournalEntry] | None = None,
     ) -> None:
-        """The lists as OutSmart gave them; `reasons`: why each failed, from the journal."""
+        """The lists as OutSmart gave them; `reasons`: why each failed, from the journal;
+        `twice`: journal entries of work orders found twice in VISMA.net."""
+        self.set_twice(twice or [])
         _fill(self.ready_list, ready, self.status_names)
         _fill(self.error_list, error, self.status_names, reasons or {})
         self._counts = (len(ready), len(error))
@@ -300,6 +323,25 @@ class WorkOrdersTab(QWidget):
         self.retranslate()
         self._show_why()
         self._update_buttons()
+
+    def set_twice(self, entries: list[JournalEntry]) -> None:
+        self.twice_list.clear()
+        for e in entries:
+            note = e.last_error or ""
+            item = QTreeWidgetItem([e.work_order, str(e.document or ""), note])
+            item.setToolTip(2, note)
+            self.twice_list.addTopLevelItem(item)
+        self._twice_count = len(entries)
+        self._retranslate_twice()
+        self.twice_box.setVisible(bool(entries))
+
+    def _retranslate_twice(self) -> None:
+        self.twice_list.setHeaderLabels(
+            [_(t) for t in (texts.COL_NUMBER, texts.COL_DOCUMENT, texts.COL_WHAT_TO_DELETE)]
+        )
+        count = format_number(self._twice_count)
+        self.twice_box.setTitle(f"{_(texts.TWICE_TITLE)} ({count})")
+        self.twice_help.setText(_(texts.TWICE_HELP))
 
     def set_problem(self, text: str) -> None:
         """A problem in words already chosen (an error's own message)."""
