@@ -4,6 +4,8 @@
     uv run python tools/i18n.py update    # merge the .pot into each language's .po
     uv run python tools/i18n.py compile   # .po -> .mo (committed: the app needs no build)
     uv run python tools/i18n.py check     # exit 1 when any of the above is left undone
+    uv run python tools/i18n.py todo      # the untranslated texts, as JSON to fill in
+    uv run python tools/i18n.py apply F   # fill in translations from such a JSON file
 
 After adding or changing a marked text: extract, update, translate the new entries in
 resources/translations/nl/LC_MESSAGES/vismadesk.po in the words Dutch planners know
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gettext
 import io
+import json
 import string
 import sys
 from collections.abc import Iterable, Iterator
@@ -270,15 +273,58 @@ def cmd_check() -> int:
     return 1 if problems else 0
 
 
+# --- todo / apply ---------------------------------------------------------------------
+# Translations kept as {English: Dutch} JSON survive a merge of two branches that both
+# touched the .po: take either .po, `update`, then `apply` each branch's file.
+
+
+def cmd_todo() -> int:
+    for locale in LOCALES:
+        catalog = _read(po_path(locale), locale)
+        todo: dict[str, str | list[str]] = {}
+        for message in _untranslated(catalog):
+            msgid = _key(message)[0]
+            todo[msgid] = [""] * len(message.id) if isinstance(message.id, tuple | list) else ""
+        print(json.dumps(todo, ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_apply(files: list[str]) -> int:
+    wanted: dict[str, str | list[str]] = {}
+    for name in files:
+        wanted.update(json.loads(Path(name).read_text(encoding="utf-8")))
+    for locale in LOCALES:
+        path = po_path(locale)
+        catalog = _read(path, locale)
+        filled = 0
+        for message in _entries(catalog):
+            text = wanted.get(_key(message)[0])
+            if not text or _translated(message):
+                continue
+            message.string = tuple(text) if isinstance(message.id, tuple | list) else text
+            message.flags.discard("fuzzy")
+            filled += 1
+        _write_if_changed(path, _render_po(catalog))
+        left = len(list(_untranslated(catalog)))
+        print(f"{path.relative_to(ROOT)}: {filled} filled in, {left} to translate")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("command", choices=["extract", "update", "compile", "check"])
+    parser.add_argument(
+        "command", choices=["extract", "update", "compile", "check", "todo", "apply"]
+    )
+    parser.add_argument("files", nargs="*", help="for apply: JSON files of translations")
     args = parser.parse_args(argv)
+    if args.command == "apply":
+        return cmd_apply(args.files)
     return {
         "extract": cmd_extract,
         "update": cmd_update,
         "compile": cmd_compile,
         "check": cmd_check,
+        "todo": cmd_todo,
     }[args.command]()
 
 
