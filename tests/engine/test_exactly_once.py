@@ -27,6 +27,7 @@ from vismadesk.engine.export import run_export
 from vismadesk.engine.runs import RunHooks
 from vismadesk.engine.sync import reset_work_orders, sync_all
 from vismadesk.errors import AppError
+from vismadesk.store import Store
 
 
 def _entries(demo: DemoSession, run_id: str) -> list[LogEntry]:
@@ -86,7 +87,8 @@ def test_a_run_waits_for_the_other_when_asked(demo: DemoSession) -> None:
         target=lambda: results.append(run_export(demo.context, wait_s=60)), daemon=True
     )
     runner.start()
-    assert store.run_holder() is not None and store.run_holder().action is Action.IMPORT
+    holder = store.run_holder()
+    assert holder is not None and holder.action is Action.IMPORT
     release.set()
     t.join()
     runner.join(timeout=60)
@@ -104,7 +106,7 @@ def test_each_work_order_is_in_export_in_outsmart_before_its_document_is_made(
     status_at_create: dict[str, str] = {}
     real = demo.context.visma.create_or_find_document
 
-    def spy(doc, **kw):  # type: ignore[no-untyped-def]
+    def spy(doc, **kw):
         status_at_create[doc.reference] = _rows(demo)[doc.reference]["WorkStatus"]
         return real(doc, **kw)
 
@@ -135,16 +137,18 @@ def test_another_consoles_fresh_claim_stops_this_export_until_its_lease_ends(
     assert warning.details["work_orders"] == theirs
     assert f"2 work orders are in export there ({', '.join(theirs)})" in warning.summary
     assert documents_by_reference(demo.sandbox.state()) == {}, "it created something"
-    assert ctx.store.journal_get(theirs[0]).state is JournalState.CLAIM_SEEN
+    seen = ctx.store.journal_get(theirs[0])
+    assert seen is not None and seen.state is JournalState.CLAIM_SEEN
 
     # Still fresh on the next run; then the lease passes (first seen 20 minutes ago).
     assert run_export(ctx).exit_code == ExitCode.CONFIG
     ago = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=20)).isoformat()
+    assert isinstance(ctx.store, Store)
     ctx.store.write(lambda c: c.execute("UPDATE journal SET updated_at = ?", (ago,)))
     third = run_export(ctx)
     assert third.exit_code == ExitCode.SOME_FAILED
     taken = [e for e in _entries(demo, third.run_id) if e.code == messages.CLAIM_TAKEN_OVER.code]
-    assert sorted(e.work_order for e in taken) == theirs
+    assert sorted(e.work_order or "" for e in taken) == theirs
     docs = documents_by_reference(demo.sandbox.state())
     assert {wo: docs.get(wo) for wo in good} == dict.fromkeys(good, 1)
 
@@ -205,7 +209,8 @@ def test_a_work_order_already_in_visma_is_finished_before_anything_is_checked(
     assert demo.sandbox.request_counts().get("erp POST /v2/customerinvoice", 0) == posts
     assert _rows(demo)[victim]["status"] == "Afgehandeld"
     assert _rows(demo)[victim]["WorkStatus"] == row["WorkStatus"]  # no error status
-    assert ctx.store.journal_get(victim).doc_number == made.number
+    kept = ctx.store.journal_get(victim)
+    assert kept is not None and kept.doc_number == made.number
 
 
 def test_already_exists_means_it_exists_the_export_goes_on(
@@ -279,6 +284,7 @@ def test_a_409_for_our_own_order_number_is_already_exported(
     assert len(manual.sandbox.state()["sales_orders"]) == len(good)
     assert first.succeeded == 0  # none marked handled
     manual.sandbox.faults(error_rate=0.0, service="outsmart", match="update_status=true")
+    assert isinstance(ctx.store, Store)
     ctx.store.write(lambda c: c.execute("DELETE FROM journal"))
     monkeypatch.setattr(ctx.visma, "documents_since", lambda *a, **k: [])
 
@@ -362,5 +368,6 @@ def test_a_work_order_found_twice_in_visma_is_named_with_what_to_delete(
     )
     assert entry.details["keep"] == numbers[0] and entry.details["delete"] == [numbers[1]]
     journal = ctx.store.journal_get(victim)
+    assert journal is not None
     assert journal.state is JournalState.DONE and journal.last_error == entry.summary
     assert result.exit_code == ExitCode.SOME_FAILED

@@ -11,7 +11,7 @@ from vismadesk.domain import ExitCode, ExportFormat, JournalState, Level, LogEnt
 from vismadesk.engine.export import run_export
 from vismadesk.engine.runs import RunHooks
 from vismadesk.engine.sync import reset_work_orders
-from vismadesk.store import Store
+from vismadesk.store import StoreAPI
 
 PAGE_TEXT = {
     "relation_not_in_outsmart": "Work order {wo} relation {rec} does not exist in OutSmart",
@@ -26,7 +26,7 @@ def _entries(session: DemoSession, run_id: str) -> list[LogEntry]:
     return [e for e in page if e.run_id == run_id]
 
 
-def _journal_state(store: Store, work_order: str) -> JournalState:
+def _journal_state(store: StoreAPI, work_order: str) -> JournalState:
     entry = store.journal_get(work_order)
     assert entry is not None, work_order
     return entry.state

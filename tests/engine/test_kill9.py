@@ -135,9 +135,11 @@ def test_kill_9_twenty_times_on_a_lossy_slow_network_then_one_clean_run(tmp_path
         for _ in range(20):
             target = requests() + rng.randint(3, 30)
             console = Console.start(sb, profile)
-            reached = wait_until(
-                lambda t=target, c=console: requests() >= t or c.proc.poll() is not None
-            )
+
+            def far_enough(t: int = target, c: Console = console) -> bool:
+                return requests() >= t or c.proc.poll() is not None
+
+            reached = wait_until(far_enough)
             assert reached
             if console.proc.poll() is None:
                 kills += 1

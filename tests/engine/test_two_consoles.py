@@ -95,7 +95,7 @@ def test_two_profiles_at_the_same_moment_every_duplicate_is_named(
 ) -> None:
     # New material and New relation on: both create the same customers and items,
     # and one of them meets "already exists" each time.
-    settings = {"new_material": True, "new_relation": True}
+    settings: dict[str, object] = {"new_material": True, "new_relation": True}
     if claims == "unknown to OutSmart":
         settings["export_claim_status"] = "97"  # not a work status OutSmart has
     oracle = oracle_of(sandbox, new_material=True, new_relation=True)

@@ -75,6 +75,7 @@ def test_the_fix_from_the_catalogue_is_a_button(
     e = seed_entry(store, message, **values)
     dialog = open_dialog(qtbot, e)
     assert dialog.summary_label.text() == message.render(**values)
+    assert dialog.hint_label is not None
     assert dialog.hint_label.text() == message.hint
     assert dialog.fix_button is not None
     assert dialog.fix_button.text() == button

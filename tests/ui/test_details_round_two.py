@@ -19,7 +19,7 @@ from vismadesk.ui.details_dialog import DetailsDialog
 from vismadesk.ui.main_window import MainWindow
 
 
-def _open(qtbot, entry: LogEntry) -> DetailsDialog:  # type: ignore[no-untyped-def]
+def _open(qtbot, entry: LogEntry) -> DetailsDialog:
     dialog = DetailsDialog(entry)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -100,7 +100,8 @@ def test_nothing_is_cut_off_long_lists_and_answers_scroll(qtbot, store: Store) -
     work_orders = labels[", ".join(numbers)]
     answer = labels[said]
     for label in (work_orders, answer, dialog.hint_label, dialog.done_label):
-        assert label is not None and _fully_shown(label), label.text()[:40]
+        assert label is not None
+        assert _fully_shown(label), label.text()[:40]
     # Taller than the dialog may be: it scrolls, and the dialog stays on the screen.
     bar = dialog.scroll_area.verticalScrollBar()
     assert bar.maximum() > 0
@@ -150,7 +151,7 @@ def test_a_fix_note_ends_with_its_run(qtbot, demo: DemoSession, make_window) -> 
     def click() -> bool:
         qtbot.mouseClick(dialog.fix_button, Qt.MouseButton.LeftButton)
         assert dialog.done_label.text() == "Waiting for sign-in in your browser…"
-        assert not dialog.fix_button.isEnabled()
+        assert dialog.fix_button is not None and not dialog.fix_button.isEnabled()
         return True
 
     result = finish(qtbot, window, click)

@@ -23,7 +23,7 @@ from vismadesk.ui.main_window import MainWindow
 from vismadesk.ui.work_orders_tab import WorkOrdersTab
 
 
-def _tab_through(qtbot, window: MainWindow, stops: int = 80) -> list[tuple[QWidget, bool]]:  # type: ignore[no-untyped-def]
+def _tab_through(qtbot, window: MainWindow, stops: int = 80) -> list[tuple[QWidget, bool]]:
     """Press Tab from the first settings field on, as a planner would: each widget that
     got the focus, once, and whether it looks different with the focus than without."""
     window.activateWindow()
@@ -212,6 +212,7 @@ def test_the_error_list_gets_the_room_and_says_why_in_full(qtbot) -> None:
     assert tab.why_label.height() >= tab.why_label.heightForWidth(tab.why_label.width())
     with qtbot.waitSignal(tab.open_requested) as opened:
         item = tab.error_list.topLevelItem(0)
+        assert item is not None
         rect = tab.error_list.visualItemRect(item)
         viewport = tab.error_list.viewport()
         qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
@@ -260,7 +261,9 @@ def test_one_date_format_per_language(qtbot, demo: DemoSession, make_window) -> 
         ]
         dialog.close()
         tab.set_lists(_orders(1, "R"), [])
-        assert tab.ready_list.topLevelItem(0).text(4) == format_date(dt.date(2026, 12, 1)) == day
+        first = tab.ready_list.topLevelItem(0)
+        assert first is not None
+        assert first.text(4) == format_date(dt.date(2026, 12, 1)) == day
 
 
 def test_the_title_names_vismadesk_once(qtbot, demo: DemoSession, make_window) -> None:

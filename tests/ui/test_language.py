@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -66,9 +67,8 @@ def test_view_language_switches_the_window_at_once_and_keeps_the_choice(
     assert window.header.lights["connection"].label.text() == "Niet gekoppeld"
     assert window.tabs.tabText(0) == "Synchronisatielogboek"
     assert window.form.sales_invoice.text() == "Verkoopfactuur"
-    assert window.form.findChild(type(window.header.headline), "label_export_format").text() == (
-        "Werkbon versturen als"
-    )
+    export_format = window.form.findChild(type(window.header.headline), "label_export_format")
+    assert export_format is not None and export_format.text() == "Werkbon versturen als"
     assert "ingebouwde sandbox" in window.banner.text()
     # The rows are read again: the stored code and values, in Dutch now.
     qtbot.waitUntil(
@@ -139,7 +139,7 @@ def test_in_english_the_troubleshooting_messages_stay_word_for_word(
     log = RunLog(demo.context.store, Action.EXPORT, "run1")
     expected = []
     for msg in messages.seed_messages():
-        values = {f: "X" if f != "work_order" else "Y" for f in msg.fields}
+        values: dict[str, Any] = {f: "X" if f != "work_order" else "Y" for f in msg.fields}
         log.emit(msg, **values)
         expected.append(msg.render(**values))
     qtbot.waitUntil(lambda: len(rows(window)) == len(expected), timeout=10_000)

@@ -106,6 +106,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     dialog = window.details
     assert dialog is not None and dialog.isVisible()
     assert dialog.summary_label.text() == text
+    assert dialog.hint_label is not None
     assert "Turn on New material" in dialog.hint_label.text()
     facts = [w.text() for w in dialog.findChildren(QLabel)]
     assert wo in facts and material in facts

@@ -12,6 +12,7 @@ from tests.helpers.window import Planner, finish
 from vismadesk import messages
 from vismadesk.demo import DemoSession, start_demo
 from vismadesk.domain import ExitCode, ExportFormat
+from vismadesk.store import Store
 from vismadesk.ui.actions import RunKind
 from vismadesk.ui.log_rows import summary_of
 from vismadesk.ui.main_window import MainWindow
@@ -229,6 +230,7 @@ def test_a_long_session_does_not_pile_up_database_connections(
 ) -> None:
     window: MainWindow = make_window(ready_demo)
     store = ready_demo.context.store
+    assert isinstance(store, Store)
     finish(qtbot, window, window.sync_all)
     qtbot.waitUntil(lambda: not window.tasks.busy)
     # Every run and read has its own thread(s); each thread's connection must close

@@ -36,7 +36,7 @@ def rows(window: MainWindow) -> list[str]:
 class Watch:
     """What a label said while a run went on (polled: the texts change fast)."""
 
-    def __init__(self, read) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, read) -> None:
         self.seen: list[str] = []
         self._read = read
         self.timer = QTimer()
@@ -242,13 +242,13 @@ def test_one_work_order_exported_reads_in_the_singular(
     qtbot.waitUntil(lambda: rows(window)[:1] == ["1 werkbon geëxporteerd"], timeout=10_000)
 
 
-def _export_selected():  # type: ignore[no-untyped-def]
+def _export_selected():
     from vismadesk.ui.actions import RunKind
 
     return RunKind.EXPORT_SELECTED
 
 
-def _numbers(tree) -> list[str]:  # type: ignore[no-untyped-def]
+def _numbers(tree) -> list[str]:
     return [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
 
 

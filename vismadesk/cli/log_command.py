@@ -32,8 +32,8 @@ def cmd_log(args: argparse.Namespace) -> int:
     chosen = profile(args)
     try:
         store = open_store(load_settings(chosen.settings_path).settings, chosen, Secrets())
-    except StoreError as e:
-        print(_("error: {problem}").format(problem=e), file=sys.stderr)
+    except StoreError as err:
+        print(_("error: {problem}").format(problem=err), file=sys.stderr)
         return ExitCode.CONFIG
     try:
         entries = store.log_page(

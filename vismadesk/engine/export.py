@@ -17,6 +17,7 @@ import threading
 from collections import deque
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from vismadesk import messages
 from vismadesk.domain import Action, ExitCode, JournalState, WorkOrder
@@ -356,7 +357,11 @@ class ExportRun:
             n for n, o in outcomes.items() if o in (Outcome.RETRY, Outcome.PENDING, Outcome.STOPPED)
         ]
         failed = [n for n in bad if n not in set(skipped)]
-        counts = {"exported": len(ok), "failed": len(failed), "skipped": len(skipped)}
+        counts: dict[str, Any] = {
+            "exported": len(ok),
+            "failed": len(failed),
+            "skipped": len(skipped),
+        }
         details = {"work_orders": failed, "skipped_work_orders": skipped}
         if self.cancel.is_set() and not_started:
             result.cancelled = True

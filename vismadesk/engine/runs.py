@@ -16,7 +16,7 @@ from typing import Any
 from vismadesk import messages
 from vismadesk.domain import Action, ExitCode, Level, LogEntry
 from vismadesk.errors import AppError
-from vismadesk.store import RunBusy, RunHolder, Store
+from vismadesk.store import RunBusy, RunHolder, StoreAPI
 
 # Each sync-log entry also goes to the diagnostic log file (when one is open).
 _log = logging.getLogger("vismadesk.runs")
@@ -74,7 +74,7 @@ class RunLog:
 
     def __init__(
         self,
-        store: Store,
+        store: StoreAPI,
         action: Action,
         run_id: str,
         on_log: LogCallback | None = None,
@@ -186,7 +186,7 @@ class ProgressReporter:
 
 
 def exclusive(
-    store: Store,
+    store: StoreAPI,
     log: RunLog,
     wait_s: float,
     body: Callable[[], RunResult],
@@ -218,7 +218,7 @@ def refuse_busy(log: RunLog, err: RunBusy) -> LogEntry:
     )
 
 
-def holder_values(holder: RunHolder) -> dict[str, str]:
+def holder_values(holder: RunHolder) -> dict[str, Any]:
     """The run lock's holder in a message's words: what, since when, which process."""
     return {
         "action": messages.ACTION_NAMES[holder.action],

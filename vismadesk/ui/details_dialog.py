@@ -350,6 +350,8 @@ class DetailsDialog(QDialog):
             return
         room = screen.availableGeometry()
         body = self.scroll_area.widget()
+        if body is None:
+            return
         width = max(self.width(), 560)
         width = min(width, room.width() - 40)
         needed = body.heightForWidth(width - 30) if body.hasHeightForWidth() else -1

@@ -478,11 +478,11 @@ class SettingsForm(QWidget):
         self.export_defaults.watch(self._changed)
         for spin in (self.concurrency, self.auto_sync, self.duplicate_days, self.claim_lease):
             spin.valueChanged.connect(self._changed)
-        for key, w in self._inputs.items():
-            if isinstance(w, QLineEdit):
-                w.textChanged.connect(self._changed)
+        for key, field in self._inputs.items():
+            if isinstance(field, QLineEdit):
+                field.textChanged.connect(self._changed)
                 if key in TOKEN_KEYS:
-                    w.textChanged.connect(self._token_typed)
+                    field.textChanged.connect(self._token_typed)
 
     def _show_advanced(self, on: bool) -> None:
         self.advanced.setVisible(on)
