@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -78,9 +77,7 @@ def test_each_planted_fault_is_present_and_real() -> None:
 
 @pytest.mark.slow
 def test_a_benchmark_sized_clean_company() -> None:
-    start = time.perf_counter()
     d = demo.generate(work_orders=10_000, relations=200, materials=1_000, faulty=False)
-    assert time.perf_counter() - start < 5
     assert len(d.work_orders) == 10_000 and len(d.materials) == 1_000
     assert all(not v for v in d.faulty_orders.values())
     customers = {c["number"] for c in d.customers}
