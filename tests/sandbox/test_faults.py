@@ -37,8 +37,9 @@ def test_latency_is_awaited_so_parallel_requests_overlap() -> None:
                     assert (await c.get(f"{sb.url}/_sandbox/")).status_code == 200
                     return time.perf_counter()
 
-                *spans, control_done = await asyncio.gather(*(one() for _ in range(8)), control())
-                return spans, control_done
+                spans = [asyncio.ensure_future(one()) for _ in range(8)]
+                control_done = await control()
+                return list(await asyncio.gather(*spans)), control_done
 
         spans, control_done = asyncio.run(run())
         assert all(end - start >= 0.25 for start, end in spans)
