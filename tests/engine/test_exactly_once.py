@@ -27,6 +27,7 @@ from vismadesk.engine.export import run_export
 from vismadesk.engine.runs import RunHooks
 from vismadesk.engine.sync import reset_work_orders, sync_all
 from vismadesk.errors import AppError
+from vismadesk.net.transport import Backoff
 from vismadesk.store import Store
 
 
@@ -279,6 +280,8 @@ def test_a_409_for_our_own_order_number_is_already_exported(
     ctx = manual.context
     good = _good(manual)
     ctx.settings.export_claim_status = ""  # the work orders stay ready for export
+    # Every "mark handled" fails after its retries: retried in milliseconds, not seconds.
+    monkeypatch.setattr(ctx.outsmart, "_backoff", Backoff(base_s=0.001, cap_s=0.004))
     manual.sandbox.faults(error_rate=1.0, service="outsmart", match="update_status=true")
     first = run_export(ctx)
     assert len(manual.sandbox.state()["sales_orders"]) == len(good)

@@ -3,7 +3,10 @@ dates, and catalogues that are complete and compiled."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import importlib.util
+import io
 import shutil
 import subprocess
 import sys
@@ -230,14 +233,16 @@ def test_a_missing_catalogue_leaves_english_in_effect(
 
 
 def _tool(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(cwd / "tools" / "i18n.py"), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        check=False,
-    )
+    """tools/i18n.py of the tree at `cwd`, run in this process (its paths follow its file):
+    the same main() a shell runs, without an interpreter start per step."""
+    spec = importlib.util.spec_from_file_location("i18n_tool_under_test", cwd / "tools" / "i18n.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = tool.main(list(args))
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 def test_the_committed_catalogues_are_complete_and_compiled() -> None:
