@@ -304,6 +304,30 @@ def test_a_409_for_our_own_order_number_is_already_exported(
     assert conflicts == 2 * len(good)  # each refused once with 409
 
 
+def test_a_work_order_number_too_long_for_an_order_number_fails_alone(
+    manual: DemoSession,
+) -> None:
+    good = _good(manual)
+    victim, others = good[0], good[1:]
+    long_number = f"{victim}-{'X' * 20}"
+    state = manual.sandbox._state
+    with state.lock:
+        row = state.work_order_rows.pop(victim)
+        state.work_orders[row]["WorkorderNo"] = long_number
+        state.work_order_rows[long_number] = row
+
+    result = run_export(manual.context)
+    said = [
+        e for e in _entries(manual, result.run_id) if e.code == messages.ORDER_NUMBER_TOO_LONG.code
+    ]
+    assert [e.summary for e in said] == [
+        f"Work order {long_number} does not fit in a sales order number (at most 15 characters)"
+    ]
+    orders = [o["customer"]["refNo"] for o in manual.sandbox.state()["sales_orders"]]
+    assert sorted(orders) == others  # nothing sent for it, every other one once
+    assert _rows(manual)[long_number]["WorkStatus"] == "99"
+
+
 def test_an_order_number_taken_by_another_order_is_explained(manual: DemoSession) -> None:
     ctx = manual.context
     victim = _good(manual)[0]
