@@ -12,12 +12,12 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.engine.consoles import env_for, wait_until
 from tests.helpers.export_oracle import documents_by_reference, expected_problems
 from vismadesk.config import Settings, save_settings
 from vismadesk.domain import ExportFormat
@@ -32,37 +32,12 @@ def sandbox() -> Iterator[Sandbox]:
         yield sb
 
 
-def _env(sb: Sandbox, profile: Path) -> dict[str, str]:
-    creds = sb.credentials
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VISMADESK_")}
-    env.update(
-        VISMADESK_PROFILE=str(profile),
-        VISMADESK_CLIENT_ID=creds["client_id"],
-        VISMADESK_CLIENT_SECRET=creds["client_secret"],
-        VISMADESK_TENANT_ID=creds["tenant_id"],
-        VISMADESK_OUTSMART_TOKEN=creds["outsmart_token"],
-        VISMADESK_OUTSMART_SOFTWARE_TOKEN=creds["outsmart_software_token"],
-        # No keyring at all: service mode must not need one.
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-    )
-    return env
-
-
 def _documents_created(sb: Sandbox) -> int:
     return sum(
         n
         for key, n in sb.request_counts().items()
         if key.startswith(("erp POST /v2/customerinvoice", "salesorders POST"))
     )
-
-
-def _wait_until(condition, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.002)
-    return False
 
 
 @pytest.mark.slow
@@ -75,7 +50,7 @@ def test_kill_9_at_random_points_loses_and_duplicates_nothing(
     for key, value in sandbox.settings_overrides().items():
         settings.set(key, value)
     save_settings(settings, profile / "settings.json")
-    env = _env(sandbox, profile)
+    env = env_for(sandbox, profile)
     oracle = expected_problems(sandbox.state(), new_material=False, new_relation=False)
     exportable = {wo for wo, p in oracle.items() if not p}
     rng = random.Random(2026)
@@ -91,9 +66,11 @@ def test_kill_9_at_random_points_loses_and_duplicates_nothing(
             break
         target = start + rng.randint(1, max(1, min(remaining - 1, 8)))
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        reached = _wait_until(
-            lambda t=target, p=proc: _documents_created(sandbox) >= t or p.poll() is not None
-        )
+
+        def far_enough(t: int = target, p: subprocess.Popen[bytes] = proc) -> bool:
+            return _documents_created(sandbox) >= t or p.poll() is not None
+
+        reached = wait_until(far_enough)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             kills += 1
