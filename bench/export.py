@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._bare_loop import Recorder, process_cpu_s, replay
 from bench._sandbox_process import SandboxProcess, sandbox_process
 from vismadesk.config import Settings
 from vismadesk.domain import ExportFormat
@@ -58,6 +59,15 @@ class Row:
     fewest: int
     latency_ms: int
     delivered_ms: float
+    # Process CPU (user + sys) per work order after start-up: the engine's, and a bare
+    # httpx loop's sending the same requests to the same sandbox.
+    cpu_ms: float = 0.0
+    bare_cpu_ms: float = 0.0
+    bare_refused: int = 0
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.cpu_ms / self.bare_cpu_ms if self.bare_cpu_ms else math.nan
 
     @property
     def wo_per_s(self) -> float:
@@ -149,26 +159,32 @@ def run_one(n: int, concurrency: int, latency_ms: int) -> Row:
     ):
         ctx = _context(sb, concurrency, tmp)
         first_progress: list[float] = []
+        first_cpu: list[float] = []
         lock = threading.Lock()
 
         def on_progress(_p: Progress) -> None:
             # The first report comes once the master data is read: work starts now.
             with lock:
                 if not first_progress:
+                    first_cpu.append(process_cpu_s())
                     first_progress.append(time.perf_counter())
 
         try:
             delivered = delivered_latency_ms(sb, latency_ms)
             sb.faults(latency_ms=latency_ms)
             before = sb.request_counts()
-            started = time.perf_counter()
-            result = run_export(ctx, RunHooks(on_progress=on_progress))
-            wall = time.perf_counter() - started
-            sb.faults(latency_ms=0)
+            with Recorder() as recorder:
+                started = time.perf_counter()
+                result = run_export(ctx, RunHooks(on_progress=on_progress))
+                wall = time.perf_counter() - started
+                cpu = process_cpu_s() - first_cpu[0]
             used = _diff(sb.request_counts(), before)
+            invoices = len(sb.state()["invoices"])
+            steady = recorder.since(first_progress[0])
+            bare_cpu, bare_refused = replay(steady, concurrency)
+            sb.faults(latency_ms=0)
         finally:
             ctx.close()
-        invoices = len(sb.state()["invoices"])
     if result.succeeded != n or invoices != n:
         raise SystemExit(
             f"export of {n} work orders: {result.succeeded} succeeded, {invoices} invoices"
@@ -184,6 +200,9 @@ def run_one(n: int, concurrency: int, latency_ms: int) -> Row:
         fewest=fewest_requests(n, sb.facts),
         latency_ms=latency_ms,
         delivered_ms=delivered,
+        cpu_ms=cpu / n * 1000,
+        bare_cpu_ms=bare_cpu / n * 1000,
+        bare_refused=bare_refused,
     )
 
 
@@ -204,7 +223,7 @@ def print_table(rows: list[Row], latency_ms: int, repeat: int) -> None:
         f"{'N':>7} {'conc':>4} {'wall s':>8} {'start s':>7} {'WO/s':>7} {'ms/WO':>7} "
         f"{'ms/WO steady':>12} {'Visma req/WO':>12} {'OutSmart req/WO':>15} "
         f"{'fewest req':>10} {'ideal s':>8} {'efficiency':>10} {'sandbox ms':>10} "
-        f"{'eff. (sandbox ms)':>17}"
+        f"{'eff. (sandbox ms)':>17} {'CPU ms/WO':>9} {'bare ms/WO':>10} {'CPU ratio':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -215,13 +234,19 @@ def print_table(rows: list[Row], latency_ms: int, repeat: int) -> None:
             f"{r.wo_per_s:>7.1f} {r.ms_per_wo:>7.2f} {r.steady_ms_per_wo:>12.2f} "
             f"{r.visma_per_wo:>12.3f} {r.outsmart_per_wo:>15.3f} {r.fewest:>10,} "
             f"{ideal:>8.2f} {r.efficiency:>10.2f} {r.delivered_ms:>10.2f} "
-            f"{r.efficiency_delivered:>17.2f}"
+            f"{r.efficiency_delivered:>17.2f} {r.cpu_ms:>9.2f} {r.bare_cpu_ms:>10.2f} "
+            f"{r.cpu_ratio:>9.2f}"
         )
+        if r.bare_refused:
+            print(f"        (the bare loop's replay was refused {r.bare_refused} times)")
     print(
         "\ntargets: efficiency >= 0.80 at concurrency 8 and 20 ms; "
         "Visma requests per WO <= 1.05 once master data is read\n"
         "sandbox ms: the latency the sandbox really added per request (its event loop "
-        "wakes on whole milliseconds); eff. (sandbox ms) uses it in the ideal time"
+        "wakes on whole milliseconds); eff. (sandbox ms) uses it in the ideal time\n"
+        "CPU ms/WO: this process's CPU (user + sys) per work order after start-up; bare "
+        "ms/WO: a bare httpx loop sending the same requests to the same sandbox from as "
+        "many threads; CPU ratio: the two divided (target <= 1.5)"
     )
 
 
