@@ -47,7 +47,9 @@ class Recorder:
         original = self._original
         sent = self.sent
 
-        def handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        def handle_request(
+            transport: httpx.HTTPTransport, request: httpx.Request
+        ) -> httpx.Response:
             sent.append(
                 Sent(
                     time.perf_counter(),
