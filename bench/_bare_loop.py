@@ -41,11 +41,14 @@ class Recorder:
 
     def __init__(self) -> None:
         self.sent: list[Sent] = []
+        # (sent at, URL, status) of every answer, in the order they came.
+        self.answers: list[tuple[float, str, int]] = []
         self._original = httpx.HTTPTransport.handle_request
 
     def __enter__(self) -> Recorder:
         original = self._original
         sent = self.sent
+        answers = self.answers
 
         def handle_request(
             transport: httpx.HTTPTransport, request: httpx.Request
@@ -59,7 +62,10 @@ class Recorder:
                     request.content,
                 )
             )
-            return original(transport, request)
+            at = time.perf_counter()
+            response = original(transport, request)
+            answers.append((at, str(request.url), response.status_code))
+            return response
 
         httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
         return self

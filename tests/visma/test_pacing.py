@@ -1,5 +1,5 @@
 """vismadesk paces Visma.net requests from the X-RateLimit-* headers: at the limit,
-never over it (vismadesk/visma/pacing.py)."""
+never over it (vismadesk.net.pacing.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.visma.unit_support import SALESORDERS, FakeClock, Rig, visma_rig
-from vismadesk.visma.pacing import MAX_WAIT_S, Pacer
+from vismadesk.net.pacing import MAX_WAIT_S, Pacer
 
 
 def _limits(limit: object, remaining: object, reset: object) -> httpx.Response:

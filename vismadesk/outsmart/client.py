@@ -24,6 +24,7 @@ from vismadesk.domain import HourType, Material, Relation, WorkOrder, WorkStatus
 from vismadesk.errors import AppError, OutSmartError
 from vismadesk.keyring_store import KeyringUnavailable, SecretName, Secrets, SecretStoreError
 from vismadesk.net import gc_pause
+from vismadesk.net.pacing import Pacer
 from vismadesk.net.transport import (
     Backoff,
     exchange_excerpt,
@@ -67,6 +68,8 @@ class OutSmartClient:
         self._http = http if http is not None else new_http_client()
         self._backoff = backoff or Backoff()
         self._auth_query: dict[tuple[tuple[str, str], ...], str] = {}
+        # OutSmart documents no rate limit; should it send X-RateLimit-*, it is kept to.
+        self._pacer = Pacer()
         mask_request_logs()
 
     # --- tokens ------------------------------------------------------------------------
@@ -240,9 +243,13 @@ class OutSmartClient:
         attempt = 0
         while True:
             last = attempt + 1 >= MAX_ATTEMPTS
+            pause = self._pacer.delay()
+            if pause:
+                self._backoff.sleep(pause)
             try:
                 response = self._http.request(method, url, content=content, headers=headers)
             except _RETRY_ERRORS as e:
+                self._pacer.abandon()
                 if last:
                     raise transport_error(SERVICE, e) from None
                 self._pause(method, endpoint, attempt, type(e).__name__)
@@ -251,7 +258,11 @@ class OutSmartClient:
                 attempt += 1
                 continue
             except httpx.HTTPError as e:
+                self._pacer.abandon()
                 raise transport_error(SERVICE, e) from None
+            self._pacer.observe(response)
+            if response.status_code == 429:
+                self._pacer.exhausted(_asked_wait(response))
             if response.status_code in _RETRY_STATUSES and not last:
                 self._pause(
                     method,

@@ -28,6 +28,7 @@ from vismadesk.domain import (
     SalesDocument,
 )
 from vismadesk.errors import AppError, AuthError, NetworkError, VismaApiError
+from vismadesk.net.pacing import Pacer
 from vismadesk.net.transport import (
     Backoff,
     exchange_excerpt,
@@ -39,7 +40,6 @@ from vismadesk.net.transport import (
 )
 from vismadesk.visma import wire
 from vismadesk.visma.auth import TokenManager
-from vismadesk.visma.pacing import Pacer
 
 SERVICE = "VISMA.net"
 ERP = "erp"

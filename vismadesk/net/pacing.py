@@ -1,4 +1,7 @@
-"""Pace requests from Visma.net's `X-RateLimit-*` headers: at the limit, never over it.
+"""Pace requests from a service's `X-RateLimit-*` headers: at the limit, never over it.
+
+Visma.net sends them (15,000 calls an hour is the binding limit of a real company);
+both clients pace by them, each API with a `Pacer` of its own.
 
 Every answer says how many requests are left in the rate window (`-Remaining`) and in
 how many whole seconds it starts again (`-Reset`, rounded up). A `Pacer` is shared by
