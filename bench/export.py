@@ -234,7 +234,8 @@ def print_table(rows: list[Row], latency_ms: int, repeat: int) -> None:
         f"{'N':>7} {'conc':>4} {'wall s':>8} {'start s':>7} {'WO/s':>7} {'ms/WO':>7} "
         f"{'ms/WO steady':>12} {'Visma req/WO':>12} {'OutSmart req/WO':>15} "
         f"{'fewest req':>10} {'ideal s':>8} {'efficiency':>10} {'sandbox ms':>10} "
-        f"{'eff. (sandbox ms)':>17} {'eff. w/ claim':>13} {'CPU ms/WO':>9} {'bare ms/WO':>10} {'CPU ratio':>9}"
+        f"{'eff. (sandbox ms)':>17} {'eff. w/ claim':>13} "
+        f"{'CPU ms/WO':>9} {'bare ms/WO':>10} {'CPU ratio':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -245,7 +246,8 @@ def print_table(rows: list[Row], latency_ms: int, repeat: int) -> None:
             f"{r.wo_per_s:>7.1f} {r.ms_per_wo:>7.2f} {r.steady_ms_per_wo:>12.2f} "
             f"{r.visma_per_wo:>12.3f} {r.outsmart_per_wo:>15.3f} {r.fewest:>10,} "
             f"{ideal:>8.2f} {r.efficiency:>10.2f} {r.delivered_ms:>10.2f} "
-            f"{r.efficiency_delivered:>17.2f} {r.efficiency_claims:>13.2f} {r.cpu_ms:>9.2f} {r.bare_cpu_ms:>10.2f} "
+            f"{r.efficiency_delivered:>17.2f} {r.efficiency_claims:>13.2f} "
+            f"{r.cpu_ms:>9.2f} {r.bare_cpu_ms:>10.2f} "
             f"{r.cpu_ratio:>9.2f}"
         )
         if r.bare_refused:
