@@ -67,7 +67,7 @@ class Recorder:
             answers.append((at, str(request.url), response.status_code))
             return response
 
-        httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
+        httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign,assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bench._bare_loop import Recorder
 from bench._sandbox_process import SandboxProcess, sandbox_process
+from vismadesk.engine.context import Context
 from vismadesk.engine.export import run_export
 from vismadesk.engine.runs import RunHooks
 
@@ -66,7 +68,8 @@ def run_rate_row(
     latency_ms: int,
     limit: int,
     window_s: int,
-    context,
+    # bench.export._context, passed in so the two modules do not import each other
+    context: Callable[[SandboxProcess, int, str], Context],
     **shape: int,
 ) -> tuple[float, list[ServiceRate]]:
     with sandbox_process(n, **shape) as sb, tempfile.TemporaryDirectory() as tmp:
