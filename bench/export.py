@@ -31,6 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._bare_loop import Recorder, process_cpu_s, replay
+from bench._rate_row import print_rate_table, run_rate_row
 from bench._sandbox_process import SandboxProcess, sandbox_process
 from vismadesk.config import Settings
 from vismadesk.domain import ExportFormat
@@ -58,6 +60,16 @@ class Row:
     fewest: int
     latency_ms: int
     delivered_ms: float
+    # Process CPU (user + sys) per work order after start-up: the engine's, and a bare
+    # httpx loop's sending the same requests to the same sandbox.
+    fewest_with_claims: int = 0
+    cpu_ms: float = 0.0
+    bare_cpu_ms: float = 0.0
+    bare_refused: int = 0
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.cpu_ms / self.bare_cpu_ms if self.bare_cpu_ms else math.nan
 
     @property
     def wo_per_s(self) -> float:
@@ -75,6 +87,11 @@ class Row:
     def efficiency(self) -> float:
         ideal = self.fewest * (self.latency_ms / 1000) / self.concurrency
         return ideal / self.wall_s
+
+    @property
+    def efficiency_claims(self) -> float:
+        """Efficiency with the claim request counted among the fewest."""
+        return self.fewest_with_claims * (self.latency_ms / 1000) / self.concurrency / self.wall_s
 
     @property
     def efficiency_delivered(self) -> float:
@@ -132,12 +149,15 @@ def delivered_latency_ms(sb: SandboxProcess, latency_ms: int, samples: int = 40)
     return medians[1] - medians[0]
 
 
-def fewest_requests(n: int, facts: dict[str, int]) -> int:
+def fewest_requests(n: int, facts: dict[str, int], *, claims: bool = False) -> int:
+    """With `claims`, also the in-export work status each work order is claimed with
+    in OutSmart before its document is created (the default since #12: a third
+    request per work order, in line before the create)."""
     pages = math.ceil(facts["customers"] / ERP_PAGE_SIZE) + math.ceil(
         facts["inventory"] / ERP_PAGE_SIZE
     )
     outsmart_lists = 2 + (1 if facts["work_periods"] else 0)  # listing, relations, hour types
-    return 2 * n + pages + outsmart_lists
+    return (3 if claims else 2) * n + pages + outsmart_lists
 
 
 def run_one(n: int, concurrency: int, latency_ms: int) -> Row:
@@ -149,26 +169,32 @@ def run_one(n: int, concurrency: int, latency_ms: int) -> Row:
     ):
         ctx = _context(sb, concurrency, tmp)
         first_progress: list[float] = []
+        first_cpu: list[float] = []
         lock = threading.Lock()
 
         def on_progress(_p: Progress) -> None:
             # The first report comes once the master data is read: work starts now.
             with lock:
                 if not first_progress:
+                    first_cpu.append(process_cpu_s())
                     first_progress.append(time.perf_counter())
 
         try:
             delivered = delivered_latency_ms(sb, latency_ms)
             sb.faults(latency_ms=latency_ms)
             before = sb.request_counts()
-            started = time.perf_counter()
-            result = run_export(ctx, RunHooks(on_progress=on_progress))
-            wall = time.perf_counter() - started
-            sb.faults(latency_ms=0)
+            with Recorder() as recorder:
+                started = time.perf_counter()
+                result = run_export(ctx, RunHooks(on_progress=on_progress))
+                wall = time.perf_counter() - started
+                cpu = process_cpu_s() - first_cpu[0]
             used = _diff(sb.request_counts(), before)
+            invoices = len(sb.state()["invoices"])
+            steady = recorder.since(first_progress[0])
+            bare_cpu, bare_refused = replay(steady, concurrency)
+            sb.faults(latency_ms=0)
         finally:
             ctx.close()
-        invoices = len(sb.state()["invoices"])
     if result.succeeded != n or invoices != n:
         raise SystemExit(
             f"export of {n} work orders: {result.succeeded} succeeded, {invoices} invoices"
@@ -182,8 +208,12 @@ def run_one(n: int, concurrency: int, latency_ms: int) -> Row:
         visma_per_wo=visma / n,
         outsmart_per_wo=outsmart / n,
         fewest=fewest_requests(n, sb.facts),
+        fewest_with_claims=fewest_requests(n, sb.facts, claims=True),
         latency_ms=latency_ms,
         delivered_ms=delivered,
+        cpu_ms=cpu / n * 1000,
+        bare_cpu_ms=bare_cpu / n * 1000,
+        bare_refused=bare_refused,
     )
 
 
@@ -204,7 +234,8 @@ def print_table(rows: list[Row], latency_ms: int, repeat: int) -> None:
         f"{'N':>7} {'conc':>4} {'wall s':>8} {'start s':>7} {'WO/s':>7} {'ms/WO':>7} "
         f"{'ms/WO steady':>12} {'Visma req/WO':>12} {'OutSmart req/WO':>15} "
         f"{'fewest req':>10} {'ideal s':>8} {'efficiency':>10} {'sandbox ms':>10} "
-        f"{'eff. (sandbox ms)':>17}"
+        f"{'eff. (sandbox ms)':>17} {'eff. w/ claim':>13} "
+        f"{'CPU ms/WO':>9} {'bare ms/WO':>10} {'CPU ratio':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -215,13 +246,22 @@ def print_table(rows: list[Row], latency_ms: int, repeat: int) -> None:
             f"{r.wo_per_s:>7.1f} {r.ms_per_wo:>7.2f} {r.steady_ms_per_wo:>12.2f} "
             f"{r.visma_per_wo:>12.3f} {r.outsmart_per_wo:>15.3f} {r.fewest:>10,} "
             f"{ideal:>8.2f} {r.efficiency:>10.2f} {r.delivered_ms:>10.2f} "
-            f"{r.efficiency_delivered:>17.2f}"
+            f"{r.efficiency_delivered:>17.2f} {r.efficiency_claims:>13.2f} "
+            f"{r.cpu_ms:>9.2f} {r.bare_cpu_ms:>10.2f} "
+            f"{r.cpu_ratio:>9.2f}"
         )
+        if r.bare_refused:
+            print(f"        (the bare loop's replay was refused {r.bare_refused} times)")
     print(
         "\ntargets: efficiency >= 0.80 at concurrency 8 and 20 ms; "
         "Visma requests per WO <= 1.05 once master data is read\n"
         "sandbox ms: the latency the sandbox really added per request (its event loop "
-        "wakes on whole milliseconds); eff. (sandbox ms) uses it in the ideal time"
+        "wakes on whole milliseconds); eff. (sandbox ms) uses it in the ideal time\n"
+        "CPU ms/WO: this process's CPU (user + sys) per work order after start-up; bare "
+        "ms/WO: a bare httpx loop sending the same requests to the same sandbox from as "
+        "many threads; CPU ratio: the two divided (target <= 1.5)\n"
+        "eff. w/ claim: the same efficiency with the claim in OutSmart (the in-export "
+        "work status, set before each create) counted as a needed request: 3 per WO"
     )
 
 
@@ -238,6 +278,13 @@ def main() -> int:
         default=1000,
         help="also run at concurrency 1 for N up to this (default 1000)",
     )
+    ap.add_argument(
+        "--rate-limit",
+        default="20/5",
+        help="the rate-limit row: R requests per window of S seconds as R/S "
+        "(default 20/5, a real company's 4 a second); 0 leaves the row out",
+    )
+    ap.add_argument("--rate-n", type=int, default=100, help="work orders in the rate row")
     args = ap.parse_args()
     if args.sizes:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
@@ -255,6 +302,13 @@ def main() -> int:
                 spread = statistics.pstdev(r.wall_s for r in runs)
                 print(f"N={n:,} conc={conc}: wall s {walls} (sd {spread:.2f})", flush=True)
     print_table(rows, args.latency_ms, max(1, args.repeat))
+    if args.rate_limit not in ("0", ""):
+        limit, window = (int(x) for x in args.rate_limit.split("/"))
+        shape = {"relations": RELATIONS, "materials": MATERIALS, "lines": LINES, "periods": PERIODS}
+        wall, rates = run_rate_row(
+            args.rate_n, args.concurrency, args.latency_ms, limit, window, _context, **shape
+        )
+        print_rate_table(args.rate_n, args.concurrency, args.latency_ms, limit, window, wall, rates)
     return 0
 
 

@@ -52,23 +52,31 @@ _PATTERNS = [
 
 _lock = threading.Lock()
 _known: set[str] = set()
+# The known secrets longest first, sorted once per new secret rather than per text.
+_known_sorted: tuple[str, ...] = ()
+# Every pattern starts with one of these words (case aside): a text holding none of
+# them needs no regular expression at all, which is most log texts.
+_TRIGGER = re.compile(rf"(?i)bearer|basic|{_names}")
 # Shorter values would mask ordinary words; real tokens are far longer.
 _MIN_LEN = 6
 
 
 def register_secret(value: str | None) -> None:
+    global _known_sorted
     if value and len(value) >= _MIN_LEN:
         with _lock:
-            _known.add(value)
+            if value not in _known:
+                _known.add(value)
+                _known_sorted = tuple(sorted(_known, key=len, reverse=True))
 
 
 def redact(text: object) -> str:
     s = text if isinstance(text, str) else str(text)
-    with _lock:
-        known = sorted(_known, key=len, reverse=True)
-    for secret in known:
+    for secret in _known_sorted:
         if secret in s:
             s = s.replace(secret, MASK)
+    if _TRIGGER.search(s) is None:
+        return s
     for pat in _PATTERNS:
         s = pat.sub(lambda m: m.group(1) + MASK, s)
     return s

@@ -206,3 +206,32 @@ def test_every_page_is_read_once(big_catalogue: tuple[Sandbox, VismaClient]) -> 
     assert len(numbers) == len(set(numbers)) == len(sb.state()["inventory"]) > 2000
     pages = sb.request_counts()["erp GET /v1/inventory"]
     assert pages == 3  # 1,000 per page
+
+
+def test_parallel_requests_are_paced_to_the_rate_limit_and_never_refused(
+    signed_in: Session,
+) -> None:
+    """Four threads that could go far faster than 10 requests per 2 s window: the
+    pacer keeps them to it, so the sandbox never answers 429 (each one would be a retry)."""
+    signed_in.sandbox.faults(rate_limit=10, rate_window_s=2)
+    retries: list[object] = []
+    signed_in.visma.on_retry = retries.append
+    expected = len(signed_in.sandbox.state()["customers"])
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(6):
+                results.append(len(signed_in.visma.list_customers()))
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert results == [expected] * 24
+    assert retries == []

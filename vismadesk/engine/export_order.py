@@ -98,8 +98,7 @@ class OrderExport:
                 return self.finish(wo, doc, already=True)
         found = self._existing(wo, journal, step)
         if found is not None:
-            self._record_created(wo, found)
-            return self.finish(wo, found, already=True)
+            return self.finish(wo, found, already=True, record=True)
         if step in (Step.CREATE, Step.TAKE_OVER) and not self.create_allowed:
             return Outcome.SKIPPED
         wo = mapping.with_defaults(wo, self.settings)
@@ -225,8 +224,7 @@ class OrderExport:
             if is_transient(e) or stops_run(e):
                 raise
             return self.fail(wo, [self._create_problem(wo, e, order_id)])
-        self._record_created(wo, ref)
-        return self.finish(wo, ref, already=not created)
+        return self.finish(wo, ref, already=not created, record=True)
 
     def _create_problem(self, wo: WorkOrder, e: AppError, order_id: str) -> Problem:
         fmt = self.settings.export_format
@@ -303,10 +301,12 @@ class OrderExport:
             self.claim_status = ""
         self.log.emit(messages.CLAIM_STATUS_UNKNOWN, status=status)
 
-    def _record_created(self, wo: WorkOrder, doc: DocumentRef) -> None:
+    def _record_created(
+        self, wo: WorkOrder, doc: DocumentRef, state: JournalState = JournalState.CREATED
+    ) -> None:
         self.ctx.store.journal_record(
             wo.number,
-            JournalState.CREATED,
+            state,
             doc_format=doc.format,
             doc_number=doc.number,
             order_type=doc.order_type or None,
@@ -315,10 +315,18 @@ class OrderExport:
 
     # --- the end of one work order ------------------------------------------------------
 
-    def finish(self, wo: WorkOrder, doc: DocumentRef, *, already: bool) -> Outcome:
+    def finish(
+        self, wo: WorkOrder, doc: DocumentRef, *, already: bool, record: bool = False
+    ) -> Outcome:
+        """Tell OutSmart, then journal `done`. With `record`, the document is not in the
+        journal yet: it goes in with `done`, one write instead of two; only when OutSmart
+        cannot be told is `created` written on its own. Exactly once does not hang on
+        it: a run that finds `creating` looks the document up by its reference."""
         try:
             self.ctx.outsmart.mark_handled(wo.number)
         except AppError as e:
+            if record:
+                self._record_created(wo, doc)
             if stops_run(e):
                 raise
             self.log.emit(
@@ -329,7 +337,10 @@ class OrderExport:
             )
             self.ctx.store.release_claim(wo.number, self.owner)
             return Outcome.PENDING
-        self.ctx.store.journal_record(wo.number, JournalState.DONE, run_id=self.run_id)
+        if record:
+            self._record_created(wo, doc, JournalState.DONE)
+        else:
+            self.ctx.store.journal_record(wo.number, JournalState.DONE, run_id=self.run_id)
         self.ctx.store.release_claim(wo.number, self.owner)
         details = {
             "document_type": doc.format.document_name,

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from vismadesk.domain import HourType, InventoryItem, Material, Relation
+from vismadesk.engine import mapping
 from vismadesk.engine.failures import is_transient
 from vismadesk.errors import AppError
 from vismadesk.outsmart.client import OutSmartClient
@@ -33,6 +34,9 @@ class MasterData:
     # Creates that failed this run: the other work orders get the same error, and
     # Visma.net is not asked again for the same broken record.
     _failed: dict[str, AppError] = field(default_factory=dict)
+    # The company's units, and the inventory size they were read at: items are only
+    # ever added, so a size unchanged means the set is still right.
+    _units: tuple[int, frozenset[str]] = (-1, frozenset())
 
     @classmethod
     def read(
@@ -57,6 +61,19 @@ class MasterData:
                 with contextlib.suppress(AppError):
                     md._hour_types = {h.code: h for h in hours.result()}
         return md
+
+    def company_units(self) -> frozenset[str]:
+        """The units the company's items use (for an item New material creates).
+
+        Once per run, not per work order: a thousand items cost milliseconds to walk.
+        """
+        with self._lock:
+            size, units = self._units
+            if size != len(self.inventory):
+                size = len(self.inventory)
+                units = frozenset(mapping.company_units(list(self.inventory.values())))
+                self._units = (size, units)
+            return units
 
     def outsmart_material(self, code: str) -> Material | None:
         with self._lock:

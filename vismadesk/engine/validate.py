@@ -95,7 +95,6 @@ def _unit_problems(wo: WorkOrder, md: MasterData, settings: Settings) -> list[Pr
     item New material creates, one the company's items use. VISMA.net publishes no list
     of units, so the items are where they are known (and SalesOrders allows 6 letters)."""
     problems: list[Problem] = []
-    company = mapping.company_units(md.inventory.values())
     seen: set[tuple[str, str]] = set()
     for line in wo.materials:
         if not line.unit.strip() or not line.code.strip() or (line.code, line.unit) in seen:
@@ -103,7 +102,7 @@ def _unit_problems(wo: WorkOrder, md: MasterData, settings: Settings) -> list[Pr
         seen.add((line.code, line.unit))
         unit = mapping.visma_unit(line.unit, settings)
         item = md.inventory.get(line.code)
-        known = mapping.item_units(item) if item is not None else company
+        known = mapping.item_units(item) if item is not None else md.company_units()
         if unit in known and len(unit) <= 6:
             continue
         problems.append(

@@ -28,6 +28,7 @@ from vismadesk.domain import (
     SalesDocument,
 )
 from vismadesk.errors import AppError, AuthError, NetworkError, VismaApiError
+from vismadesk.net.pacing import Pacer
 from vismadesk.net.transport import (
     Backoff,
     exchange_excerpt,
@@ -39,7 +40,6 @@ from vismadesk.net.transport import (
 )
 from vismadesk.visma import wire
 from vismadesk.visma.auth import TokenManager
-from vismadesk.visma.rate import RateGate
 
 SERVICE = "VISMA.net"
 ERP = "erp"
@@ -82,7 +82,7 @@ class VismaClient:
         self._tokens = tokens
         self._http = http or new_http_client(max_connections=max(8, settings.concurrency * 2))
         self._backoff = backoff or Backoff()
-        self._gates = {ERP: RateGate(), SALESORDERS: RateGate()}
+        self._gates = {ERP: Pacer(), SALESORDERS: Pacer()}
         # Told before each retry (on the request's thread); the session forwards it.
         self.on_retry: Callable[[Retry], None] | None = None
 
@@ -457,6 +457,7 @@ class VismaClient:
                     headers={"Authorization": f"Bearer {token}"},
                 )
             except httpx.HTTPError as e:
+                gate.abandon()
                 err = transport_error(SERVICE, e)
                 if (retry or isinstance(e, httpx.ConnectError)) and attempt + 1 < ATTEMPTS:
                     attempt += 1
