@@ -121,26 +121,26 @@ def cmd_log(args: argparse.Namespace) -> int:
         else:
             why = _("The log is empty: nothing was exported or synced with this profile yet.")
         print(why, file=sys.stderr)
-    for e in entries:
+    for entry in entries:
         if args.json:
             print(
                 json.dumps(
                     {
-                        "time": e.time.isoformat(),
-                        "level": e.level.value,
-                        "action": e.action.value,
-                        "code": e.code,
+                        "time": entry.time.isoformat(),
+                        "level": entry.level.value,
+                        "action": entry.action.value,
+                        "code": entry.code,
                         # Always the English sentence: what scripts and support read.
-                        "summary": e.summary,
-                        "work_order": e.work_order,
-                        "details": e.details,
+                        "summary": entry.summary,
+                        "work_order": entry.work_order,
+                        "details": entry.details,
                     },
                     ensure_ascii=False,
                     default=str,
                 )
             )
         else:
-            local = format_datetime(e.time, seconds=True)
-            summary = shown_summary(e.code, e.params, e.summary)
-            print(f"{local}  {e.level.value:<7}  {e.action.value:<6}  {summary}")
+            local = format_datetime(entry.time, seconds=True)
+            summary = shown_summary(entry.code, entry.params, entry.summary)
+            print(f"{local}  {entry.level.value:<7}  {entry.action.value:<6}  {summary}")
     return ExitCode.OK

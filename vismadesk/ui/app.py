@@ -28,12 +28,20 @@ def _application() -> QApplication:
     if isinstance(app, QApplication):
         return app
     app = QApplication(sys.argv[:1])
+    identify(app)
+    return app
+
+
+def identify(app: QApplication) -> None:
+    """Name, version and icon, as the desktop shows them: the task bar, the window
+    list, notifications; on Linux the desktop file (packaging/vismadesk.desktop) by its
+    name, so the dock shows the app's own icon."""
     app.setApplicationName("vismadesk")
     app.setApplicationDisplayName(texts.APP_TITLE)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("vismadesk")
+    app.setDesktopFileName("vismadesk")
     app.setWindowIcon(icon("app"))
-    return app
 
 
 @contextlib.contextmanager
