@@ -164,7 +164,7 @@ class LogExportFlow(QObject):
         super().__init__(parent)
         self._parent = parent
         self._current_filter = current_filter
-        self._choose_path = choose_path
+        self.choose_path = choose_path
         self._folder = folder or Path.home()
         self.exporter = LogExporter(store, self)
         self.exporter.progressed.connect(self._on_progress)
@@ -176,7 +176,7 @@ class LogExportFlow(QObject):
         """Ask where, then export; False when nothing was started."""
         if self.exporter.busy:
             return False
-        path = self._choose_path(self._parent, self._folder / logcsv.default_name())
+        path = self.choose_path(self._parent, self._folder / logcsv.default_name())
         if path is None:
             return False
         self._folder = path.parent
