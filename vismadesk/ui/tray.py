@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, QRect, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 from vismadesk.domain import Level
@@ -106,7 +106,16 @@ def state_icon(state: TrayState) -> QIcon:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     side = _ICON_PX * 5 // 9
     spot = QRect(QPoint(_ICON_PX - side, _ICON_PX - side), picture.rect().bottomRight())
-    painter.drawPixmap(spot, icon(badge).pixmap(side, side))
+    if state is TrayState.RUNNING:
+        # The sync arrows are the app's own blue: on a white disc, over the check mark
+        # that means "all well".
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#FFFFFF"))
+        painter.drawEllipse(spot)
+        inner = side * 3 // 4
+        spot = spot.adjusted((side - inner) // 2, (side - inner) // 2, 0, 0)
+        spot.setSize(QSize(inner, inner))
+    painter.drawPixmap(spot, icon(badge).pixmap(spot.width(), spot.height()))
     painter.end()
     return QIcon(picture)
 
