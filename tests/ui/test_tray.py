@@ -140,9 +140,21 @@ def test_without_a_tray_closing_the_window_quits_even_with_the_setting(
     assert window.closed_for_good
 
 
-def test_the_setting_is_in_the_form_and_saved(qtbot, ready_demo: DemoSession, make_window) -> None:
-    window: MainWindow = make_window(ready_demo)
+def test_without_a_tray_the_setting_is_greyed_saying_why(
+    qtbot, ready_demo: DemoSession, make_window
+) -> None:
+    window: MainWindow = make_window(
+        ready_demo, make_tray=lambda w: TrayController(w, w.ctx.store, available=lambda: False)
+    )
     box = window.form.keep_in_tray
+    assert not box.isEnabled()
+    assert box.toolTip() == "This desktop has no system tray: closing the window quits vismadesk."
+
+
+def test_with_a_tray_the_setting_is_in_the_form_and_saved(qtbot, tray_window) -> None:
+    window: MainWindow = tray_window()
+    box = window.form.keep_in_tray
+    assert box.isEnabled()
     assert box.text() == "Keep running in the tray when the window is closed"
     assert not box.isChecked()
     box.setChecked(True)

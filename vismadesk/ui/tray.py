@@ -285,6 +285,11 @@ class TrayController(QObject):
     def retranslate(self) -> None:
         if self.tray is not None:
             self.tray.retranslate()
+        else:
+            # Nothing to keep running in: the setting is greyed, saying why.
+            box = self._window.form.keep_in_tray
+            box.setEnabled(False)
+            box.setToolTip(_(texts.KEEP_IN_TRAY_NO_TRAY))
         self._show()
 
     # --- the window ---------------------------------------------------------------------
