@@ -23,8 +23,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import json
 import os
+import string
 import sys
 import tempfile
 import threading
@@ -66,6 +68,7 @@ _DETAILS_LEFT_OUT = frozenset({"hint", "exchange"})
 # Detail values that are catalogue sentences, and words the engine passes in English.
 _SENTENCES = frozenset({"cause", "reason"})
 _WORDS = messages.WORD_FIELDS | {"document_type"}
+_HINT_CACHE_SIZE = 50_000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Called with (entries written, entries to write or None when a search makes it unknown).
 Progress = Callable[[int, int | None], None]
@@ -153,18 +156,58 @@ def _details(details: Mapping[str, Any], layout: CsvLayout, lang: Language) -> s
     return "\n".join(lines)
 
 
-def _hint(e: LogEntry, lang: Language, cli: bool) -> str:
-    stored = e.details.get("hint")
+def _hint_values(e: LogEntry) -> dict[str, Any]:
     values = {k: v for k, v in e.details.items() if k not in _DETAILS_LEFT_OUT}
     values.update(e.params or {})
     if e.work_order:
         values.setdefault("work_order", e.work_order)
-    return messages.shown_hint(
-        e.code, values, stored if isinstance(stored, str) else "", lang=lang, cli=cli
-    )
+    return values
 
 
-def row(e: LogEntry, layout: CsvLayout, lang: Language, cli: bool = False) -> list[str]:
+@functools.cache
+def _hint_fields(code: str | None) -> tuple[str, ...] | None:
+    """The values an entry's hint can name (None: a code the catalogue does not know)."""
+    msg = messages.CATALOGUE.get(code or "")
+    if msg is None:
+        return None
+    names = {
+        name
+        for template in (msg.hint, msg.cli_hint or "")
+        for _literal, name, _spec, _conv in string.Formatter().parse(template)
+        if name
+    }
+    return tuple(sorted(names))
+
+
+def _hint(e: LogEntry, lang: Language, cli: bool, cache: dict[Any, str] | None = None) -> str:
+    stored = e.details.get("hint")
+    stored = stored if isinstance(stored, str) else ""
+    fields = _hint_fields(e.code)
+    # Most hints name no value, or one that repeats (a section, a setting): the same
+    # words again are looked up, not formatted again (a fifth of the time per row).
+    key: Any = None
+    if cache is not None and fields is not None:
+        picked = tuple(_hint_values(e).get(f) for f in fields) if fields else ()
+        key = (e.code, stored, picked)
+        try:
+            hash(key)
+        except TypeError:  # a list or a dict among the values
+            key = None
+        if key is not None and key in cache:
+            return cache[key]
+    hint = messages.shown_hint(e.code, _hint_values(e), stored, lang=lang, cli=cli)
+    if key is not None and cache is not None and len(cache) < _HINT_CACHE_SIZE:
+        cache[key] = hint
+    return hint
+
+
+def row(
+    e: LogEntry,
+    layout: CsvLayout,
+    lang: Language,
+    cli: bool = False,
+    hints: dict[Any, str] | None = None,
+) -> list[str]:
     """One entry's cells, in the order of HEADERS; `cli`: hints name commands, not the
     window's buttons."""
     # Stored in UTC; Excel shows what it is given, so the local clock goes in.
@@ -176,7 +219,7 @@ def row(e: LogEntry, layout: CsvLayout, lang: Language, cli: bool = False) -> li
         guard(e.work_order or ""),
         guard(e.record or ""),
         guard(messages.shown_summary(e.code, e.params, e.summary, lang=lang)),
-        guard(_hint(e, lang, cli)),
+        guard(_hint(e, lang, cli, hints)),
         guard(_details(e.details, layout, lang)),
         e.code or "",
         e.run_id or "",
@@ -228,12 +271,13 @@ def write(
     writer = csv.writer(out, delimiter=layout.separator, lineterminator="\r\n")
     writer.writerow([gettext(h, lang=lang) for h in HEADERS])
     written = 0
+    hints: dict[Any, str] = {}
     if on_progress is not None:
         on_progress(0, total)
     for page in entries(store, levels=levels, search=search, batch=batch):
         if cancel is not None and cancel.is_set():
             return CsvResult(written, True)
-        writer.writerows(row(e, layout, lang, cli) for e in page)
+        writer.writerows(row(e, layout, lang, cli, hints) for e in page)
         written += len(page)
         if on_progress is not None:
             on_progress(written, total)

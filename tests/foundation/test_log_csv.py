@@ -221,3 +221,16 @@ def test_log_csv_into_a_folder_that_is_not_there_says_so(
     _fill_profile()
     assert main(["log", "--csv", str(tmp_path / "nowhere" / "x.csv")]) == ExitCode.CONFIG
     assert "could not be written" in capsys.readouterr().err
+
+
+def test_each_hint_names_its_own_work_order(store: Store, tmp_path: Path) -> None:
+    store.add_logs([_material_error(n) for n in (1, 2, 3)])
+    out = tmp_path / "log.csv"
+    logcsv.export(store, out, lang="en", cli=True)
+    header, *rows = _read(out, ",")
+    hints = [r[header.index("How to fix it")] for r in rows]
+    assert [f"vismadesk reset WO{n:05d}" in h for n, h in zip((3, 2, 1), hints, strict=True)] == [
+        True,
+        True,
+        True,
+    ]
