@@ -58,7 +58,7 @@ def test_the_export_holds_every_page_of_the_filter_and_search_shown(
     assert ended.args[0] == f"{len(rows)} log entries exported to {out}"
     assert window.statusBar().currentMessage() == ended.args[0]
     assert window.log_export.progress is None
-    assert window.asked_paths[0].name.startswith("vismadesk-log-")  # type: ignore[attr-defined]
+    assert window.asked_paths[0].name.startswith("vismadesk-log-")
 
 
 def test_in_dutch_the_file_and_the_words_are_dutch(

@@ -39,7 +39,7 @@ class RecordingTrayIcon(QSystemTrayIcon):
         super().__init__(parent)
         self.messages: list[tuple[str, str]] = []
 
-    def showMessage(self, title, text, *args) -> None:  # type: ignore[override]
+    def showMessage(self, title, text, *args) -> None:
         self.messages.append((title, text))
 
 
