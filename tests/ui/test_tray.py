@@ -175,10 +175,12 @@ def test_the_tray_follows_a_run_and_its_menu_exports_and_opens(qtbot, tray_windo
         "Export work orders",
         "Quit",
     ]
-    seen: list[str] = []
-    window.tray.status_changed.connect(lambda: seen.append(icon.toolTip()))
+    seen: list[tuple[str, bool]] = []
+    export = window.tray.tray.export_action  # type: ignore[union-attr]
+    window.tray.status_changed.connect(lambda: seen.append((icon.toolTip(), export.isEnabled())))
     result = finish(qtbot, window, window.tray.tray.export_action.trigger)  # type: ignore[union-attr]
-    assert "vismadesk: Export work orders running" in seen
+    assert ("vismadesk: Export work orders running", False) in seen  # greyed while it runs
+    assert export.isEnabled()
     assert result.exit_code == 1 and window.runs.errors > 0, "the demo has work orders that fail"
     # The planner started it and watched it end: the tray says so, no pop-up.
     assert icon.toolTip() == f"vismadesk: {window.runs.errors} errors in the last run; open the log"

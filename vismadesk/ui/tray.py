@@ -162,6 +162,8 @@ class TrayIcon(QObject):
             self.icon.setIcon(state_icon(status.state))
             self.shown_state = status.state
         self.icon.setToolTip(status.tooltip())
+        # One run at a time: Export waits until the one under way has ended.
+        self.export_action.setEnabled(status.running is None)
         self.icon.show()
 
     def notify(self, note: Notification) -> None:
