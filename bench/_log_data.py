@@ -116,12 +116,15 @@ def entries(count: int, seed: int = 7, end: dt.datetime | None = None) -> Iterat
                 run_id=run_id,
                 code=message.code,
                 time=moment,
+                params=values,
             )
-        summary = (
-            messages.EXPORT_HAD_ERRORS.render(failed=failed, total=size)
+        run_values: dict[str, object] = (
+            {"failed": failed, "total": size, "exported": size - failed, "skipped": 0}
             if failed
-            else messages.EXPORT_DONE.render(count=size)
+            else {"count": size}
         )
+        run_message = messages.EXPORT_HAD_ERRORS if failed else messages.EXPORT_DONE
+        summary = run_message.render(**run_values)
         moment += step
         made += 1
         yield LogEntry(
@@ -130,8 +133,9 @@ def entries(count: int, seed: int = 7, end: dt.datetime | None = None) -> Iterat
             summary=summary,
             details={"hint": "", "exported": size - failed},
             run_id=run_id,
-            code=(messages.EXPORT_HAD_ERRORS if failed else messages.EXPORT_DONE).code,
+            code=run_message.code,
             time=moment,
+            params=run_values,
         )
 
 
@@ -146,6 +150,8 @@ def _row(e: LogEntry) -> tuple[object, ...]:
         e.work_order,
         e.record,
         e.run_id,
+        # As the Store keeps them: the window and the CSV show the summary from these.
+        json.dumps(e.params, ensure_ascii=False) if e.params is not None else None,
     )
 
 
@@ -170,7 +176,7 @@ def build(db_path: Path, count: int, seed: int = 7) -> None:
             conn.execute("BEGIN")
             conn.executemany(
                 "INSERT INTO log (time, action, level, code, summary, details, work_order,"
-                " record, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " record, run_id, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 batch,
             )
             conn.execute("COMMIT")

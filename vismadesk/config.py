@@ -85,6 +85,8 @@ class Settings:
     hour_rounding: int = 0
     concurrency: int = 4
     auto_sync_minutes: int = 0
+    # Closing the window leaves vismadesk in the system tray (its auto-sync goes on).
+    keep_in_tray: bool = False
     # How far back an export reads VISMA.net's documents for work orders already there.
     duplicate_check_days: int = 60
     # After this long, another console's claim with no document is taken to be left by
@@ -358,6 +360,7 @@ SPECS: dict[str, _Spec] = {
     ),
     "concurrency": _Spec("int", _range(1, MAX_CONCURRENCY)),
     "auto_sync_minutes": _Spec("int", _range(0, 24 * 60)),
+    "keep_in_tray": _Spec("bool"),
     "duplicate_check_days": _Spec("int", _range(1, 3660)),
     "claim_lease_minutes": _Spec("int", _range(1, 24 * 60)),
     "outsmart_url": _Spec("str", _url_problem),

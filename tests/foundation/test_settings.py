@@ -39,6 +39,7 @@ NON_DEFAULT: dict[str, tuple[str, Any]] = {
     "hour_rounding": ("15", 15),
     "concurrency": ("8", 8),
     "auto_sync_minutes": ("30", 30),
+    "keep_in_tray": ("true", True),
     "duplicate_check_days": ("14", 14),
     "claim_lease_minutes": ("30", 30),
     "outsmart_url": ("http://127.0.0.1:9000/openapi/8/", "http://127.0.0.1:9000/openapi/8/"),

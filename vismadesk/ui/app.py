@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QTimer
@@ -20,6 +21,9 @@ from vismadesk.i18n import _
 from vismadesk.ui import qt_language, texts
 from vismadesk.ui.icons import icon
 
+if TYPE_CHECKING:
+    from vismadesk.ui.main_window import MainWindow
+
 log = logging.getLogger(__name__)
 
 
@@ -28,12 +32,20 @@ def _application() -> QApplication:
     if isinstance(app, QApplication):
         return app
     app = QApplication(sys.argv[:1])
+    identify(app)
+    return app
+
+
+def identify(app: QApplication) -> None:
+    """Name, version and icon, as the desktop shows them: the task bar, the window
+    list, notifications; on Linux the desktop file (packaging/vismadesk.desktop) by its
+    name, so the dock shows the app's own icon."""
     app.setApplicationName("vismadesk")
     app.setApplicationDisplayName(texts.APP_TITLE)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("vismadesk")
+    app.setDesktopFileName("vismadesk")
     app.setWindowIcon(icon("app"))
-    return app
 
 
 @contextlib.contextmanager
@@ -59,6 +71,24 @@ def _close_on_signals(window: QWidget) -> Iterator[None]:
         timer.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+# The packaged app's smoke test (packaging/smoke_test.sh) sets it: once the demo's work
+# orders are listed, the window is saved to this PNG and closed.
+SCREENSHOT_VARIABLE = "VISMADESK_SCREENSHOT"
+SCREENSHOT_WAIT_MS = 60_000
+
+
+def _screenshot_and_close(window: MainWindow, path: str) -> None:
+    def take() -> None:
+        if shiboken6.isValid(window) and window.isVisible():
+            if not window.grab().save(path):
+                log.error("the screenshot %s could not be written", path)
+            window.close()
+
+    # The work order lists come from the sandbox; the log is on screen by then.
+    window.work_orders_loaded.connect(lambda: QTimer.singleShot(500, take))
+    QTimer.singleShot(SCREENSHOT_WAIT_MS, take)
 
 
 def missing_display_library(
@@ -126,6 +156,9 @@ def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
     with _close_on_signals(window):
         try:
             window.show()
+            shot = os.environ.get(SCREENSHOT_VARIABLE)
+            if shot:
+                _screenshot_and_close(window, shot)
             # What exists now (Qt bindings, modules, the window) lives as long as the
             # app. Frozen, it is left out of every full garbage collection: one holds
             # the interpreter lock, so a collection triggered by an export thread

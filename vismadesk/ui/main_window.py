@@ -48,6 +48,7 @@ from vismadesk.i18n import _, format_number
 from vismadesk.messages import FixAction
 from vismadesk.store import RunHolder, StoreError
 from vismadesk.ui import qt_language, screen_fit, style, texts
+from vismadesk.ui.about_dialog import AboutDialog
 from vismadesk.ui.actions import (
     RUNS,
     Place,
@@ -60,8 +61,9 @@ from vismadesk.ui.actions import (
 from vismadesk.ui.details_dialog import DetailsDialog
 from vismadesk.ui.help_dialog import HelpDialog
 from vismadesk.ui.icons import icon
+from vismadesk.ui.log_export import LogExportFlow
 from vismadesk.ui.log_header import LogHeader
-from vismadesk.ui.log_model import POLL_MS
+from vismadesk.ui.log_model import POLL_MS, LogFilter
 from vismadesk.ui.log_panel import LogPanel
 from vismadesk.ui.log_rows import forget_pictures
 from vismadesk.ui.quick_checks import (
@@ -72,6 +74,7 @@ from vismadesk.ui.quick_checks import (
     token_check,
 )
 from vismadesk.ui.settings_form import SettingsForm
+from vismadesk.ui.tray import TrayController
 from vismadesk.ui.window_state import WindowState
 from vismadesk.ui.work_orders_tab import WorkOrdersTab
 from vismadesk.ui.workers import RunController, TaskRunner
@@ -140,6 +143,8 @@ class MainWindow(QMainWindow):
         ask: Ask | None = None,
         poll_ms: int = POLL_MS,
         startup_notes: Sequence[str] = (),
+        make_tray: Callable[[MainWindow], TrayController] | None = None,
+        make_log_export: Callable[[MainWindow], LogExportFlow] | None = None,
     ) -> None:
         super().__init__()
         self.ctx = ctx
@@ -149,6 +154,8 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self._close_when_idle = False
         self._shut_down = False
+        self._quitting = False
+        self.about: AboutDialog | None = None
         self._after_run: Callable[[], object] | None = None
         self._counts: tuple[int, int] | None = None
         self._lists_loading = False
@@ -164,6 +171,9 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self._build(poll_ms)
         self._wire()
+        self.log_export = (make_log_export or _log_export_flow)(self)
+        self.log_export.ended.connect(self._notice)
+        self.tray = (make_tray or (lambda w: TrayController(w, w.ctx.store)))(self)
         self.retranslate()
         self.window_state = WindowState(
             ctx.profile.config_dir / "window.ini", self, self.splitter, self.log_panel, self.tabs
@@ -291,9 +301,14 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self._focus_search)
         quit_action = QAction(self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.quit)
+        self.export_log_action = QAction(self)
+        self.export_log_action.setObjectName("exportLog")
+        self.export_log_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.export_log_action.triggered.connect(lambda: self.log_export.start())
         menu_file.addAction(save)
         menu_file.addAction(find)
+        menu_file.addAction(self.export_log_action)
         menu_file.addSeparator()
         menu_file.addAction(quit_action)
         self.addActions([save, find, quit_action, self.login_action, self.cancel_action])
@@ -302,6 +317,7 @@ class MainWindow(QMainWindow):
             (find, texts.SEARCH_LOG),
             (quit_action, texts.QUIT),
             (self.cancel_action, texts.CANCEL),
+            (self.export_log_action, texts.EXPORT_LOG),
         ]
 
         # View → Language: the `language` setting, switched at once.
@@ -326,6 +342,13 @@ class MainWindow(QMainWindow):
         menu_help.addAction(self.help_action)
         self.addAction(self.help_action)
         self._labelled.append((self.help_action, texts.HELP_TROUBLESHOOTING))
+        self.about_action = QAction(self)
+        self.about_action.setObjectName("helpAbout")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.open_about)
+        menu_help.addSeparator()
+        menu_help.addAction(self.about_action)
+        self._labelled.append((self.about_action, texts.HELP_ABOUT))
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -369,6 +392,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.indexOf(self.work_orders), _(texts.TAB_WORK_ORDERS))
         if self.demo:
             self.banner.setText(_(texts.DEMO_BANNER))
+        self.tray.retranslate()
         self.form.retranslate()
         self.header.retranslate()
         self.work_orders.retranslate()
@@ -413,6 +437,15 @@ class MainWindow(QMainWindow):
         screen_fit.fit(self.help, 680, 620)
         self.help.show()
         return self.help
+
+    @Slot()
+    def open_about(self) -> AboutDialog:
+        if self.about is not None and shiboken6.isValid(self.about):
+            self.about.close()
+        self.about = AboutDialog(self)
+        self.about.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about.show()
+        return self.about
 
     def _wire(self) -> None:
         self.runs.started.connect(self._on_run_started)
@@ -649,7 +682,7 @@ class MainWindow(QMainWindow):
             holder = None  # this process's own run, starting or ending
         if holder == self._held_by:
             return
-        self._held_by = holder
+        was_held, self._held_by = self._held_by, holder
         if holder is not None:
             values = holder_values(holder)
             message = messages.PROFILE_HELD
@@ -663,6 +696,9 @@ class MainWindow(QMainWindow):
                 )
             )
             self.log_panel.model.notify_new_entries()
+            self.tray.other_run_started(holder, messages.ACTION_NAMES[holder.action])
+        elif was_held is not None:
+            self.tray.other_run_ended()
         self._apply_held()
 
     def _apply_held(self) -> None:
@@ -844,6 +880,7 @@ class MainWindow(QMainWindow):
             name = messages.ACTION_NAMES[self._held_by.action]
             self.statusBar().showMessage(texts.AUTO_SYNC_SKIPPED.format(running=name), 10_000)
             return
+        self.tray.mark_background()
         self.sync_all()
 
     # --- reads ----------------------------------------------------------------------------
@@ -958,9 +995,22 @@ class MainWindow(QMainWindow):
 
     # --- closing ----------------------------------------------------------------------------
 
+    @property
+    def closed_for_good(self) -> bool:
+        return self._shut_down
+
+    @Slot()
+    def quit(self) -> None:
+        """File → Quit (and the tray's Quit): close for real, never into the tray."""
+        self._quitting = True
+        self.close()
+        self._quitting = self._shut_down
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._shut_down:
             event.accept()
+            return
+        if not self._quitting and not self._close_when_idle and self.tray.keeps_running(event):
             return
         running = self.runs.running
         if running is not None:
@@ -1004,14 +1054,27 @@ class MainWindow(QMainWindow):
         self.runs.cancel()
         self.runs.wait()
         self.tasks.shutdown()
+        self.log_export.shutdown()
+        self.tray.close()
         self._lights_timer.stop()
         self._auto_sync_timer.stop()
         self._holder_timer.stop()
-        for dialog in (self.details, self.help):
+        for dialog in (self.details, self.help, self.about):
             if dialog is not None and shiboken6.isValid(dialog):
                 dialog.close()
         self.log_panel.close_model()
         self.window_state.save()
+
+
+def _log_export_flow(window: MainWindow) -> LogExportFlow:
+    """File → Export log… for the log as the panel filters and searches it now."""
+    proxy = window.log_panel.proxy
+
+    def current() -> tuple[list[Level] | None, str]:
+        levels = sorted(LogFilter.LEVELS[proxy.choice])
+        return (levels or None), proxy.search
+
+    return LogExportFlow(window, window.ctx.store, current)
 
 
 def _error_text(error: BaseException | None) -> str:

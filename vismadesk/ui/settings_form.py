@@ -361,6 +361,10 @@ class SettingsForm(QWidget):
         self.auto_sync.setRange(0, 24 * 60)
         self.auto_sync.setSingleStep(15)
         self._row(f, "auto_sync_minutes", self.auto_sync)
+        self.keep_in_tray = QCheckBox()
+        self.keep_in_tray.setObjectName("keepInTray")
+        self._text(self.keep_in_tray, texts.SETTING_LABELS["keep_in_tray"])
+        self._row(f, "keep_in_tray", self.keep_in_tray, "")
         self.duplicate_days = QSpinBox()
         self.duplicate_days.setRange(1, 3660)
         self._row(f, "duplicate_check_days", self.duplicate_days)
@@ -470,6 +474,7 @@ class SettingsForm(QWidget):
         ):
             w.toggled.connect(self._changed)
         self.offline_access.toggled.connect(self._changed)
+        self.keep_in_tray.toggled.connect(self._changed)
         for combo in (self.ready_status, self.error_status, self.claim_status):
             combo.editTextChanged.connect(self._changed)
             combo.currentIndexChanged.connect(self._changed)
@@ -519,6 +524,7 @@ class SettingsForm(QWidget):
             self.language.setCurrentIndex(max(0, self.language.findData(s.language)))
             self.concurrency.setValue(s.concurrency)
             self.auto_sync.setValue(s.auto_sync_minutes)
+            self.keep_in_tray.setChecked(s.keep_in_tray)
             self.duplicate_days.setValue(s.duplicate_check_days)
             self.claim_lease.setValue(s.claim_lease_minutes)
             for key in (*URL_KEYS, "client_id", "tenant_id"):
@@ -562,6 +568,7 @@ class SettingsForm(QWidget):
             "language": self.language.currentData(),
             "concurrency": self.concurrency.value(),
             "auto_sync_minutes": self.auto_sync.value(),
+            "keep_in_tray": self.keep_in_tray.isChecked(),
             "duplicate_check_days": self.duplicate_days.value(),
             "claim_lease_minutes": self.claim_lease.value(),
             "offline_access": self.offline_access.isChecked(),

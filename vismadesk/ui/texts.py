@@ -81,6 +81,7 @@ SETTING_LABELS: dict[str, str] = {
     "hour_rounding": N_("Hour rounding (minutes)"),
     "concurrency": N_("Work orders at a time"),
     "auto_sync_minutes": N_("Auto-sync every"),
+    "keep_in_tray": N_("Keep running in the tray when the window is closed"),
     "outsmart_url": N_("OutSmart API address"),
     "visma_connect_url": N_("Visma Connect address"),
     "erp_url": N_("VISMA.net ERP API address"),
@@ -443,3 +444,48 @@ STORE_WHERE = N_("{kind}: {where}")
 STORE_HOW_TO_CHANGE = N_(
     "Set with `vismadesk config set store_url …` on the command line; used from the next start."
 )
+
+# --- File → Export log… (ui/log_export.py) ---------------------------------------------------
+EXPORT_LOG = N_("Export log…")
+EXPORT_LOG_TITLE = N_("Export the log")
+EXPORT_LOG_FILTER = N_("CSV for Excel (*.csv)")
+EXPORT_LOG_STARTING = N_("Exporting the log as it is filtered and searched now…")
+EXPORT_LOG_PROGRESS = N_("{done} of {total} log entries written")
+EXPORT_LOG_PROGRESS_OPEN = Plural("{n} log entry written", "{n} log entries written")
+EXPORT_LOG_DONE = Plural("{n} log entry exported to {path}", "{n} log entries exported to {path}")
+EXPORT_LOG_CANCELLED = N_("Log export cancelled; no file was written.")
+EXPORT_LOG_FAILED = N_("The log could not be exported to {path}: {problem}")
+EXPORT_LOG_FAILED_SHORT = N_("The log could not be exported.")
+
+# --- the tray icon and notifications (ui/tray.py) --------------------------------------------
+TRAY_IDLE = N_("vismadesk: idle")
+TRAY_RUNNING = N_("vismadesk: {action} running")
+TRAY_ERRORS = Plural(
+    "vismadesk: {n} error in the last run; open the log",
+    "vismadesk: {n} errors in the last run; open the log",
+)
+TRAY_OPEN = N_("Open vismadesk")
+TRAY_KEEPS_RUNNING_TITLE = N_("vismadesk keeps running")
+TRAY_KEEPS_RUNNING = N_(
+    "vismadesk goes on in the tray for its auto-sync. Quit it from the tray menu or with "
+    "File → Quit."
+)
+NOTIFY_ERRORS_TITLE = N_("{action} ended with errors")
+NOTIFY_SCHEDULED_ERRORS_TITLE = N_("A scheduled {action} ended with errors")
+NOTIFY_ERRORS = Plural(
+    "{n} error in the log. Click to open vismadesk.",
+    "{n} errors in the log. Click to open vismadesk.",
+)
+KEEP_IN_TRAY_NO_TRAY = N_("This desktop has no system tray: closing the window quits vismadesk.")
+
+# --- Help → About vismadesk (ui/about_dialog.py) ---------------------------------------------
+HELP_ABOUT = N_("&About vismadesk")
+ABOUT_TITLE = N_("About vismadesk")
+ABOUT_VERSION = N_("Version {version}")
+ABOUT_DESCRIPTION = N_(
+    "Sends completed OutSmart work orders to VISMA.net ERP as sales orders or customer "
+    "invoices, keeps relations and materials in step, and shows every run in a sync log "
+    "you can act on."
+)
+ABOUT_LICENCE = N_("Licence: proprietary. All rights reserved.")
+ABOUT_BUILT_WITH = N_("Qt {qt} (PySide6 {pyside}), Python {python}")
