@@ -292,3 +292,37 @@ def test_demo_config_never_touches_the_users_own_settings(
     assert not real.exists()
     assert main(["config", "get", "new_material"]) == 0
     assert capsys.readouterr().out.strip().endswith("false")
+
+
+# --- bad --profile and damaged settings -------------------------------------------------
+
+
+def test_a_settings_file_nested_200000_deep_starts_with_defaults(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_bytes(b"[" * 200_000 + b"]" * 200_000)
+    done = _run(sys.executable, "-m", "vismadesk.cli", "--profile", str(tmp_path), "config", "get")
+    assert done.returncode == ExitCode.OK, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "moved aside" in done.stdout + done.stderr
+    assert list(tmp_path.glob("settings.json.broken-*"))
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_an_empty_profile_is_refused_not_taken_for_the_real_one(
+    where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--profile", "", "log"] if where == "before" else ["log", "--profile", ""]
+    assert main(argv) == ExitCode.CONFIG
+    err = capsys.readouterr().err
+    assert "--profile was given an empty folder name" in err
+    # Nothing was created in the real (here: the test's platform) profile.
+    assert not Profile.platform_default().db_path.exists()
+
+
+def test_a_profile_under_a_file_is_refused_clearly(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a folder", encoding="utf-8")
+    done = _run(sys.executable, "-m", "vismadesk.cli", "--profile", str(blocker / "office"), "log")
+    assert done.returncode == ExitCode.CONFIG
+    assert "Traceback" not in done.stderr
+    assert f"{blocker} is a file, not a folder" in done.stderr
+    assert "--profile" in done.stderr
