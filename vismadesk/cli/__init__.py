@@ -23,7 +23,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     import sys
 
     from vismadesk.cli.language import choose
-
     from vismadesk.domain import ExitCode
     from vismadesk.i18n import _
     from vismadesk.profile import ProfileError
