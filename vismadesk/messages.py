@@ -75,7 +75,7 @@ RECORD_LABELS: dict[RecordKind, str] = {
 
 # Fields whose values are words, not data (the engine passes them in English): they
 # are translated where the message is shown. Their values are marked below.
-WORD_FIELDS = frozenset({"document", "section", "action", "what"})
+WORD_FIELDS = frozenset({"document", "section", "action", "what", "list"})
 VALUE_WORDS = (
     # `ExportFormat.document_name` and `.visma_section` (vismadesk.domain).
     N_("sales order"),
@@ -85,6 +85,9 @@ VALUE_WORDS = (
     # What a sync found nothing of (`NOTHING_NEW`).
     N_("Relations"),
     N_("Materials"),
+    # Which of VISMA.net's lists could not be read (`MASTER_DATA_UNREADABLE`).
+    N_("customer list"),
+    N_("inventory list"),
 )
 
 
@@ -501,6 +504,16 @@ UNEXPECTED_RESPONSE = _m(
     N_(
         "The service answered with something vismadesk cannot read (for example an error "
         "page). Read the full error details; run the action again later."
+    ),
+)
+MASTER_DATA_UNREADABLE = _m(
+    "master_data_unreadable",
+    N_("The {list} VISMA.net sent cannot be read"),
+    N_(
+        "No work order was touched: read like this, every customer or item would look "
+        "missing. The fault is in VISMA.net's answer, not in the work orders. Read the full "
+        "error details and run the action again later; if it keeps happening, send the "
+        "details to Visma.net support."
     ),
 )
 KEYRING_UNAVAILABLE = _m(

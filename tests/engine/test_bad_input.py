@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.helpers.export_oracle import documents_by_reference, expected_problems
 from vismadesk import messages
 from vismadesk.demo import DemoSession
-from vismadesk.domain import LogEntry
+from vismadesk.domain import ExitCode, Level, LogEntry
 from vismadesk.engine.export import run_export
 
 HALF_EMOJI = "\ud83d"  # the first half of 😀, alone
@@ -64,3 +66,48 @@ def test_half_an_emoji_is_cleaned_in_a_description_and_fails_only_its_work_order
     # The next run is not stopped by them either: they wait in the error status.
     again = run_export(demo.context)
     assert [e.code for e in _entries(demo, again.run_id)] == [messages.NOTHING_TO_DO.code]
+
+
+def _wrap_customer_numbers(session: DemoSession) -> None:
+    state = session.sandbox._state
+    with state.lock:
+        for c in state.customers.values():
+            c["number"] = {"value": c["number"]}  # wrapped, as in a request body
+
+
+def _list_inventory_numbers(session: DemoSession) -> None:
+    state = session.sandbox._state
+    with state.lock:
+        for i in list(state.inventory.values())[:1]:
+            i["inventoryNumber"] = [i["inventoryNumber"]]
+
+
+@pytest.mark.parametrize(
+    ("spoil", "which"),
+    [(_wrap_customer_numbers, "customer list"), (_list_inventory_numbers, "inventory list")],
+    ids=["customers", "inventory"],
+)
+def test_a_master_data_list_with_wrong_types_stops_the_run_before_any_work_order(
+    demo: DemoSession, spoil: Any, which: str
+) -> None:
+    before = demo.sandbox.state()
+    spoil(demo)
+    demo.context.settings.new_relation = True
+    demo.context.settings.new_material = True
+
+    result = run_export(demo.context)
+
+    assert result.exit_code == ExitCode.CONFIG
+    entries = _entries(demo, result.run_id)
+    assert [e.code for e in entries if e.level is Level.ERROR] == ["master_data_unreadable"]
+    error = next(e for e in entries if e.code == "master_data_unreadable")
+    assert error.summary == f"The {which} VISMA.net sent cannot be read"
+    assert "expected" in str(error.details) and "No work order was touched" in error.details["hint"]
+    after = demo.sandbox.state()
+    # Nothing created in VISMA.net, no work status changed, nothing journalled.
+    assert documents_by_reference(after) == documents_by_reference(before)
+    assert len(after["customers"]) == len(before["customers"])
+    assert [w["WorkStatus"] for w in after["work_orders"]] == [
+        w["WorkStatus"] for w in before["work_orders"]
+    ]
+    assert demo.context.store.journal_entries() == []

@@ -22,6 +22,8 @@ _STOP_CODES = {
     messages.OUTSMART_TOKEN_REJECTED.code,
     messages.OUTSMART_TOKENS_MISSING.code,
     messages.KEYRING_UNAVAILABLE.code,
+    # Without readable master data every work order would fail for nothing.
+    messages.MASTER_DATA_UNREADABLE.code,
 }
 
 
