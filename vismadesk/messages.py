@@ -882,6 +882,23 @@ UNIT_NOT_IN_VISMA = _m(
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.MATERIAL,
 )
+NUMBER_TOO_LARGE = _m(
+    "number_too_large",
+    N_("Work order {work_order}: {field} {value} is a number VISMA.net cannot hold"),
+    N_(
+        "VISMA.net keeps prices and quantities with at most 15 digits before the decimal "
+        "mark and 15 digits in all; a longer number would arrive changed. Correct the value "
+        "in OutSmart, reset the work status and export again. The other work orders were "
+        "exported as usual."
+    ),
+    fix=FixAction.RESET_STATUS,
+    record_kind=RecordKind.MATERIAL,
+    cli_hint=N_(
+        "VISMA.net keeps prices and quantities with at most 15 digits before the decimal "
+        "mark and 15 digits in all; a longer number would arrive changed. Correct the value "
+        "in OutSmart, then `vismadesk reset {work_order}` and export again."
+    ),
+)
 RELATION_SKIPPED_INCOMPLETE = _m(
     "relation_skipped_incomplete",
     N_("Customer {relation} not synced to OutSmart: no {fields} in VISMA.net"),

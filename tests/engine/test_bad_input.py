@@ -111,3 +111,45 @@ def test_a_master_data_list_with_wrong_types_stops_the_run_before_any_work_order
         w["WorkStatus"] for w in before["work_orders"]
     ]
     assert demo.context.store.journal_entries() == []
+
+
+def test_a_30_digit_price_fails_its_work_order_once_with_a_message(demo: DemoSession) -> None:
+    good = _good(demo)
+    victim, others = good[0], good[1:]
+    huge = "123456789012345678901234567890"
+    _edit(demo, victim, lambda row: row["Materials"][0].update(MaterialPrice=huge))
+
+    result = run_export(demo.context)
+
+    assert result.exit_code == ExitCode.SOME_FAILED
+    errors = [e for e in _entries(demo, result.run_id) if e.code == "number_too_large"]
+    assert [e.summary for e in errors] == [
+        f"Work order {victim}: Materials[1].MaterialPrice {huge} is a number VISMA.net cannot hold"
+    ]
+    docs = documents_by_reference(demo.sandbox.state())
+    assert docs.get(victim, 0) == 0
+    assert all(docs.get(wo) == 1 for wo in others)
+    statuses = {w["WorkorderNo"]: w["WorkStatus"] for w in demo.sandbox.state()["work_orders"]}
+    assert statuses[victim] == "99"
+    # Not retried every run: it waits in the error status until reset.
+    again = run_export(demo.context)
+    assert [e.code for e in _entries(demo, again.run_id)] == [messages.NOTHING_TO_DO.code]
+
+
+@pytest.mark.parametrize(
+    ("value", "fits"),
+    [
+        ("4.55", True),
+        ("-2", True),
+        ("999999999999.99", True),
+        ("1000000000000000", False),
+        ("12345678901234.567", False),  # 17 digits: a double would change it
+        ("123456789012345678901234567890", False),
+    ],
+)
+def test_which_numbers_visma_can_hold(value: str, fits: bool) -> None:
+    from decimal import Decimal
+
+    from vismadesk.engine.validate import fits_visma
+
+    assert fits_visma(Decimal(value)) is fits
