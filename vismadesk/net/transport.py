@@ -25,10 +25,14 @@ import httpx
 from vismadesk import __version__, messages
 from vismadesk.errors import AppError, NetworkError
 from vismadesk.net import piecewise_json
+from vismadesk.net.deadline import DeadlineClient, bound_transport
 from vismadesk.redact import RedactingFilter, redact
 
 # Connect fast or say so; a slow ERP answer (big pages) gets longer.
 TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=30.0)
+# However the bytes trickle in, one request (its body included) ends by then: the
+# longest a big ERP page has been seen to take is well under a minute.
+REQUEST_DEADLINE_S = 180.0
 USER_AGENT = f"vismadesk/{__version__}"
 # How much of a body goes into the log details: enough to read Visma's own words.
 EXCERPT_CHARS = 2000
@@ -67,7 +71,9 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def new_http_client(max_connections: int = 32) -> httpx.Client:
+def new_http_client(
+    max_connections: int = 32, *, deadline_s: float = REQUEST_DEADLINE_S
+) -> httpx.Client:
     """A pooled client for one service; shared by every thread of the session."""
     mask_request_logs()
     limits = httpx.Limits(
@@ -75,13 +81,14 @@ def new_http_client(max_connections: int = 32) -> httpx.Client:
     )
     tls = _tls_context()
     transport = httpx.HTTPTransport(verify=tls, limits=limits, socket_options=_SOCKET_OPTIONS)
-    return httpx.Client(
+    return DeadlineClient(
+        deadline_s=deadline_s,
         timeout=TIMEOUT,
         verify=tls,
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         limits=limits,
-        transport=transport,
+        transport=bound_transport(transport),
     )
 
 
