@@ -498,6 +498,15 @@ RATE_LIMITED = _m(
         "retried, but the limit was still reached. Run the action again later."
     ),
 )
+OUTSMART_RATE_LIMITED = _m(
+    "outsmart_rate_limited",
+    N_("OutSmart is limiting requests. Try again later"),
+    N_(
+        "OutSmart allows a limited number of requests per period. vismadesk waited and "
+        "retried, but the limit was still reached. Nothing was lost: run the action again "
+        "later."
+    ),
+)
 UNEXPECTED_RESPONSE = _m(
     "unexpected_response",
     N_("Unexpected answer from {service}"),

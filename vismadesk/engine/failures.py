@@ -16,6 +16,7 @@ _TRANSIENT_CODES = {
     messages.NETWORK_UNREACHABLE.code,
     messages.TIMEOUT.code,
     messages.RATE_LIMITED.code,
+    messages.OUTSMART_RATE_LIMITED.code,
     messages.UNEXPECTED_RESPONSE.code,
 }
 _STOP_CODES = {

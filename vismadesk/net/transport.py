@@ -12,6 +12,7 @@ import email.utils
 import functools
 import json
 import logging
+import math
 import random
 import socket
 import ssl
@@ -180,23 +181,30 @@ def read_json(service: str, response: httpx.Response) -> Any:
 
 def retry_after_seconds(response: httpx.Response, default: float = 0.0) -> float:
     """How long a 429 or 503 asks to wait: Retry-After (seconds or an HTTP date), else
-    the rate window's reset; capped, so a strange header cannot park a run for hours."""
+    the rate window's reset; capped, so a strange header (999999999, "inf", "nan")
+    cannot park a run for hours."""
     raw = response.headers.get("retry-after", "").strip()
     if raw:
         try:
-            return max(0.0, min(MAX_RETRY_AFTER_S, float(raw)))
+            return _capped_wait(float(raw))
         except ValueError:
             pass
         try:
             when = email.utils.parsedate_to_datetime(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             when = None
         if when is not None:
-            return max(0.0, min(MAX_RETRY_AFTER_S, when.timestamp() - time.time()))
+            return _capped_wait(when.timestamp() - time.time())
     try:
-        return max(0.0, min(MAX_RETRY_AFTER_S, float(response.headers["x-ratelimit-reset"])))
+        return _capped_wait(float(response.headers["x-ratelimit-reset"]))
     except (KeyError, ValueError):
         return default
+
+
+def _capped_wait(seconds: float) -> float:
+    if math.isnan(seconds):
+        return MAX_RETRY_AFTER_S
+    return max(0.0, min(MAX_RETRY_AFTER_S, seconds))
 
 
 def mask_request_logs() -> None:

@@ -8,6 +8,7 @@ count is shared by every thread, so parallel exports slow down together.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -35,10 +36,15 @@ class RateGate:
             reset_s = float(h["x-ratelimit-reset"])
         except (KeyError, ValueError):
             return
+        # Visma.net's window is a minute; a reset of 999999999 s or "inf" is nonsense,
+        # and believed it would space every later request out to MAX_WAIT_S for ever.
+        if not math.isfinite(reset_s):
+            reset_s = MAX_WAIT_S if reset_s > 0 else 0.0
+        reset_s = min(MAX_WAIT_S, max(0.0, reset_s))
         with self._lock:
             self._limit = limit
             self._remaining = remaining
-            self._reset_at = self._clock() + max(0.0, reset_s)
+            self._reset_at = self._clock() + reset_s
 
     def delay(self) -> float:
         """How long the next request should wait; counts it against the window."""
@@ -58,6 +64,7 @@ class RateGate:
 
     def exhausted(self, reset_s: float) -> None:
         """A 429: nothing is left until the reset the server named."""
+        reset_s = min(MAX_WAIT_S, max(0.0, reset_s)) if math.isfinite(reset_s) else MAX_WAIT_S
         with self._lock:
             self._remaining = 0
             self._reset_at = max(self._reset_at, self._clock() + reset_s)
