@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import math
 import secrets as pysecrets
 import threading
 import time
@@ -54,6 +55,11 @@ from vismadesk.visma.timeouts import LOGIN_TIMEOUT_S
 REFRESH_MARGIN_S = 60
 # When Visma does not say how long a token lives, assume what its clients assume.
 DEFAULT_LIFETIME_S = 3600
+# What an `expires_in` is believed within: a negative one, or one inside the refresh
+# margin, would mean a token request before every API request; 1e12 overflows every
+# clock. A token that really dies sooner is renewed at its first 401.
+MIN_LIFETIME_S = 2 * REFRESH_MARGIN_S
+MAX_LIFETIME_S = 24 * 3600
 # Attempts at the token endpoint when it is unreachable or answers 5xx.
 TOKEN_ATTEMPTS = 3
 _WAIT_STEP_S = 0.2
@@ -153,6 +159,17 @@ class _TokenEndpointError(Exception):
             "visma_message": self.description,
             "exchange": self.exchange,
         }
+
+
+def token_lifetime(expires_in: object) -> float:
+    """Seconds the token is taken to live: `expires_in`, clamped to what makes sense."""
+    try:
+        seconds = float(expires_in) if expires_in not in (None, "") else DEFAULT_LIFETIME_S
+    except (TypeError, ValueError):
+        return DEFAULT_LIFETIME_S
+    if isinstance(expires_in, bool) or math.isnan(seconds):
+        return DEFAULT_LIFETIME_S
+    return min(MAX_LIFETIME_S, max(MIN_LIFETIME_S, seconds))
 
 
 class TokenManager:
@@ -560,10 +577,7 @@ class TokenManager:
         """Take a token response: access token in memory, refresh token in the keyring."""
         access = body["access_token"]
         register_secret(access)
-        try:
-            lifetime = int(body.get("expires_in") or DEFAULT_LIFETIME_S)
-        except (TypeError, ValueError):
-            lifetime = DEFAULT_LIFETIME_S
+        lifetime = token_lifetime(body.get("expires_in"))
         refresh = body.get("refresh_token")
         if isinstance(refresh, str) and refresh:
             register_secret(refresh)
