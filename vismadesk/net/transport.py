@@ -100,6 +100,9 @@ def _body_text(content: bytes, content_type: str) -> str:
     if "json" in content_type:
         with contextlib.suppress(ValueError):
             text = json.dumps(json.loads(text), ensure_ascii=False)
+    # Masked before it is cut: cut first, a token across the cut keeps its head, and
+    # neither the exact-secret match nor the patterns recognise the rest.
+    text = redact(text)
     if len(text) > EXCERPT_CHARS:
         text = text[:EXCERPT_CHARS] + f"… ({len(content)} bytes)"
     return text

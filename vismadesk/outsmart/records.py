@@ -23,6 +23,7 @@ from vismadesk.domain import (
 from vismadesk.errors import AppError
 from vismadesk.outsmart import values
 from vismadesk.outsmart.values import BadValue
+from vismadesk.redact import redact
 
 SERVICE = "OutSmart"
 T = TypeVar("T")
@@ -56,7 +57,7 @@ class _Reader:
                 self.record,
                 f"{field} {e.value!r} cannot be read ({e.why})",
                 field=field,
-                value=values.cleaned(values.text(e.value))[:100],
+                value=redact(values.cleaned(values.text(e.value)))[:100],
                 **self.ids,
             ) from None
 

@@ -30,6 +30,7 @@ from vismadesk.domain import (
 )
 from vismadesk.errors import AppError, VismaApiError
 from vismadesk.net.transport import exchange_excerpt, looks_like_html
+from vismadesk.redact import redact
 
 _VISMA_ID = re.compile(r"VismaId:\s*([0-9A-Fa-f-]{36})")
 # SalesOrders v3 caps customer.refNo (and customer.order) at 40 characters.
@@ -251,7 +252,7 @@ def check_master_list(records: list[Any], key: str, what: str) -> None:
             continue
         if isinstance(value, int) and not isinstance(value, bool):
             continue
-        shown = json.dumps(d, ensure_ascii=True, default=str)[:300]
+        shown = redact(json.dumps(d, ensure_ascii=True, default=str))[:300]
         got = type(d).__name__ if not isinstance(d, dict) else f"{key} {type(value).__name__}"
         raise AppError(
             messages.MASTER_DATA_UNREADABLE.code,
@@ -379,7 +380,7 @@ def api_error(response: httpx.Response, **values: object) -> VismaApiError:
         elif isinstance(body, str):
             text = body
         else:
-            text = response.text.strip()[:500]
+            text = redact(response.text.strip())[:500]
     found = _VISMA_ID.search(text)
     if found and not request_id:
         request_id = found.group(1)
