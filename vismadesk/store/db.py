@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 import threading
 import weakref
@@ -65,6 +66,15 @@ def has_table(c: sqlite3.Connection, name: str) -> bool:
     return bool(c.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone())
 
 
+def _private_file(path: Path) -> None:
+    """Create the database readable by the user only (it holds customer data); SQLite
+    gives its -wal and -shm files the same permissions. An older one is tightened."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
+
+
 class _ThreadConnection:
     """One thread's connection, kept in that thread's `threading.local` data."""
 
@@ -81,6 +91,7 @@ class Database:
         self.path: Path | str = Path(path) if str(path) != ":memory:" else path
         if isinstance(self.path, Path):
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _private_file(self.path)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
