@@ -9,8 +9,8 @@ import hashlib
 import os
 import signal
 import socket
-import stat
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
