@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 import secrets as pysecrets
 import threading
 import time
@@ -46,6 +47,7 @@ from vismadesk.net.transport import (
     transport_error,
     unexpected_response,
 )
+from vismadesk.printable import printable
 from vismadesk.redact import register_secret
 from vismadesk.visma.loopback import LoopbackReceiver
 from vismadesk.visma.timeouts import LOGIN_TIMEOUT_S
@@ -159,6 +161,18 @@ class _TokenEndpointError(Exception):
             "visma_message": self.description,
             "exchange": self.exchange,
         }
+
+
+# RFC 6749 §4.1.2.1: an error code is a short word of printable ASCII.
+_ERROR_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+
+
+def shown_error_code(error: str) -> str:
+    """A sign-in callback's `error`, safe to write into the log: a well-formed code as it
+    is, anything else quoted with its control characters escaped and cut short."""
+    if _ERROR_CODE.fullmatch(error):
+        return error
+    return f'"{printable(error[:64])}"' + ("…" if len(error) > 64 else "")
 
 
 def token_lifetime(expires_in: object) -> float:
@@ -391,14 +405,17 @@ class TokenManager:
             receiver.close()
         assert redirect is not None
         if redirect.error is not None:
+            # Whatever opened the callback address chose these: shown as data only.
+            error = shown_error_code(redirect.error)
             reason = (
                 "access was denied on the sign-in page"
                 if redirect.error == "access_denied"
-                else f"VISMA.net answered {redirect.error}"
+                else f"VISMA.net answered {error}"
             )
+            described = printable((redirect.error_description or "")[:500])
             raise AuthError(
                 messages.LOGIN_FAILED.code,
-                {"visma_error": redirect.error, "visma_message": redirect.error_description or ""},
+                {"visma_error": error, "visma_message": described},
                 reason=reason,
             )
         if not redirect.code:
