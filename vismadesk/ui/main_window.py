@@ -64,6 +64,7 @@ from vismadesk.ui.log_header import LogHeader
 from vismadesk.ui.log_model import POLL_MS
 from vismadesk.ui.log_panel import LogPanel
 from vismadesk.ui.log_rows import forget_pictures
+from vismadesk.ui.plain import plain_label
 from vismadesk.ui.quick_checks import (
     codes_check,
     connection_check,
@@ -329,7 +330,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.progress_label = QLabel()
+        self.progress_label = plain_label()  # names the work order being exported
         self.progress_label.setObjectName("progressLabel")
         self.progress = QProgressBar()
         self.progress.setObjectName("progressBar")
