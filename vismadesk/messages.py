@@ -535,6 +535,17 @@ KEYRING_UNAVAILABLE = _m(
     ),
     fix=None,
 )
+DATABASE_MOVED_ASIDE = _m(
+    "database_moved_aside",
+    N_("The database {path} could not be read and was moved aside to {moved}"),
+    N_(
+        "vismadesk started a new database. Nothing VISMA.net or OutSmart holds was lost: "
+        "before it creates anything, every export looks in VISMA.net for the documents it "
+        "already made. The earlier sync log is in the file moved aside; keep it for a "
+        "support question."
+    ),
+    Level.WARNING,
+)
 SETTINGS_RESET = _m(
     "settings_reset",
     N_("The settings file could not be read and was moved aside to {path}"),

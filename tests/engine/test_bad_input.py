@@ -153,3 +153,33 @@ def test_which_numbers_visma_can_hold(value: str, fits: bool) -> None:
     from vismadesk.engine.validate import fits_visma
 
     assert fits_visma(Decimal(value)) is fits
+
+
+def test_a_full_disk_stops_the_export_and_nothing_is_sent_unjournalled(
+    demo: DemoSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers.full_disk import disk_full_after
+    from vismadesk.store.faults import FaultKind, StoreFault
+
+    store = demo.context.store
+    good = set(_good(demo))
+    with (
+        disk_full_after(monkeypatch, [store.connection()], spare_pages=3),  # type: ignore[attr-defined]
+        pytest.raises(StoreFault) as info,
+    ):
+        run_export(demo.context)
+    assert info.value.kind is FaultKind.FULL
+    assert "disk that holds the database" in str(info.value)
+    assert "Free some disk space" in str(info.value)
+    # Every document VISMA.net got was written in the journal before it was sent.
+    sent = {wo for wo, n in documents_by_reference(demo.sandbox.state()).items() if n}
+    journalled = {e.work_order for e in store.journal_entries()}
+    assert sent <= journalled
+    assert sent != good, "the disk filled before the end of the run"
+
+    # Space again: the next run finishes every work order, each exactly once.
+    again = run_export(demo.context)
+    assert again.exit_code in (ExitCode.OK, ExitCode.SOME_FAILED)
+    docs = documents_by_reference(demo.sandbox.state())
+    assert {wo for wo, n in docs.items() if n} == good
+    assert all(n == 1 for n in docs.values())

@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self._counts: tuple[int, int] | None = None
         self._lists_loading = False
         self.details: DetailsDialog | None = None
+        self.store_dialog: QMessageBox | None = None
         self.help: HelpDialog | None = None
         # What VISMA.net last answered, while its answers are errors (the header says so).
         self.visma_trouble: str | None = None
@@ -419,6 +420,7 @@ class MainWindow(QMainWindow):
         self.runs.started.connect(self._on_run_started)
         self.runs.finished.connect(self._on_run_finished)
         self.runs.crashed.connect(self._on_run_crashed)
+        self.runs.store_failed.connect(self._on_store_failed)
         self.runs.progress_changed.connect(self._on_progress)
         self.runs.refused.connect(self._on_run_refused)
         self.runs.log_written.connect(self.log_panel.model.notify_new_entries)
@@ -591,6 +593,17 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _on_run_crashed(self, kind: str, text: str) -> None:
         self._notice(f"{_(texts.RUN_FAILED).format(action=label(kind))} {text}")
+
+    @Slot(str, str)
+    def _on_store_failed(self, kind: str, text: str) -> None:
+        """The database could not be used (damaged, locked, read-only, full): a dialog,
+        since every next run would meet it too."""
+        self._notice(text)
+        box = QMessageBox(QMessageBox.Icon.Critical, _(texts.STORE_FAILED_TITLE), text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setObjectName("storeFailed")
+        self.store_dialog = box
+        box.open()
 
     @Slot(str, object)
     def _on_run_finished(self, kind: str, result: RunResult | None) -> None:
