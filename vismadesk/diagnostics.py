@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 from logging.handlers import RotatingFileHandler
 from typing import TextIO
 
+from vismadesk.i18n import _
 from vismadesk.profile import Profile
 from vismadesk.redact import RedactingFilter
 
@@ -33,8 +35,20 @@ class _DiagnosticHandler(RotatingFileHandler):
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
-def start_file_log(profile: Profile) -> logging.Handler:
-    profile.log_dir.mkdir(parents=True, exist_ok=True)
+def start_file_log(profile: Profile) -> logging.Handler | None:
+    """Start writing the diagnostic log; None (and a line on stderr) when its folder
+    cannot be written: vismadesk works without it."""
+    try:
+        profile.log_dir.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(profile.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    except OSError as e:
+        print(
+            _("warning: the diagnostic log {path} cannot be written ({problem}).").format(
+                path=profile.log_path, problem=e.strerror or type(e).__name__
+            ),
+            file=sys.stderr,
+        )
+        return None
     handler = _DiagnosticHandler(
         profile.log_path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
     )

@@ -398,15 +398,17 @@ WORK_ORDER_UNREADABLE = _m(
     "work_order_unreadable",
     N_("Work order {work_order} has a value vismadesk cannot read: {field}"),
     N_(
-        "OutSmart sent a value in this work order that is not a valid number, date or time "
-        "(the details show which). Correct it in OutSmart, reset the work status and export "
-        "again. The other work orders were exported as usual."
+        "OutSmart sent a value in this work order that is not a valid number, date or time, "
+        "or a code or name with a broken character (the details show which). Correct it in "
+        "OutSmart, reset the work status and export again. The other work orders were "
+        "exported as usual."
     ),
     fix=FixAction.RESET_STATUS,
     cli_hint=N_(
-        "OutSmart sent a value in this work order that is not a valid number, date or time "
-        "(the details show which). Correct it in OutSmart, then `vismadesk reset {work_order}` "
-        "and export again. The other work orders were exported as usual."
+        "OutSmart sent a value in this work order that is not a valid number, date or time, "
+        "or a code or name with a broken character (the details show which). Correct it in "
+        "OutSmart, then `vismadesk reset {work_order}` and export again. The other work "
+        "orders were exported as usual."
     ),
 )
 DOCUMENT_CREATE_FAILED = _m(

@@ -20,6 +20,7 @@ def test_the_diagnostic_log_and_its_rollovers_are_user_only(tmp_path: Path) -> N
     old_umask = os.umask(0o022)
     try:
         handler = start_file_log(profile)
+        assert handler is not None
         log = logging.getLogger("vismadesk.test")
         log.warning("relation Jansen BV, Dorpsstraat 1")
         assert stat.S_IMODE(profile.log_path.stat().st_mode) == 0o600
@@ -47,3 +48,17 @@ def test_an_older_diagnostic_log_readable_by_others_is_tightened(tmp_path: Path)
         stop_file_log()
     assert stat.S_IMODE(profile.log_path.stat().st_mode) == 0o600
     assert "old lines" in profile.log_path.read_text(encoding="utf-8")
+
+
+def test_a_log_folder_that_cannot_be_written_is_a_warning_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = Profile.in_directory(tmp_path).ensure()
+    profile.log_dir.rmdir()
+    profile.log_dir.write_text("a file where the folder should be", encoding="utf-8")
+    try:
+        assert start_file_log(profile) is None
+    finally:
+        stop_file_log()
+    err = capsys.readouterr().err
+    assert f"the diagnostic log {profile.log_path} cannot be written" in err
