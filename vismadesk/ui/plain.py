@@ -27,6 +27,9 @@ def plain(label: QLabel) -> QLabel:
 
 
 def plain_tip(text: str) -> str:
-    """A tooltip for `text` as it is: tooltips have no text format of their own, so
-    the text goes in escaped (its line breaks kept)."""
-    return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal) if text else ""
+    """A tooltip for `text` as it is. Tooltips have no text format of their own: Qt
+    renders one as rich text when `mightBeRichText` says so, and then it goes in
+    escaped (its line breaks kept); any other text is shown as it is anyway."""
+    if not GuiQt.mightBeRichText(text):
+        return text
+    return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
