@@ -8,11 +8,11 @@ filter first, so no token or secret reaches the file.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import sys
 from logging.handlers import RotatingFileHandler
-from typing import TextIO
 
 from vismadesk.i18n import _
 from vismadesk.profile import Profile
@@ -26,13 +26,15 @@ _FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 class _DiagnosticHandler(RotatingFileHandler):
     """Ours, so a second start (a new profile in the same process) replaces it."""
 
-    def _open(self) -> TextIO:
+    def _open(self) -> io.TextIOWrapper:
         # The file holds customer names and work orders: readable by the user only,
         # each new one after a rollover too, whatever the umask says.
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with contextlib.suppress(OSError):
             os.chmod(self.baseFilename, 0o600)
-        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+        return io.TextIOWrapper(
+            io.FileIO(fd, "a"), encoding=self.encoding, errors=self.errors, write_through=False
+        )
 
 
 def start_file_log(profile: Profile) -> logging.Handler | None:

@@ -98,7 +98,7 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
 # Registered by the metaclass on definition; taken out again so that no version of
 # the library that ignores `viable` can pick it either.
-keyring.backend.KeyringBackend._classes.discard(MemoryKeyring)  # type: ignore[attr-defined]
+keyring.backend.KeyringBackend._classes.discard(MemoryKeyring)
 
 
 def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:

@@ -27,6 +27,7 @@ def test_the_work_orders_tab_shows_descriptions_and_reasons_as_text(qtbot) -> No
     orders = [dataclasses.replace(o, description=MARKUP) for o in _orders(1, "E")]
     tab.set_lists([], orders, {"E000": MARKUP})
     item = tab.error_list.topLevelItem(0)
+    assert item is not None
     assert "<h1" not in item.toolTip(3) and "&lt;h1" in item.toolTip(3)
     assert "<img" not in item.toolTip(WHY_COLUMN)
     tab.select(["E000"])

@@ -177,9 +177,11 @@ def shown_error_code(error: str) -> str:
 
 def token_lifetime(expires_in: object) -> float:
     """Seconds the token is taken to live: `expires_in`, clamped to what makes sense."""
+    if expires_in in (None, "") or not isinstance(expires_in, int | float | str):
+        return DEFAULT_LIFETIME_S
     try:
-        seconds = float(expires_in) if expires_in not in (None, "") else DEFAULT_LIFETIME_S
-    except (TypeError, ValueError):
+        seconds = float(expires_in)
+    except ValueError:
         return DEFAULT_LIFETIME_S
     if isinstance(expires_in, bool) or math.isnan(seconds):
         return DEFAULT_LIFETIME_S
