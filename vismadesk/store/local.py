@@ -59,7 +59,7 @@ class Store(Database):
         c = self.connection()
         try:
             for sql in (
-                "SELECT count(*), max(updated_at) FROM journal",
+                "SELECT count(*) FROM journal",
                 "SELECT id, time FROM log ORDER BY id DESC LIMIT 200",
                 "SELECT count(*) FROM cursors",
                 "SELECT count(*) FROM claims",
