@@ -422,7 +422,8 @@ def load_settings(path: Path) -> LoadResult:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict):
             raise ValueError("the file does not hold a JSON object")
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:
+        # RecursionError: a file nested thousands of levels deep is damaged too.
         moved = _move_aside(path)
         where = str(moved) if moved else "(could not be moved)"
         warning = (

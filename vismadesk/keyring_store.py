@@ -18,6 +18,7 @@ import keyring.backend
 import keyring.errors
 
 from vismadesk import messages
+from vismadesk.i18n import gettext
 from vismadesk.redact import register_secret
 
 SERVICE = "vismadesk"
@@ -49,14 +50,27 @@ class SecretStoreError(RuntimeError):
 class KeyringUnavailable(SecretStoreError):
     def __init__(self, reason: str) -> None:
         msg = messages.KEYRING_UNAVAILABLE
-        super().__init__(f"{msg.text}: {reason}. {msg.hint}")
+        super().__init__(f"{gettext(msg.text)}: {reason}. {gettext(msg.hint)}")
         self.reason = reason
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that lives in memory: for the demo profile and for tests."""
+class _NeverViable:
+    """A priority that raises when asked: keyring then deems the backend not viable."""
 
-    priority = 1
+    def __get__(self, obj: object, cls: type | None = None) -> float:
+        raise RuntimeError("the in-memory keyring is never chosen automatically")
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that lives in memory: for the demo profile and for tests.
+
+    Only ever passed in explicitly. Every KeyringBackend subclass registers itself
+    with the keyring library, which then picks the viable one of highest priority as
+    the machine's keyring: had this one a priority, a PC without a Secret Service
+    would "save" the tokens in memory and lose them at the next start.
+    """
+
+    priority = _NeverViable()
 
     def __init__(self) -> None:
         super().__init__()
@@ -82,7 +96,14 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
             return {u: p for (s, u), p in self._data.items() if s == service}
 
 
+# Registered by the metaclass on definition; taken out again so that no version of
+# the library that ignores `viable` can pick it either.
+keyring.backend.KeyringBackend._classes.discard(MemoryKeyring)
+
+
 def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:
+    if isinstance(backend, MemoryKeyring):
+        return None  # passed in on purpose (the demo, tests)
     module = type(backend).__module__
     if module.startswith(("keyring.backends.fail", "keyring.backends.null")):
         return "no keyring backend is installed or running"

@@ -75,7 +75,7 @@ RECORD_LABELS: dict[RecordKind, str] = {
 
 # Fields whose values are words, not data (the engine passes them in English): they
 # are translated where the message is shown. Their values are marked below.
-WORD_FIELDS = frozenset({"document", "section", "action", "what"})
+WORD_FIELDS = frozenset({"document", "section", "action", "what", "list"})
 VALUE_WORDS = (
     # `ExportFormat.document_name` and `.visma_section` (vismadesk.domain).
     N_("sales order"),
@@ -85,6 +85,9 @@ VALUE_WORDS = (
     # What a sync found nothing of (`NOTHING_NEW`).
     N_("Relations"),
     N_("Materials"),
+    # Which of VISMA.net's lists could not be read (`MASTER_DATA_UNREADABLE`).
+    N_("customer list"),
+    N_("inventory list"),
 )
 
 
@@ -395,15 +398,17 @@ WORK_ORDER_UNREADABLE = _m(
     "work_order_unreadable",
     N_("Work order {work_order} has a value vismadesk cannot read: {field}"),
     N_(
-        "OutSmart sent a value in this work order that is not a valid number, date or time "
-        "(the details show which). Correct it in OutSmart, reset the work status and export "
-        "again. The other work orders were exported as usual."
+        "OutSmart sent a value in this work order that is not a valid number, date or time, "
+        "or a code or name with a broken character (the details show which). Correct it in "
+        "OutSmart, reset the work status and export again. The other work orders were "
+        "exported as usual."
     ),
     fix=FixAction.RESET_STATUS,
     cli_hint=N_(
-        "OutSmart sent a value in this work order that is not a valid number, date or time "
-        "(the details show which). Correct it in OutSmart, then `vismadesk reset {work_order}` "
-        "and export again. The other work orders were exported as usual."
+        "OutSmart sent a value in this work order that is not a valid number, date or time, "
+        "or a code or name with a broken character (the details show which). Correct it in "
+        "OutSmart, then `vismadesk reset {work_order}` and export again. The other work "
+        "orders were exported as usual."
     ),
 )
 DOCUMENT_CREATE_FAILED = _m(
@@ -495,12 +500,31 @@ RATE_LIMITED = _m(
         "retried, but the limit was still reached. Run the action again later."
     ),
 )
+OUTSMART_RATE_LIMITED = _m(
+    "outsmart_rate_limited",
+    N_("OutSmart is limiting requests. Try again later"),
+    N_(
+        "OutSmart allows a limited number of requests per period. vismadesk waited and "
+        "retried, but the limit was still reached. Nothing was lost: run the action again "
+        "later."
+    ),
+)
 UNEXPECTED_RESPONSE = _m(
     "unexpected_response",
     N_("Unexpected answer from {service}"),
     N_(
         "The service answered with something vismadesk cannot read (for example an error "
         "page). Read the full error details; run the action again later."
+    ),
+)
+MASTER_DATA_UNREADABLE = _m(
+    "master_data_unreadable",
+    N_("The {list} VISMA.net sent cannot be read"),
+    N_(
+        "No work order was touched: read like this, every customer or item would look "
+        "missing. The fault is in VISMA.net's answer, not in the work orders. Read the full "
+        "error details and run the action again later; if it keeps happening, send the "
+        "details to Visma.net support."
     ),
 )
 KEYRING_UNAVAILABLE = _m(
@@ -512,6 +536,17 @@ KEYRING_UNAVAILABLE = _m(
         "On a server, set the VISMADESK_* environment variables instead."
     ),
     fix=None,
+)
+DATABASE_MOVED_ASIDE = _m(
+    "database_moved_aside",
+    N_("The database {path} could not be read and was moved aside to {moved}"),
+    N_(
+        "vismadesk started a new database. Nothing VISMA.net or OutSmart holds was lost: "
+        "before it creates anything, every export looks in VISMA.net for the documents it "
+        "already made. The earlier sync log is in the file moved aside; keep it for a "
+        "support question."
+    ),
+    Level.WARNING,
 )
 SETTINGS_RESET = _m(
     "settings_reset",
@@ -868,6 +903,23 @@ UNIT_NOT_IN_VISMA = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.MATERIAL,
+)
+NUMBER_TOO_LARGE = _m(
+    "number_too_large",
+    N_("Work order {work_order}: {field} {value} is a number VISMA.net cannot hold"),
+    N_(
+        "VISMA.net keeps prices and quantities with at most 15 digits before the decimal "
+        "mark and 15 digits in all; a longer number would arrive changed. Correct the value "
+        "in OutSmart, reset the work status and export again. The other work orders were "
+        "exported as usual."
+    ),
+    fix=FixAction.RESET_STATUS,
+    record_kind=RecordKind.MATERIAL,
+    cli_hint=N_(
+        "VISMA.net keeps prices and quantities with at most 15 digits before the decimal "
+        "mark and 15 digits in all; a longer number would arrive changed. Correct the value "
+        "in OutSmart, then `vismadesk reset {work_order}` and export again."
+    ),
 )
 RELATION_SKIPPED_INCOMPLETE = _m(
     "relation_skipped_incomplete",

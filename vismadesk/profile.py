@@ -14,8 +14,14 @@ from pathlib import Path
 
 import platformdirs
 
+from vismadesk.i18n import _
+
 APP_NAME = "vismadesk"
 PROFILE_ENV = "VISMADESK_PROFILE"
+
+
+class ProfileError(ValueError):
+    """A profile folder that cannot be used; the text says which and what to do."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +58,43 @@ class Profile:
     @classmethod
     def resolve(cls, explicit: str | os.PathLike[str] | None = None) -> Profile:
         """The profile for this run: `--profile`, then the environment, then platform."""
+        if explicit is not None and not str(explicit).strip():
+            # An empty --profile (a script's unset variable) must not mean "the real one".
+            raise ProfileError(
+                _(
+                    "--profile was given an empty folder name. Name the profile folder, "
+                    "or leave --profile out to use your own profile."
+                )
+            )
         chosen = explicit or os.environ.get(PROFILE_ENV)
         return cls.in_directory(chosen) if chosen else cls.platform_default()
 
     def ensure(self) -> Profile:
         for d in (self.config_dir, self.data_dir, self.log_dir):
-            d.mkdir(parents=True, exist_ok=True)
+            blocker = _file_in_the_way(d)
+            if blocker is not None:
+                raise ProfileError(
+                    _(
+                        "The profile folder {folder} cannot be used: {file} is a file, not "
+                        "a folder. Choose another folder with --profile."
+                    ).format(folder=d, file=blocker)
+                )
+            try:
+                d.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise ProfileError(
+                    _(
+                        "The profile folder {folder} cannot be created ({problem}). Give "
+                        "your user permission to write there, or choose another folder "
+                        "with --profile."
+                    ).format(folder=d, problem=e.strerror or e.__class__.__name__)
+                ) from None
         return self
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The file standing where `folder` or one of its parents should be a folder."""
+    for p in (folder, *folder.parents):
+        if p.exists() or p.is_symlink():
+            return None if p.is_dir() else p
+    return None

@@ -292,3 +292,91 @@ def test_demo_config_never_touches_the_users_own_settings(
     assert not real.exists()
     assert main(["config", "get", "new_material"]) == 0
     assert capsys.readouterr().out.strip().endswith("false")
+
+
+# --- bad --profile and damaged settings -------------------------------------------------
+
+
+def test_a_settings_file_nested_200000_deep_starts_with_defaults(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_bytes(b"[" * 200_000 + b"]" * 200_000)
+    done = _run(sys.executable, "-m", "vismadesk.cli", "--profile", str(tmp_path), "config", "get")
+    assert done.returncode == ExitCode.OK, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "moved aside" in done.stdout + done.stderr
+    assert list(tmp_path.glob("settings.json.broken-*"))
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_an_empty_profile_is_refused_not_taken_for_the_real_one(
+    where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--profile", "", "log"] if where == "before" else ["log", "--profile", ""]
+    assert main(argv) == ExitCode.CONFIG
+    err = capsys.readouterr().err
+    assert "--profile was given an empty folder name" in err
+    # Nothing was created in the real (here: the test's platform) profile.
+    assert not Profile.platform_default().db_path.exists()
+
+
+def test_a_profile_under_a_file_is_refused_clearly(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a folder", encoding="utf-8")
+    done = _run(sys.executable, "-m", "vismadesk.cli", "--profile", str(blocker / "office"), "log")
+    assert done.returncode == ExitCode.CONFIG
+    assert "Traceback" not in done.stderr
+    assert f"{blocker} is a file, not a folder" in done.stderr
+    assert "--profile" in done.stderr
+
+
+# --- control characters in data ---------------------------------------------------------
+
+NASTY_CODE = "C1\x1b[2J\x1b[31mPAID\r\n2024-06-03 09:00:00  success  Export  All fine\u202e"
+
+
+def _nasty_entry() -> LogEntry:
+    from vismadesk import messages
+
+    return LogEntry(
+        Action.EXPORT,
+        Level.ERROR,
+        messages.MATERIAL_NOT_IN_VISMA.render(material=NASTY_CODE, work_order="WO-9"),
+        {"hint": messages.MATERIAL_NOT_IN_VISMA.hint},
+        work_order="WO-9",
+        code=messages.MATERIAL_NOT_IN_VISMA.code,
+        params={"material": NASTY_CODE, "work_order": "WO-9"},
+    )
+
+
+def _assert_inert(text: str) -> None:
+    for ch in ("\x1b", "\r", "\u202e"):
+        assert ch not in text
+    assert "\\x1b[2J" in text and "\\r\\n" in text
+
+
+def test_vismadesk_log_escapes_control_characters_in_codes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with Store(Profile.resolve().ensure().db_path) as store:
+        store.add_log(_nasty_entry())
+    assert main(["log"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    _assert_inert(out)
+    # One entry, one line: the newline in the code did not fake a second one.
+    assert len(out.splitlines()) == 1
+    # --json keeps the code exactly (escaped by JSON itself).
+    assert main(["log", "--json"]) == ExitCode.OK
+    assert json.loads(capsys.readouterr().out)["summary"].count(NASTY_CODE) == 1
+
+
+def test_the_run_console_escapes_control_characters_in_codes() -> None:
+    import io
+
+    from vismadesk.cli.console import Console
+
+    out = io.StringIO()
+    Console(out).log(_nasty_entry())
+    text = out.getvalue()
+    _assert_inert(text)
+    lines = text.splitlines()
+    # The entry and its "fix:" line, nothing more.
+    assert len(lines) == 2 and lines[1].strip().startswith("fix:")

@@ -180,3 +180,35 @@ def test_an_oversize_secret_is_refused_and_nothing_is_stored(
     exactly = "y" * MAX_SECRET_BYTES
     s.set(SecretName.VISMA_REFRESH_TOKEN, exactly)
     assert memory_keyring.entries(SERVICE)["visma_refresh_token"] == exactly
+
+
+def test_the_memory_keyring_is_never_chosen_by_the_keyring_library(tmp_path: Path) -> None:
+    # A fresh interpreter, as a user's start is: importing vismadesk (and the demo,
+    # which uses the in-memory keyring) must leave the library's own choice alone.
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import vismadesk.keyring_store, vismadesk.demo, keyring, keyring.backend\n"
+        "from vismadesk.keyring_store import MemoryKeyring\n"
+        "assert not isinstance(keyring.get_keyring(), MemoryKeyring), keyring.get_keyring()\n"
+        "chain = getattr(keyring.get_keyring(), 'backends', [])\n"
+        "assert not any(isinstance(b, MemoryKeyring) for b in chain), chain\n"
+        "assert not any(isinstance(b, MemoryKeyring) for b in keyring.backend.get_all_keyring())\n"
+        "print('not chosen')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON_KEYRING")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path)  # no keyringrc.cfg naming a backend
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "not chosen" in done.stdout
+
+
+def test_the_memory_keyring_works_when_passed_in_explicitly() -> None:
+    s = Secrets(backend=MemoryKeyring(), env={})
+    s.check()
+    s.set(SecretName.OUTSMART_TOKEN, "outsmart-token-explicit")
+    assert s.get(SecretName.OUTSMART_TOKEN) == "outsmart-token-explicit"

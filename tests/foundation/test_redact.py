@@ -121,3 +121,23 @@ def test_logging_filter_masks_arguments_and_tracebacks(
     assert "Traceback (most recent call last)" in out
     assert "RuntimeError: Visma rejected *** (Bearer ***)" in out
     assert "grant_type=client_credentials" in out
+
+
+def test_a_secret_across_the_excerpts_cut_is_masked_before_the_cut() -> None:
+    import httpx
+
+    from vismadesk.net.transport import EXCERPT_CHARS, exchange_excerpt
+
+    secret = "tok-" + "s3cr3t" * 20  # 124 characters
+    register_secret(secret)
+    # The body is cut at EXCERPT_CHARS: place the secret so the cut falls inside it.
+    filler = "x" * (EXCERPT_CHARS - 12)
+    body = f"{filler}{secret} and more"
+    request = httpx.Request("GET", "https://erp.example/v1/customer")
+    response = httpx.Response(500, text=body, request=request)
+
+    excerpt = exchange_excerpt(request, response)
+
+    assert secret[:12] not in excerpt
+    assert "s3cr3t" not in excerpt
+    assert MASK in excerpt

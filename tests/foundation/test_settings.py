@@ -338,3 +338,15 @@ def test_save_creates_the_folder(tmp_path: Path) -> None:
     path = tmp_path / "new" / "folder" / "settings.json"
     save_settings(Settings(), path)
     assert load_settings(path).warnings == []
+
+
+def test_a_settings_file_nested_200000_deep_is_damaged_settings(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    content = b'{"language": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    path.write_bytes(content)
+
+    loaded = load_settings(path)
+
+    assert loaded.settings.to_json() == Settings().to_json()
+    assert loaded.moved_to is not None and loaded.moved_to.read_bytes() == content
+    assert "could not be read" in loaded.warnings[0]

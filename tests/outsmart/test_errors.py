@@ -320,3 +320,29 @@ def test_retry_after_is_honoured(
     )
     assert client.relations() == []
     assert waits == [7.0]
+
+
+def test_a_429_that_outlasts_the_retries_is_reported_as_the_rate_limit(
+    client: OutSmartClient, api: respx.MockRouter, waits: Waits
+) -> None:
+    route = api.get("relations/").mock(
+        return_value=httpx.Response(429, headers={"Retry-After": "2"}, text="Too Many Requests")
+    )
+    with pytest.raises(AppError) as info:
+        client.relations()
+    assert info.value.code == messages.OUTSMART_RATE_LIMITED.code
+    assert str(info.value) == "OutSmart is limiting requests. Try again later"
+    assert route.call_count == MAX_ATTEMPTS
+
+
+@pytest.mark.parametrize("asked", ["999999999", "inf", "nan"])
+def test_an_absurd_retry_after_is_capped(
+    client: OutSmartClient, api: respx.MockRouter, waits: Waits, asked: str
+) -> None:
+    from vismadesk.net.transport import MAX_RETRY_AFTER_S
+
+    api.get("relations/").mock(
+        side_effect=[httpx.Response(429, headers={"Retry-After": asked}), ok([])]
+    )
+    assert client.relations() == []
+    assert waits and all(0 <= w <= MAX_RETRY_AFTER_S * 4 for w in waits)

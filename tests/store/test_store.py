@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -545,3 +546,26 @@ def test_a_claim_seen_entry_keeps_when_it_was_first_seen(store: Store) -> None:
     first = store.journal_record("WO-9", JournalState.CLAIM_SEEN)
     assert store.journal_get("WO-9").updated_at == first.updated_at  # type: ignore[union-attr]
     assert first.state is JournalState.CLAIM_SEEN
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_the_database_and_its_wal_files_are_readable_by_the_user_only(tmp_path: Path) -> None:
+    old_umask = os.umask(0o022)
+    try:
+        with Store(tmp_path / "vismadesk.sqlite3") as store:
+            store.add_log(LogEntry(Action.EXPORT, Level.INFO, "customer data inside"))
+            made = [p for p in tmp_path.iterdir() if p.name.startswith("vismadesk.sqlite3")]
+            assert {p.name for p in made} >= {"vismadesk.sqlite3", "vismadesk.sqlite3-wal"}
+            for p in made:
+                assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
+    finally:
+        os.umask(old_umask)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_an_older_database_readable_by_others_is_tightened(tmp_path: Path) -> None:
+    path = tmp_path / "vismadesk.sqlite3"
+    Store(path).close()
+    path.chmod(0o644)
+    Store(path).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

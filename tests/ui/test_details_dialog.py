@@ -161,3 +161,36 @@ def test_the_record_is_named_for_what_it_is(qtbot, store: Store) -> None:
     assert "Record: X-1" in entry_as_text(other)
     facts = [w.text() for w in open_dialog(qtbot, material).findChildren(QLabel)]
     assert "Material" in facts and "M-7" in facts
+
+
+MARKUP_CODE = "<h1 style=color:red>PAID</h1>"
+
+
+def test_codes_and_values_show_as_text_not_markup(qtbot, store: Store) -> None:
+    e = stored(
+        store,
+        LogEntry(
+            action=Action.EXPORT,
+            level=Level.ERROR,
+            summary=messages.MATERIAL_NOT_IN_VISMA.render(material=MARKUP_CODE, work_order="WO1"),
+            details={
+                "hint": messages.MATERIAL_NOT_IN_VISMA.hint,
+                "visma_message": "<a href='https://evil.example'>click</a><img src=x>",
+                "cause": "<b>bold</b>",
+            },
+            work_order="<i>WO1</i>",
+            record=MARKUP_CODE,
+            code=messages.MATERIAL_NOT_IN_VISMA.code,
+            params={"material": MARKUP_CODE, "work_order": "WO1"},
+        ),
+    )
+    dialog = open_dialog(qtbot, e)
+    labels = [w for w in dialog.findChildren(QLabel) if w.text()]
+    shown = [w.text() for w in labels]
+    assert any(MARKUP_CODE in t for t in shown)
+    assert any("<img src=x>" in t for t in shown)
+    for label in labels:
+        assert label.textFormat() is Qt.TextFormat.PlainText, label.text()
+    # A plain label shows the tags: it is as wide as the text with its brackets.
+    record = next(w for w in labels if w.text() == MARKUP_CODE)
+    assert record.sizeHint().width() >= record.fontMetrics().horizontalAdvance(MARKUP_CODE) - 2

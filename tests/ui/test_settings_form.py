@@ -149,3 +149,26 @@ def test_every_setting_has_one_label_and_the_form_shows_it(form: SettingsForm) -
     }
     # The radio buttons' row is "Send work order as"; every other setting has its own.
     assert set(texts.SETTING_LABELS.values()) <= shown
+
+
+def test_without_a_usable_keyring_the_form_says_so_and_what_to_install(
+    qtbot, tmp_path: Path
+) -> None:
+    from keyring.backends import fail
+
+    from vismadesk.ui import texts
+
+    host = FileHost(tmp_path / "settings.json", secrets=Secrets(backend=fail.Keyring(), env={}))
+    f = SettingsForm(host)
+    qtbot.addWidget(f)
+    f.show()
+    shown = f.keyring_problem.text()
+    assert f.keyring_problem.isVisible()
+    assert shown.startswith("No usable keyring")
+    assert "GNOME Keyring" in shown and "VISMADESK_" in shown
+    assert f.token.placeholderText() == texts.TOKEN_NO_KEYRING
+    assert "Saved in the keyring" not in f.token.placeholderText()
+
+
+def test_with_a_keyring_no_keyring_problem_is_shown(form: SettingsForm) -> None:
+    assert not form.keyring_problem.isVisible()

@@ -602,3 +602,37 @@ def test_disconnect_when_never_signed_in_sends_nothing_and_is_harmless(
     tm.disconnect()
     assert connect.routes["revocation"].call_count == 0
     assert tm.state.status is AuthStatus.SIGNED_OUT
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "believed"),
+    [(10**12, 24 * 3600), (-5, 2 * REFRESH_MARGIN_S), (30, 2 * REFRESH_MARGIN_S)],
+    ids=["1e12", "negative", "inside-the-margin"],
+)
+def test_an_absurd_token_lifetime_is_clamped(
+    tm: TokenManager,
+    endpoint: TokenEndpoint,
+    stored: str,
+    clock: CountingClock,
+    expires_in: int,
+    believed: int,
+) -> None:
+    endpoint.expires_in = expires_in
+    first = tm.access_token()
+    state = tm.state
+    assert state.expires_at is not None
+    assert state.expires_at.timestamp() == pytest.approx(clock.now + believed)
+    # Not a token request per API request: the token is used until the margin.
+    for _ in range(5):
+        assert tm.access_token() == first
+    assert endpoint.calls == 1
+    clock.advance(believed - REFRESH_MARGIN_S)
+    assert tm.access_token() != first
+    assert endpoint.calls == 2
+
+
+@pytest.mark.parametrize("raw", [None, "", "soon", True, float("nan"), float("inf")])
+def test_an_unreadable_token_lifetime_is_taken_as_an_hour_or_capped(raw: object) -> None:
+    from vismadesk.visma.auth import DEFAULT_LIFETIME_S, MAX_LIFETIME_S, token_lifetime
+
+    assert token_lifetime(raw) in (DEFAULT_LIFETIME_S, MAX_LIFETIME_S)

@@ -422,3 +422,36 @@ def test_a_create_lost_every_time_gives_up_after_the_capped_attempts(rig: Rig) -
         c.request.method for c in rig.router.calls if "customerinvoice" in str(c.request.url)
     ]
     assert methods == ["POST", "GET"] * CREATE_ATTEMPTS
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "999999999"},
+        {"Retry-After": "inf"},
+        {"Retry-After": "nan"},
+        {"X-RateLimit-Reset": "999999999"},
+        {"X-RateLimit-Reset": "inf"},
+    ],
+    ids=["retry-after-huge", "retry-after-inf", "retry-after-nan", "reset-huge", "reset-inf"],
+)
+def test_an_absurd_wait_asked_by_a_429_is_capped(rig: Rig, headers: dict[str, str]) -> None:
+    from vismadesk.net.transport import MAX_RETRY_AFTER_S
+
+    rig.router.get("/v1/customer").mock(
+        side_effect=[httpx.Response(429, headers=headers), httpx.Response(200, json=CUSTOMERS)]
+    )
+    assert len(rig.client.list_customers()) == 1
+    assert rig.waits and all(0 <= w <= MAX_RETRY_AFTER_S for w in rig.waits)
+
+
+def test_a_429_with_an_error_page_that_outlasts_the_retries_is_the_rate_limit(rig: Rig) -> None:
+    rig.router.get("/v1/customer").mock(
+        return_value=httpx.Response(
+            429, headers={"Content-Type": "text/html"}, text="<html><title>Slow down</title></html>"
+        )
+    )
+    with pytest.raises(VismaApiError) as info:
+        rig.client.list_customers()
+    assert info.value.code == messages.RATE_LIMITED.code
+    assert str(info.value) == "VISMA.net is limiting requests. Try again later"

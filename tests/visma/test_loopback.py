@@ -451,3 +451,54 @@ def test_without_a_refresh_token_the_planner_signs_in_again_when_the_token_expir
     assert endpoint.calls == 1  # nothing to refresh with: no request was made
     assert tm.state.status is AuthStatus.SIGNED_OUT
     assert token not in str(info.value.details)
+
+
+def test_an_error_code_that_is_not_a_code_is_escaped_in_the_message(
+    tm: TokenManager, endpoint: TokenEndpoint
+) -> None:
+    forged = "x\n2024-06-03 09:00:00  success  Sign-in  Connected\x1b[2J"
+    browser = Browser(
+        [lambda state: {"error": forged, "error_description": "a\x1b[31mred", "state": state}]
+    )
+    with pytest.raises(AuthError) as info:
+        tm.login_interactive(browser, timeout_s=30)
+    browser.finish()
+    text = str(info.value)
+    assert "\n" not in text and "\x1b" not in text
+    assert text.startswith('Sign-in to VISMA.net failed: VISMA.net answered "x\\n2024')
+    assert "\x1b" not in info.value.details["visma_message"]
+    assert "\n" not in info.value.details["visma_error"]
+
+
+def test_two_callbacks_with_our_state_at_the_same_moment_only_one_is_accepted() -> None:
+    from vismadesk.visma.loopback import LoopbackReceiver
+
+    receiver = LoopbackReceiver("the-state").start()
+    callers = 12
+    ready = threading.Barrier(callers)
+    answers: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def call(code: str) -> None:
+        with httpx.Client(trust_env=False, timeout=10) as http:
+            ready.wait(timeout=10)
+            status = http.get(
+                receiver.redirect_uri, params={"code": code, "state": "the-state"}
+            ).status_code
+        with lock:
+            answers[code] = status
+
+    try:
+        threads = [threading.Thread(target=call, args=(f"code-{i}",)) for i in range(callers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=20)
+        assert receiver.wait(5)
+    finally:
+        receiver.close()
+    accepted = [code for code, status in answers.items() if status == 200]
+    assert len(answers) == callers
+    assert len(accepted) == 1
+    assert receiver.result is not None and receiver.result.code == accepted[0]
+    assert sorted(s for s in answers.values() if s != 200) == [404] * (callers - 1)

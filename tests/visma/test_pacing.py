@@ -222,3 +222,24 @@ def test_the_erp_limit_does_not_slow_down_sales_orders(rig: Rig) -> None:
     rig.client.list_customers()
     assert rig.client.find_sales_order("WB00042", "SO") is None
     assert rig.waits == []
+
+
+@pytest.mark.parametrize("reset", ["999999999", "inf", "1e308", "nan"])
+def test_an_absurd_window_reset_waits_at_most_the_cap_and_ends(
+    pacer: Pacer, clock: FakeClock, reset: str
+) -> None:
+    _answered(pacer, _limits(100, 0, reset))
+    assert 0.0 <= pacer.delay() <= MAX_WAIT_S
+    pacer.abandon()
+    # The window believed is at most a minute long: after it, requests flow again.
+    clock.advance(MAX_WAIT_S + 2)
+    assert pacer.delay() == 0.0
+
+
+def test_an_absurd_reset_after_a_429_is_capped_too(pacer: Pacer, clock: FakeClock) -> None:
+    _answered(pacer, _limits(100, 50, 10))
+    pacer.exhausted(float("inf"))
+    assert 0.0 < pacer.delay() <= MAX_WAIT_S
+    pacer.abandon()
+    clock.advance(MAX_WAIT_S + 2)
+    assert pacer.delay() == 0.0

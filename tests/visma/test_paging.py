@@ -126,7 +126,7 @@ def test_changes_since_a_moment_send_the_time_and_its_condition_together(rig: Ri
 
 
 def test_a_full_read_sends_no_time_filter(rig: Rig) -> None:
-    server = ErpList(_customers(1))
+    server = ErpList([{"inventoryNumber": "MAT-001", "description": "Materiaal 1"}])
     rig.router.get("/v1/inventory").mock(side_effect=server)
     rig.client.list_inventory()
     assert "lastModifiedDateTime" not in server.params[0]

@@ -23,9 +23,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     import sys
 
     from vismadesk.cli.language import choose
+    from vismadesk.domain import ExitCode
+    from vismadesk.i18n import _
+    from vismadesk.profile import ProfileError
 
     choose(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
-    if args.command is None:
-        return cmd_window(args)
-    return int(args.handler(args))
+    try:
+        if args.command is None:
+            return cmd_window(args)
+        return int(args.handler(args))
+    except ProfileError as e:
+        print(_("error: {problem}").format(problem=e), file=sys.stderr)
+        return int(ExitCode.CONFIG)

@@ -10,6 +10,7 @@ from vismadesk.domain import Level, LogEntry
 from vismadesk.engine.runs import Progress
 from vismadesk.i18n import _, format_time
 from vismadesk.messages import shown_hint, shown_summary
+from vismadesk.printable import printable
 from vismadesk.redact import redact
 
 
@@ -22,17 +23,20 @@ class Console:
 
     def log(self, e: LogEntry) -> None:
         local = format_time(e.time, seconds=True)
-        line = f"{local}  {e.level.value:<7}  {shown_summary(e.code, e.params, e.summary)}"
+        # Masked, then escaped: a code's own newline or escape must not reach the
+        # terminal (the line break before "fix:" is ours).
+        summary = printable(redact(shown_summary(e.code, e.params, e.summary)))
+        line = f"{local}  {e.level.value:<7}  {summary}"
         if e.level is Level.ERROR:
             fix = cli_fix(e)
             if fix:
                 # TRANSLATORS: the start of the line under an error that says how to fix it.
                 label = _("fix:")
-                line += f"\n          {label} {fix}"
+                line += f"\n          {label} {printable(redact(fix))}"
         with self._lock:
             if self.tty and self._bar:
                 self.out.write("\r\x1b[2K")
-            self.out.write(redact(line) + "\n")
+            self.out.write(line + "\n")
             if self.tty and self._bar:
                 self.out.write(self._bar)
             self.out.flush()
@@ -46,7 +50,7 @@ class Console:
         if p.failed:
             bar += "  " + _("{failed} failed").format(failed=p.failed)
         if p.current:
-            bar += f"  {p.current}"
+            bar += f"  {printable(p.current)}"
         with self._lock:
             self._bar = bar
             self.out.write("\r\x1b[2K" + bar)

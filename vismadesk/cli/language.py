@@ -31,7 +31,7 @@ def setting_for(argv: Sequence[str]) -> str:
         value = json.loads(path.read_text(encoding="utf-8")).get("language", "auto")
         i18n.resolve_language(str(value))
         return str(value)
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         # No settings yet, or ones `config` will report on: the system's language.
         return "auto"
 

@@ -87,6 +87,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     from vismadesk.i18n import format_datetime
     from vismadesk.keyring_store import Secrets
     from vismadesk.messages import shown_summary
+    from vismadesk.printable import printable
     from vismadesk.store import StoreError, open_store
 
     chosen = profile(args)
@@ -141,6 +142,8 @@ def cmd_log(args: argparse.Namespace) -> int:
             )
         else:
             local = format_datetime(entry.time, seconds=True)
-            summary = shown_summary(entry.code, entry.params, entry.summary)
+            # A newline or an escape in a code must not fake a line or drive the
+            # terminal; --json escapes them by being JSON.
+            summary = printable(shown_summary(entry.code, entry.params, entry.summary))
             print(f"{local}  {entry.level.value:<7}  {entry.action.value:<6}  {summary}")
     return ExitCode.OK

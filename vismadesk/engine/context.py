@@ -90,6 +90,7 @@ class Context:
         # The profile's own file, or the team store `store_url` names (never a fall
         # back from one to the other: an unreachable team store stops here).
         store = open_store(settings, profile, secrets, env=env)
+        warnings.extend(getattr(store, "opening_notes", []))
         tokens, visma, outsmart = _clients(settings, secrets)
         return cls(profile, settings, secrets, store, tokens, visma, outsmart), warnings
 

@@ -16,12 +16,15 @@ _TRANSIENT_CODES = {
     messages.NETWORK_UNREACHABLE.code,
     messages.TIMEOUT.code,
     messages.RATE_LIMITED.code,
+    messages.OUTSMART_RATE_LIMITED.code,
     messages.UNEXPECTED_RESPONSE.code,
 }
 _STOP_CODES = {
     messages.OUTSMART_TOKEN_REJECTED.code,
     messages.OUTSMART_TOKENS_MISSING.code,
     messages.KEYRING_UNAVAILABLE.code,
+    # Without readable master data every work order would fail for nothing.
+    messages.MASTER_DATA_UNREADABLE.code,
 }
 
 

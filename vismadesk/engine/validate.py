@@ -8,6 +8,7 @@ problem is not sent, and gets the error work status instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from vismadesk import messages
@@ -57,6 +58,37 @@ def validate(wo: WorkOrder, md: MasterData, settings: Settings) -> list[Problem]
         )
     problems += _missing_items(wo, md, settings)
     problems += _unit_problems(wo, md, settings)
+    problems += _number_problems(wo)
+    return problems
+
+
+# VISMA.net keeps amounts and quantities as decimal(19,4)-like columns, and its JSON
+# bodies carry them as doubles: beyond 15 digits before the mark, or with more digits
+# than a double holds, what arrives is not what OutSmart says.
+_MAX_NUMBER = Decimal(10) ** 15
+_MICRO = Decimal("0.000001")
+
+
+def fits_visma(value: Decimal) -> bool:
+    """Whether VISMA.net receives exactly this number (to a millionth)."""
+    if not value.is_finite() or abs(value) >= _MAX_NUMBER:
+        return False
+    sent = Decimal(repr(float(value)))
+    return sent.quantize(_MICRO) == value.quantize(_MICRO)
+
+
+def _number_problems(wo: WorkOrder) -> list[Problem]:
+    problems: list[Problem] = []
+    for n, line in enumerate(wo.materials, start=1):
+        for name, value in (("MaterialNr", line.quantity), ("MaterialPrice", line.unit_price)):
+            if not fits_visma(value):
+                problems.append(
+                    Problem(
+                        messages.NUMBER_TOO_LARGE,
+                        {"field": f"Materials[{n}].{name}", "value": str(value)},
+                        line.code or None,
+                    )
+                )
     return problems
 
 

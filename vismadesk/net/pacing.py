@@ -36,6 +36,12 @@ MAX_WAIT_S = 60.0
 END_MARGIN_S = 0.05
 
 
+def _capped(reset_s: float) -> float:
+    """A window is a minute at most: a Reset of 999999999 s, inf or nan is nonsense, and
+    believed it would hold every later request back for good."""
+    return MAX_WAIT_S if math.isnan(reset_s) else min(MAX_WAIT_S, max(0.0, reset_s))
+
+
 class Pacer:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
@@ -88,7 +94,7 @@ class Pacer:
                 reset_s = float(h["x-ratelimit-reset"])
             except (KeyError, ValueError):
                 return
-            self._heard(limit, remaining, max(0.0, reset_s))
+            self._heard(limit, remaining, _capped(reset_s))
 
     def abandon(self) -> None:
         """A request that got no answer (the connection failed)."""
@@ -99,7 +105,7 @@ class Pacer:
         """A 429: nothing is left until the reset the server named."""
         with self._lock:
             self._left = 0
-            self._end = max(self._end, self._clock() + reset_s)
+            self._end = max(self._end, self._clock() + _capped(reset_s))
             self._sure_end = True
             self._last_slot = -math.inf
 

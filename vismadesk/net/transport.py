@@ -12,6 +12,7 @@ import email.utils
 import functools
 import json
 import logging
+import math
 import random
 import socket
 import ssl
@@ -25,10 +26,14 @@ import httpx
 from vismadesk import __version__, messages
 from vismadesk.errors import AppError, NetworkError
 from vismadesk.net import piecewise_json
+from vismadesk.net.deadline import DeadlineClient, bound_transport
 from vismadesk.redact import RedactingFilter, redact
 
 # Connect fast or say so; a slow ERP answer (big pages) gets longer.
 TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=30.0)
+# However the bytes trickle in, one request (its body included) ends by then: the
+# longest a big ERP page has been seen to take is well under a minute.
+REQUEST_DEADLINE_S = 180.0
 USER_AGENT = f"vismadesk/{__version__}"
 # How much of a body goes into the log details: enough to read Visma's own words.
 EXCERPT_CHARS = 2000
@@ -67,7 +72,9 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def new_http_client(max_connections: int = 32) -> httpx.Client:
+def new_http_client(
+    max_connections: int = 32, *, deadline_s: float = REQUEST_DEADLINE_S
+) -> httpx.Client:
     """A pooled client for one service; shared by every thread of the session."""
     mask_request_logs()
     limits = httpx.Limits(
@@ -75,13 +82,14 @@ def new_http_client(max_connections: int = 32) -> httpx.Client:
     )
     tls = _tls_context()
     transport = httpx.HTTPTransport(verify=tls, limits=limits, socket_options=_SOCKET_OPTIONS)
-    return httpx.Client(
+    return DeadlineClient(
+        deadline_s=deadline_s,
         timeout=TIMEOUT,
         verify=tls,
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         limits=limits,
-        transport=transport,
+        transport=bound_transport(transport),
     )
 
 
@@ -92,6 +100,9 @@ def _body_text(content: bytes, content_type: str) -> str:
     if "json" in content_type:
         with contextlib.suppress(ValueError):
             text = json.dumps(json.loads(text), ensure_ascii=False)
+    # Masked before it is cut: cut first, a token across the cut keeps its head, and
+    # neither the exact-secret match nor the patterns recognise the rest.
+    text = redact(text)
     if len(text) > EXCERPT_CHARS:
         text = text[:EXCERPT_CHARS] + f"… ({len(content)} bytes)"
     return text
@@ -173,23 +184,30 @@ def read_json(service: str, response: httpx.Response) -> Any:
 
 def retry_after_seconds(response: httpx.Response, default: float = 0.0) -> float:
     """How long a 429 or 503 asks to wait: Retry-After (seconds or an HTTP date), else
-    the rate window's reset; capped, so a strange header cannot park a run for hours."""
+    the rate window's reset; capped, so a strange header (999999999, "inf", "nan")
+    cannot park a run for hours."""
     raw = response.headers.get("retry-after", "").strip()
     if raw:
         try:
-            return max(0.0, min(MAX_RETRY_AFTER_S, float(raw)))
+            return _capped_wait(float(raw))
         except ValueError:
             pass
         try:
             when = email.utils.parsedate_to_datetime(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             when = None
         if when is not None:
-            return max(0.0, min(MAX_RETRY_AFTER_S, when.timestamp() - time.time()))
+            return _capped_wait(when.timestamp() - time.time())
     try:
-        return max(0.0, min(MAX_RETRY_AFTER_S, float(response.headers["x-ratelimit-reset"])))
+        return _capped_wait(float(response.headers["x-ratelimit-reset"]))
     except (KeyError, ValueError):
         return default
+
+
+def _capped_wait(seconds: float) -> float:
+    if math.isnan(seconds):
+        return MAX_RETRY_AFTER_S
+    return max(0.0, min(MAX_RETRY_AFTER_S, seconds))
 
 
 def mask_request_logs() -> None:

@@ -318,6 +318,12 @@ def _asked_wait(response: httpx.Response) -> float:
 
 def _unwrap(response: httpx.Response, shape: Shape[T]) -> T:
     status = response.status_code
+    if status == 429:
+        # Still limited after every retry: the rate limit, not "an unexpected answer".
+        raise AppError(
+            messages.OUTSMART_RATE_LIMITED.code,
+            {"status": status, "exchange": exchange_excerpt(response.request, response)},
+        )
     if status != 200:
         page = " with an HTML error page" if looks_like_html(response) else ""
         raise unexpected_response(SERVICE, response, f"HTTP {status}{page} instead of 200")

@@ -23,6 +23,7 @@ from vismadesk.domain import (
 from vismadesk.errors import AppError
 from vismadesk.outsmart import values
 from vismadesk.outsmart.values import BadValue
+from vismadesk.redact import redact
 
 SERVICE = "OutSmart"
 T = TypeVar("T")
@@ -56,12 +57,15 @@ class _Reader:
                 self.record,
                 f"{field} {e.value!r} cannot be read ({e.why})",
                 field=field,
-                value=values.text(e.value)[:100],
+                value=redact(values.cleaned(values.text(e.value)))[:100],
                 **self.ids,
             ) from None
 
-    def text(self, name: str) -> str:
-        return self.get(name, values.text)
+    def text(self, name: str, where: str = "") -> str:
+        return self.get(name, values.sendable_text, where)
+
+    def prose(self, name: str) -> str:
+        return self.get(name, values.prose)
 
     def rows(self, name: str) -> list[Any]:
         value = self.raw.get(name)
@@ -76,10 +80,10 @@ class _Reader:
 
 
 def work_order(raw: Any) -> WorkOrder:
-    row_id = values.text(raw.get("id")) if isinstance(raw, dict) else ""
-    number = values.text(raw.get("WorkorderNo")) if isinstance(raw, dict) else ""
+    row_id = values.prose(raw.get("id")) if isinstance(raw, dict) else ""
+    number = values.prose(raw.get("WorkorderNo")) if isinstance(raw, dict) else ""
     record = f"work order {number}" if number else f"work order with row id {row_id or '?'}"
-    status = values.text(raw.get("WorkStatus")) if isinstance(raw, dict) else ""
+    status = values.prose(raw.get("WorkStatus")) if isinstance(raw, dict) else ""
     # The number and work status travel with any error, so the engine can set the
     # error status on just this work order, and leave it be while it waits there.
     r = _Reader(raw, record, work_order=number or row_id, work_status=status)
@@ -87,6 +91,7 @@ def work_order(raw: Any) -> WorkOrder:
         # Every later call (mark handled, set the work status) names the work order
         # by this number, and the Visma.net document carries it as its reference.
         raise bad_record(record, "WorkorderNo is empty", field="WorkorderNo", row_id=row_id)
+    r.text("WorkorderNo")  # a number with a broken character: refused, naming the field
     invoice_debtor = r.text("CustomerDebtorNrInvoice")
     debtor = invoice_debtor or r.text("CustomerDebtorNr")
     name = r.text("CustomerNameInvoice") if invoice_debtor else r.text("CustomerName")
@@ -95,7 +100,7 @@ def work_order(raw: Any) -> WorkOrder:
         row_id=row_id,
         relation=debtor or None,
         customer_name=name or r.text("CustomerName"),
-        description=r.text("WorkDescription"),
+        description=r.prose("WorkDescription"),
         work_date=r.get("WorkDate", values.date),
         end_date=r.get("WorkEndDate", values.date),
         status=r.text("status"),
@@ -113,12 +118,12 @@ def _material_line(raw: Any, order: _Reader, n: int) -> MaterialLine:
     r = _Reader(raw, f"{order.record}, material line {n}", **order.ids)
     where = f"Materials[{n}]."
     return MaterialLine(
-        code=r.text("MaterialCode"),
-        name=r.text("MaterialName"),
+        code=r.text("MaterialCode", where),
+        name=r.text("MaterialName", where),
         # MaterialNr is the quantity, not a line number (OutSmart's naming).
         quantity=r.get("MaterialNr", values.decimal, where),
         unit_price=r.get("MaterialPrice", values.decimal, where),
-        unit=r.text("MaterialUnit"),
+        unit=r.text("MaterialUnit", where),
     )
 
 
@@ -131,13 +136,13 @@ def _hour_line(raw: Any, order: _Reader, n: int) -> HourLine:
     if minutes is None:
         minutes = values.minutes_between(begin, end) if begin and end else 0
     return HourLine(
-        hour_type=r.text("HourType"),
+        hour_type=r.text("HourType", where),
         minutes=minutes,
         date=r.get("WorkDate", values.date, where),
-        employee=r.text("EmployeeNr"),
+        employee=r.text("EmployeeNr", where),
         begin=begin,
         end=end,
-        remark=r.text("WorkRemark"),
+        remark=r.prose("WorkRemark"),
     )
 
 
@@ -145,10 +150,10 @@ def _hour_line(raw: Any, order: _Reader, n: int) -> HourLine:
 
 
 def relation(raw: Any) -> Relation:
-    key = values.text(raw.get("debtor_number")) if isinstance(raw, dict) else ""
+    key = values.prose(raw.get("debtor_number")) if isinstance(raw, dict) else ""
     r = _Reader(raw, f"relation {key}", relation=key)
     return Relation(
-        debtor_number=key,
+        debtor_number=r.text("debtor_number"),
         name=r.text("name"),
         street=r.text("street"),
         house_number=r.text("house_number"),
@@ -157,15 +162,15 @@ def relation(raw: Any) -> Relation:
         contact=r.text("contact"),
         phone=r.text("phone_number"),
         email=r.text("email"),
-        remark=r.text("remark"),
+        remark=r.prose("remark"),
     )
 
 
 def material(raw: Any) -> Material:
-    key = values.text(raw.get("code")) if isinstance(raw, dict) else ""
+    key = values.prose(raw.get("code")) if isinstance(raw, dict) else ""
     r = _Reader(raw, f"material {key}", material=key)
     return Material(
-        code=key,
+        code=r.text("code"),
         description=r.text("description"),
         price=r.get("price", values.decimal),
         unit=r.text("unit"),
@@ -174,10 +179,10 @@ def material(raw: Any) -> Material:
 
 
 def hour_type(raw: Any) -> HourType:
-    key = values.text(raw.get("code")) if isinstance(raw, dict) else ""
+    key = values.prose(raw.get("code")) if isinstance(raw, dict) else ""
     r = _Reader(raw, f"hour type {key}", hour_type=key)
     return HourType(
-        code=key,
+        code=r.text("code"),
         name=r.text("name"),
         sale_price=r.get("sale_price", values.decimal),
         cost_price=r.get("cost_price", values.decimal),
@@ -186,9 +191,9 @@ def hour_type(raw: Any) -> HourType:
 
 
 def work_status(raw: Any) -> WorkStatus:
-    key = values.text(raw.get("sta_code")) if isinstance(raw, dict) else ""
+    key = values.prose(raw.get("sta_code")) if isinstance(raw, dict) else ""
     r = _Reader(raw, f"work status {key}", work_status=key)
-    return WorkStatus(code=key, name=r.text("sta_name"))
+    return WorkStatus(code=r.text("sta_code"), name=r.text("sta_name"))
 
 
 # --- what vismadesk writes -------------------------------------------------------------

@@ -138,6 +138,33 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+# Half of a UTF-16 surrogate pair: JSON can carry one ("\ud83d" alone, half an emoji),
+# but no UTF-8 text, so no request body and no database row, can hold it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def cleaned(value: str) -> str:
+    """`value` with each lone surrogate replaced by U+FFFD, so it can be written down."""
+    return _LONE_SURROGATE.sub(REPLACEMENT, value)
+
+
+def prose(value: object) -> str:
+    """A free text (a description, a remark): a broken character becomes "\ufffd"."""
+    return cleaned(text(value))
+
+
+def sendable_text(value: object) -> str:
+    """A text that must arrive exactly as typed (a code, a name): a broken character
+    is refused, since a changed code would name another record."""
+    result = text(value)
+    if _LONE_SURROGATE.search(result):
+        raise BadValue(
+            cleaned(result), "it holds a broken character (half an emoji) that cannot be sent"
+        )
+    return result
+
+
 def flag(value: object, default: bool = True) -> bool:
     """OutSmart's "1"/"0" flags."""
     t = text(value).lower()

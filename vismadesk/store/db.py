@@ -12,16 +12,37 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 import threading
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from vismadesk.store.errors import StoreError
+from vismadesk.store.faults import StoreFault, os_fault, sqlite_fault
 
 T = TypeVar("T")
+
+# How long a write waits for another program's lock on the file before giving up.
+BUSY_TIMEOUT_S = 30.0
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose errors about the file (damaged, locked, read-only, full) are
+    `StoreFault`s naming it, whichever query meets them."""
+
+    fault_path: Path | str = ""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as e:
+            fault = sqlite_fault(self.fault_path, e, BUSY_TIMEOUT_S)
+            if fault is None:
+                raise
+            raise fault from e
 
 
 def now_text() -> str:
@@ -65,6 +86,18 @@ def has_table(c: sqlite3.Connection, name: str) -> bool:
     return bool(c.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone())
 
 
+def _private_file(path: Path) -> None:
+    """Create the database readable by the user only (it holds customer data); SQLite
+    gives its -wal and -shm files the same permissions. An older one is tightened."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as e:
+        raise os_fault(path, e) from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
+
+
 class _ThreadConnection:
     """One thread's connection, kept in that thread's `threading.local` data."""
 
@@ -80,7 +113,11 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path: Path | str = Path(path) if str(path) != ":memory:" else path
         if isinstance(self.path, Path):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise os_fault(self.path, e) from None
+            _private_file(self.path)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
@@ -94,14 +131,26 @@ class Database:
             return held.conn
         if self._closed:
             raise StoreError("the store is closed")
-        c = sqlite3.connect(
-            str(self.path), timeout=30, isolation_level=None, check_same_thread=False
-        )
-        c.execute("PRAGMA busy_timeout = 30000")
-        c.execute("PRAGMA foreign_keys = ON")
-        # NORMAL is durable against a crashed or killed process in WAL mode, which is
-        # what the export journal must survive.
-        c.execute("PRAGMA synchronous = NORMAL")
+        try:
+            c = sqlite3.connect(
+                str(self.path),
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
+                check_same_thread=False,
+                factory=_Connection,
+            )
+        except sqlite3.Error as e:
+            raise sqlite_fault(self.path, e, BUSY_TIMEOUT_S) or e from e
+        c.fault_path = self.path
+        try:
+            c.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            c.execute("PRAGMA foreign_keys = ON")
+            # NORMAL is durable against a crashed or killed process in WAL mode, which
+            # is what the export journal must survive.
+            c.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            c.close()
+            raise
         held = _ThreadConnection(c)
         self._local.held = held
         # When the thread ends, its thread-local data goes and the connection is
@@ -136,10 +185,14 @@ class Database:
             c.execute("BEGIN IMMEDIATE")
             try:
                 result = fn(c)
+                c.execute("COMMIT")
             except BaseException:
-                c.execute("ROLLBACK")
+                # A full disk or an I/O error may have rolled back already; the
+                # original error is the one to report.
+                if c.in_transaction:
+                    with contextlib.suppress(sqlite3.Error, StoreFault):
+                        c.execute("ROLLBACK")
                 raise
-            c.execute("COMMIT")
         return result
 
     def switch_to_wal(self) -> None:

@@ -8,25 +8,42 @@ SQLite in WAL mode (db.py), schema migrated on open (schema.py); the sync log
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from vismadesk import messages
 from vismadesk.domain import Action, ExportFormat, JournalEntry, JournalState, Level, LogEntry
-from vismadesk.store import claims, cursors, journal, live, log, schema
+from vismadesk.store import claims, cursors, journal, live, log, recovery, schema
 from vismadesk.store.api import LogListener, Unsubscribe
 from vismadesk.store.db import Database, has_table, user_version
+from vismadesk.store.faults import FaultKind, StoreFault, sqlite_fault
 from vismadesk.store.lockfile import MemoryRunLock, ProfileRunLock
 from vismadesk.store.runlock import RunHolder
 
 
 class Store(Database):
     def __init__(self, path: Path | str) -> None:
+        # What the planner is told on opening (a damaged file moved aside).
+        self.opening_notes: list[str] = []
         super().__init__(path)
         try:
-            schema.migrate(self)
-        except BaseException:
+            self._open()
+        except StoreFault as e:
             # A refused database must not stay open (and locked) behind the error.
+            self.close()
+            if e.kind is not FaultKind.DAMAGED or not isinstance(self.path, Path):
+                raise
+            moved = recovery.move_aside(self.path, e)
+            super().__init__(path)
+            try:
+                self._open()
+            except BaseException:
+                self.close()
+                raise
+            self._note_moved(e, moved)
+        except BaseException:
             self.close()
             raise
         self.has_fts = has_table(self.connection(), schema.FTS_TABLE)
@@ -34,6 +51,38 @@ class Store(Database):
             ProfileRunLock(self.path) if isinstance(self.path, Path) else MemoryRunLock()
         )
         self._poller = live.LogPoller(self.latest_log_id)
+
+    def _open(self) -> None:
+        """Migrate, then read a little of every table: a damaged file says so now, not
+        halfway through an export."""
+        schema.migrate(self)
+        c = self.connection()
+        try:
+            for sql in (
+                "SELECT count(*) FROM journal",
+                "SELECT id, time FROM log ORDER BY id DESC LIMIT 200",
+                "SELECT count(*) FROM cursors",
+                "SELECT count(*) FROM claims",
+            ):
+                c.execute(sql).fetchall()
+        except sqlite3.Error as e:
+            raise sqlite_fault(self.path, e) or e from e
+
+    def _note_moved(self, fault: StoreFault, moved: Path) -> None:
+        # In the new file's log too, so the planner reads it where every run is kept.
+        msg = messages.DATABASE_MOVED_ASIDE
+        values = {"path": str(self.path), "moved": str(moved)}
+        self.add_log(
+            LogEntry(
+                Action.EXPORT,
+                msg.level,
+                msg.render(**values),
+                {"hint": msg.hint, "cause": fault.detail},
+                code=msg.code,
+                params=values,
+            )
+        )
+        self.opening_notes.append(f"{msg.shown(values)} {msg.hint_shown(values)}")
 
     def __enter__(self) -> Store:
         return self

@@ -23,6 +23,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from vismadesk.domain import Action
+from vismadesk.store.faults import os_fault
 from vismadesk.store.runlock import RunBusy, RunHolder
 
 # Even a run that must not wait tries this long: the window probes the lock now and
@@ -35,6 +36,7 @@ class ProfileRunLock:
     """The run lock of one database file, for any number of processes."""
 
     def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
         self.lock_path = db_path.with_name(db_path.name + ".run.lock")
         self.holder_path = db_path.with_name(db_path.name + ".run.json")
         # The database's folder: the profile's data folder, which names the profile.
@@ -47,8 +49,13 @@ class ProfileRunLock:
             lock.acquire(timeout=max(wait_s, GRACE_S))
         except Timeout:
             raise RunBusy(self._read_holder()) from None
+        except OSError as e:  # a read-only profile folder, a full disk
+            raise os_fault(self.db_path, e) from None
         try:
-            self._write_holder(action)
+            try:
+                self._write_holder(action)
+            except OSError as e:
+                raise os_fault(self.db_path, e) from None
             yield
         finally:
             with contextlib.suppress(OSError):
@@ -62,6 +69,8 @@ class ProfileRunLock:
             probe.acquire(timeout=0)
         except Timeout:
             return self._read_holder()
+        except OSError:
+            return None  # cannot even be probed: the run itself will say why
         probe.release()
         return None
 

@@ -39,6 +39,7 @@ from vismadesk.i18n import _, format_datetime, format_number, gettext
 from vismadesk.messages import FIX_LABELS, WORD_FIELDS, FixAction, shown_hint, translated
 from vismadesk.ui import style, texts
 from vismadesk.ui.icons import level_icon
+from vismadesk.ui.plain import plain_label, plain_tip
 
 # Detail keys shown elsewhere in the dialog, or of no use to a planner.
 _SHOWN_APART = {"hint", "exchange"}
@@ -151,7 +152,7 @@ def entry_as_text(entry: LogEntry) -> str:
 
 
 def _wrapping_label(text: str) -> QLabel:
-    label = QLabel(text)
+    label = plain_label(text)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     # Takes the width it is given and as many lines as the text needs in it.
@@ -249,7 +250,7 @@ class DetailsDialog(QDialog):
         entry = self.entry
         rows: list[tuple[str, QLabel]] = [
             (_(texts.DETAILS_WHEN), self._selectable(when_text(entry))),
-            (_(texts.DETAILS_ACTION), QLabel(_(texts.ACTION_NAMES[entry.action]))),
+            (_(texts.DETAILS_ACTION), plain_label(_(texts.ACTION_NAMES[entry.action]))),
         ]
         if entry.work_order:
             rows.append((_(texts.DETAILS_WORK_ORDER), self._selectable(entry.work_order)))
@@ -260,7 +261,7 @@ class DetailsDialog(QDialog):
         facts.setColumnStretch(1, 1)
         facts.setHorizontalSpacing(12)
         for r, (label, value) in enumerate(rows):
-            facts.addWidget(QLabel(label), r, 0, Qt.AlignmentFlag.AlignTop)
+            facts.addWidget(plain_label(label), r, 0, Qt.AlignmentFlag.AlignTop)
             facts.addWidget(value, r, 1)
         return facts
 
@@ -269,7 +270,7 @@ class DetailsDialog(QDialog):
         box.setObjectName("fixBox")
         box.setStyleSheet(style.FIX_BOX)
         inner = QVBoxLayout(box)
-        self.hint_title = QLabel(hint_title(self.entry))
+        self.hint_title = plain_label(hint_title(self.entry))
         self.hint_title.setObjectName("hintTitle")
         self.hint_title.setStyleSheet(style.BOLD)
         self.hint_label = _wrapping_label(hint)
@@ -321,7 +322,7 @@ class DetailsDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         close = QPushButton(_(texts.CLOSE))
         close.clicked.connect(self.close)
-        self.copied_label = QLabel()
+        self.copied_label = plain_label()
         self.copied_label.setStyleSheet(style.color(style.TEXT_FAINT))
         bottom = QHBoxLayout()
         bottom.addWidget(self.copied_label, 1)
@@ -335,7 +336,7 @@ class DetailsDialog(QDialog):
             # Long values (a run's list of work orders, VISMA.net's own words) wrap in
             # full; the dialog scrolls when they are taller than it.
             return _wrapping_label(text)
-        label = QLabel(text)
+        label = plain_label(text)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
@@ -376,7 +377,7 @@ class DetailsDialog(QDialog):
         if button is not None:
             button.setEnabled(False)
             if note:
-                button.setToolTip(note)
+                button.setToolTip(plain_tip(note))
 
     def copy_to_clipboard(self) -> None:
         QGuiApplication.clipboard().setText(entry_as_text(self.entry))

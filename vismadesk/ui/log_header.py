@@ -23,6 +23,7 @@ from vismadesk.ui import style, texts
 from vismadesk.ui.actions import RunKind, label, run_icon
 from vismadesk.ui.flow_layout import FlowLayout
 from vismadesk.ui.icons import icon
+from vismadesk.ui.plain import plain_label
 from vismadesk.ui.quick_checks import (
     LIGHT_NAMES,
     LIGHT_TITLES,
@@ -82,13 +83,14 @@ class LogHeader(QFrame):
         super().__init__(parent)
         self.setObjectName("logHeader")
         self.setStyleSheet(style.LOG_HEADER)
-        self.headline = QLabel()
+        # The user's and the company's names come from VISMA.net: text, not markup.
+        self.headline = plain_label()
         self.headline.setObjectName("connectionState")
         self.headline.setStyleSheet(style.HEADLINE)
         # A long "Connected as ... to ..." wraps instead of widening the window.
         self.headline.setWordWrap(True)
         self.headline.setSizePolicy(_wrapping())
-        self.detail = QLabel()
+        self.detail = plain_label()
         self.detail.setObjectName("connectionDetail")
         self.detail.setStyleSheet(style.color(style.TEXT_MUTED))
         self.detail.setWordWrap(True)

@@ -66,6 +66,7 @@ from vismadesk.ui.log_header import LogHeader
 from vismadesk.ui.log_model import POLL_MS, LogFilter
 from vismadesk.ui.log_panel import LogPanel
 from vismadesk.ui.log_rows import forget_pictures
+from vismadesk.ui.plain import plain_label
 from vismadesk.ui.quick_checks import (
     codes_check,
     connection_check,
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self._counts: tuple[int, int] | None = None
         self._lists_loading = False
         self.details: DetailsDialog | None = None
+        self.store_dialog: QMessageBox | None = None
         self.help: HelpDialog | None = None
         # What VISMA.net last answered, while its answers are errors (the header says so).
         self.visma_trouble: str | None = None
@@ -352,7 +354,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.progress_label = QLabel()
+        self.progress_label = plain_label()  # names the work order being exported
         self.progress_label.setObjectName("progressLabel")
         self.progress = QProgressBar()
         self.progress.setObjectName("progressBar")
@@ -451,6 +453,7 @@ class MainWindow(QMainWindow):
         self.runs.started.connect(self._on_run_started)
         self.runs.finished.connect(self._on_run_finished)
         self.runs.crashed.connect(self._on_run_crashed)
+        self.runs.store_failed.connect(self._on_store_failed)
         self.runs.progress_changed.connect(self._on_progress)
         self.runs.refused.connect(self._on_run_refused)
         self.runs.log_written.connect(self.log_panel.model.notify_new_entries)
@@ -623,6 +626,17 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _on_run_crashed(self, kind: str, text: str) -> None:
         self._notice(f"{_(texts.RUN_FAILED).format(action=label(kind))} {text}")
+
+    @Slot(str, str)
+    def _on_store_failed(self, kind: str, text: str) -> None:
+        """The database could not be used (damaged, locked, read-only, full): a dialog,
+        since every next run would meet it too."""
+        self._notice(text)
+        box = QMessageBox(QMessageBox.Icon.Critical, _(texts.STORE_FAILED_TITLE), text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setObjectName("storeFailed")
+        self.store_dialog = box
+        box.open()
 
     @Slot(str, object)
     def _on_run_finished(self, kind: str, result: RunResult | None) -> None:

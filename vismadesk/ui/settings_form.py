@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from vismadesk.config import HOUR_ROUNDING_CHOICES, MAX_CONCURRENCY, Settings, SettingsError
 from vismadesk.domain import ExportFormat, WorkStatus
 from vismadesk.i18n import LANGUAGE_LABELS, LANGUAGE_SETTINGS, _
-from vismadesk.keyring_store import SecretName, Secrets
+from vismadesk.keyring_store import KeyringUnavailable, SecretName, Secrets
 from vismadesk.ui import style, texts
 from vismadesk.ui.export_defaults_section import ExportDefaultsSection
 
@@ -387,6 +387,13 @@ class SettingsForm(QWidget):
         ):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             self._row(f, key, edit, label)
+        self.keyring_problem = QLabel()
+        self.keyring_problem.setObjectName("keyringProblem")
+        self.keyring_problem.setWordWrap(True)
+        self.keyring_problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.keyring_problem.setStyleSheet(style.color(style.BAD))
+        self.keyring_problem.hide()
+        f.addRow(self.keyring_problem)
         self.test_button = QPushButton()
         self.test_button.setObjectName("testConnection")
         self.test_button.clicked.connect(self._test_connection)
@@ -539,13 +546,21 @@ class SettingsForm(QWidget):
         self._changed()
 
     def _show_token_placeholders(self) -> None:
+        problem = ""
         for key, name in TOKEN_KEYS.items():
             try:
                 stored = bool(self.host.secrets.get(name))
-            except Exception:  # an unusable keyring is reported when saving
+            except KeyringUnavailable as e:
+                # Never "Saved in the keyring" when there is none: say what to install.
+                stored, problem = False, str(e)
+            except Exception:  # a keyring that failed otherwise is reported when saving
                 stored = False
             placeholder = texts.TOKEN_STORED if stored else texts.TOKEN_EMPTY
+            if problem:
+                placeholder = texts.TOKEN_NO_KEYRING
             self._line(key).setPlaceholderText(_(placeholder))
+        self.keyring_problem.setText(problem)
+        self.keyring_problem.setVisible(bool(problem))
 
     def _raw_values(self) -> dict[str, Any]:
         fmt: ExportFormat | None = None

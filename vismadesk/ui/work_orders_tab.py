@@ -35,6 +35,7 @@ from vismadesk.i18n import _, format_date, format_number, format_time
 from vismadesk.messages import translated
 from vismadesk.ui import style, texts
 from vismadesk.ui.actions import RunKind, label, run_icon
+from vismadesk.ui.plain import plain_label, plain_tip
 
 COLUMNS = (
     texts.COL_NUMBER,
@@ -68,7 +69,7 @@ def _list(extra: tuple[str, ...] = ()) -> QTreeWidget:
 
 def _wrapping_label() -> QLabel:
     """A label that wraps in the width it is given instead of widening the tab."""
-    label = QLabel()
+    label = plain_label()
     label.setWordWrap(True)
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
@@ -111,12 +112,12 @@ def _fill(
         if reasons is not None:
             why = _why(reasons.get(wo.number, ""))
             item.setText(WHY_COLUMN, why)
-            item.setToolTip(WHY_COLUMN, why.replace("; ", "\n"))
+            item.setToolTip(WHY_COLUMN, plain_tip(why.replace("; ", "\n")))
             item.setData(WHY_COLUMN, Qt.ItemDataRole.UserRole, why)
         item.setData(0, Qt.ItemDataRole.UserRole, wo.number)
         # Sort dates as dates, not as day-first text.
         item.setData(4, Qt.ItemDataRole.UserRole, wo.work_date.isoformat() if wo.work_date else "")
-        item.setToolTip(3, wo.description)
+        item.setToolTip(3, plain_tip(wo.description))
         items.append(item)
     tree.addTopLevelItems(items)
     tree.setSortingEnabled(True)
@@ -147,7 +148,7 @@ class WorkOrdersTab(QWidget):
         why.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.error_list.setObjectName("errorList")
         # The selected work order's reason in full, wrapped: the column cuts it short.
-        self.why_label = QLabel()
+        self.why_label = plain_label()
         self.why_label.setObjectName("whyItFailed")
         self.why_label.setWordWrap(True)
         self.why_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -329,7 +330,7 @@ class WorkOrdersTab(QWidget):
         for e in entries:
             note = e.last_error or ""
             item = QTreeWidgetItem([e.work_order, str(e.document or ""), note])
-            item.setToolTip(2, note)
+            item.setToolTip(2, plain_tip(note))
             self.twice_list.addTopLevelItem(item)
         self._twice_count = len(entries)
         self._retranslate_twice()

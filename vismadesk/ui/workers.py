@@ -27,6 +27,7 @@ from vismadesk.engine import runs
 from vismadesk.engine.runs import Progress, RunResult
 from vismadesk.errors import AppError
 from vismadesk.redact import redact
+from vismadesk.store import StoreError
 from vismadesk.ui.threads import PyThread
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class RunWorker(QObject):
     progressed = Signal()
     done = Signal(object)  # RunResult, or None when the job raised
     crashed = Signal(str)
+    store_failed = Signal(str)  # the database could not be used: its file and the fix
     open_url_requested = Signal(str)
 
     def __init__(self, job: RunJob) -> None:
@@ -136,6 +138,10 @@ class RunWorker(QObject):
         except AppError as e:
             self.crashed.emit(e.message)
             result = None
+        except StoreError as e:
+            log.warning("run stopped: %s", e)
+            self.store_failed.emit(str(e))
+            result = None
         except Exception as e:
             log.exception("run failed")
             self.crashed.emit(redact(f"{type(e).__name__}: {e}"))
@@ -166,6 +172,7 @@ class RunController(QObject):
     started = Signal(str)  # RunKind
     finished = Signal(str, object)  # RunKind, RunResult | None
     crashed = Signal(str, str)  # RunKind, text
+    store_failed = Signal(str, str)  # RunKind, text naming the file and the fix
     progress_changed = Signal(object)  # Progress
     log_written = Signal()
     refused = Signal(str)  # the RunKind still running, when another was asked for
@@ -207,6 +214,7 @@ class RunController(QObject):
         worker.progressed.connect(self._on_progressed)
         worker.open_url_requested.connect(self._on_open_url)
         worker.crashed.connect(self._on_crashed)
+        worker.store_failed.connect(self._on_store_failed)
         worker.done.connect(self._on_done)
         thread.started.connect(worker.run)
         self._kind, self._worker, self._thread = kind, worker, thread
@@ -265,6 +273,11 @@ class RunController(QObject):
     def _on_crashed(self, text: str) -> None:
         if self._kind is not None:
             self.crashed.emit(self._kind.value, text)
+
+    @Slot(str)
+    def _on_store_failed(self, text: str) -> None:
+        if self._kind is not None:
+            self.store_failed.emit(self._kind.value, text)
 
     @Slot(object)
     def _on_done(self, result: RunResult | None) -> None:

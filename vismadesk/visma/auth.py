@@ -19,6 +19,8 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import math
+import re
 import secrets as pysecrets
 import threading
 import time
@@ -45,6 +47,7 @@ from vismadesk.net.transport import (
     transport_error,
     unexpected_response,
 )
+from vismadesk.printable import printable
 from vismadesk.redact import register_secret
 from vismadesk.visma.loopback import LoopbackReceiver
 from vismadesk.visma.timeouts import LOGIN_TIMEOUT_S
@@ -54,6 +57,11 @@ from vismadesk.visma.timeouts import LOGIN_TIMEOUT_S
 REFRESH_MARGIN_S = 60
 # When Visma does not say how long a token lives, assume what its clients assume.
 DEFAULT_LIFETIME_S = 3600
+# What an `expires_in` is believed within: a negative one, or one inside the refresh
+# margin, would mean a token request before every API request; 1e12 overflows every
+# clock. A token that really dies sooner is renewed at its first 401.
+MIN_LIFETIME_S = 2 * REFRESH_MARGIN_S
+MAX_LIFETIME_S = 24 * 3600
 # Attempts at the token endpoint when it is unreachable or answers 5xx.
 TOKEN_ATTEMPTS = 3
 _WAIT_STEP_S = 0.2
@@ -153,6 +161,31 @@ class _TokenEndpointError(Exception):
             "visma_message": self.description,
             "exchange": self.exchange,
         }
+
+
+# RFC 6749 §4.1.2.1: an error code is a short word of printable ASCII.
+_ERROR_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+
+
+def shown_error_code(error: str) -> str:
+    """A sign-in callback's `error`, safe to write into the log: a well-formed code as it
+    is, anything else quoted with its control characters escaped and cut short."""
+    if _ERROR_CODE.fullmatch(error):
+        return error
+    return f'"{printable(error[:64])}"' + ("…" if len(error) > 64 else "")
+
+
+def token_lifetime(expires_in: object) -> float:
+    """Seconds the token is taken to live: `expires_in`, clamped to what makes sense."""
+    if expires_in in (None, "") or not isinstance(expires_in, int | float | str):
+        return DEFAULT_LIFETIME_S
+    try:
+        seconds = float(expires_in)
+    except ValueError:
+        return DEFAULT_LIFETIME_S
+    if isinstance(expires_in, bool) or math.isnan(seconds):
+        return DEFAULT_LIFETIME_S
+    return min(MAX_LIFETIME_S, max(MIN_LIFETIME_S, seconds))
 
 
 class TokenManager:
@@ -374,14 +407,17 @@ class TokenManager:
             receiver.close()
         assert redirect is not None
         if redirect.error is not None:
+            # Whatever opened the callback address chose these: shown as data only.
+            error = shown_error_code(redirect.error)
             reason = (
                 "access was denied on the sign-in page"
                 if redirect.error == "access_denied"
-                else f"VISMA.net answered {redirect.error}"
+                else f"VISMA.net answered {error}"
             )
+            described = printable((redirect.error_description or "")[:500])
             raise AuthError(
                 messages.LOGIN_FAILED.code,
-                {"visma_error": redirect.error, "visma_message": redirect.error_description or ""},
+                {"visma_error": error, "visma_message": described},
                 reason=reason,
             )
         if not redirect.code:
@@ -560,10 +596,7 @@ class TokenManager:
         """Take a token response: access token in memory, refresh token in the keyring."""
         access = body["access_token"]
         register_secret(access)
-        try:
-            lifetime = int(body.get("expires_in") or DEFAULT_LIFETIME_S)
-        except (TypeError, ValueError):
-            lifetime = DEFAULT_LIFETIME_S
+        lifetime = token_lifetime(body.get("expires_in"))
         refresh = body.get("refresh_token")
         if isinstance(refresh, str) and refresh:
             register_secret(refresh)

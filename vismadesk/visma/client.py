@@ -93,7 +93,9 @@ class VismaClient:
     # --- customers ---------------------------------------------------------------------
 
     def list_customers(self, since: dt.datetime | None = None) -> list[Customer]:
-        return [wire.parse_customer(d) for d in self._erp_list("/v1/customer", since)]
+        found = self._erp_list("/v1/customer", since)
+        wire.check_master_list(found, "number", "customer list")
+        return [wire.parse_customer(d) for d in found]
 
     def get_customer(self, number: str) -> Customer | None:
         found = self._get_one(ERP, f"/v1/customer/{_seg(number)}")
@@ -128,7 +130,9 @@ class VismaClient:
     # --- inventory ---------------------------------------------------------------------
 
     def list_inventory(self, since: dt.datetime | None = None) -> list[InventoryItem]:
-        return [wire.parse_inventory(d) for d in self._erp_list("/v1/inventory", since)]
+        found = self._erp_list("/v1/inventory", since)
+        wire.check_master_list(found, "inventoryNumber", "inventory list")
+        return [wire.parse_inventory(d) for d in found]
 
     def get_inventory(self, number: str) -> InventoryItem | None:
         found = self._get_one(ERP, f"/v1/inventory/{_seg(number)}")

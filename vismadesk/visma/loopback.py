@@ -42,6 +42,10 @@ class LoopbackReceiver:
     def __init__(self, expected_state: str) -> None:
         self._expected_state = expected_state
         self._done = threading.Event()
+        # The server answers requests on threads of their own: the check that the state
+        # is ours and nothing came back yet, and taking the answer, are one step.
+        self._claim = threading.Lock()
+        self._claimed = False
         self.result: Redirect | None = None
         receiver = self
 
@@ -81,11 +85,22 @@ class LoopbackReceiver:
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(request.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        if parts.path != CALLBACK_PATH or self._done.is_set():
+        with self._claim:
+            taken = self._claimed
+            ours = query.get("state") == self._expected_state
+            if parts.path == CALLBACK_PATH and ours and not taken:
+                self._claimed = True
+                self.result = Redirect(
+                    code=query.get("code"),
+                    state=query.get("state"),
+                    error=query.get("error"),
+                    error_description=query.get("error_description"),
+                )
+        if parts.path != CALLBACK_PATH or taken:
             self._answer(request, 404, page("Not found", "This address is not in use."))
             return
         error = query.get("error")
-        if query.get("state") != self._expected_state:
+        if not ours:
             # Not the answer to our request (an old tab, a stray local request, someone
             # else's link): say so, and keep waiting for the real one. An error without
             # our state is refused too, so no other page can cancel a sign-in.
@@ -99,32 +114,29 @@ class LoopbackReceiver:
                 ),
             )
             return
-        self.result = Redirect(
-            code=query.get("code"),
-            state=query.get("state"),
-            error=error,
-            error_description=query.get("error_description"),
-        )
-        if error is not None:
-            self._answer(
-                request,
-                200,
-                page(
-                    "Sign-in cancelled",
-                    "vismadesk was not connected to VISMA.net. You can close this window.",
-                ),
-            )
-        else:
-            self._answer(
-                request,
-                200,
-                page(
-                    "Signed in",
-                    "vismadesk is finishing the connection to VISMA.net. "
-                    "You can close this window and return to vismadesk.",
-                ),
-            )
-        self._done.set()
+        try:
+            if error is not None:
+                self._answer(
+                    request,
+                    200,
+                    page(
+                        "Sign-in cancelled",
+                        "vismadesk was not connected to VISMA.net. You can close this window.",
+                    ),
+                )
+            else:
+                self._answer(
+                    request,
+                    200,
+                    page(
+                        "Signed in",
+                        "vismadesk is finishing the connection to VISMA.net. "
+                        "You can close this window and return to vismadesk.",
+                    ),
+                )
+        finally:
+            # A browser that went away before its page was written ends the wait too.
+            self._done.set()
 
     @staticmethod
     def _answer(request: BaseHTTPRequestHandler, status: int, body: bytes) -> None:

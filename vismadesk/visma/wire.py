@@ -10,6 +10,7 @@ page: `api_error` turns each into one `VismaApiError`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,8 +28,9 @@ from vismadesk.domain import (
     ItemType,
     SalesDocument,
 )
-from vismadesk.errors import VismaApiError
+from vismadesk.errors import AppError, VismaApiError
 from vismadesk.net.transport import exchange_excerpt, looks_like_html
+from vismadesk.redact import redact
 
 _VISMA_ID = re.compile(r"VismaId:\s*([0-9A-Fa-f-]{36})")
 # SalesOrders v3 caps customer.refNo (and customer.order) at 40 characters.
@@ -237,6 +239,28 @@ def _text(d: Any, *keys: str) -> str:
     return ""
 
 
+def check_master_list(records: list[Any], key: str, what: str) -> None:
+    """Refuse a customer or inventory list whose records cannot be told apart.
+
+    Read leniently, a record whose number is not text has no number: every customer
+    would look unknown, and an export would try to create them all and park its work
+    orders on "already exists". The whole list is refused instead: the answer is at
+    fault, not the work orders."""
+    for n, d in enumerate(records, start=1):
+        value = d.get(key) if isinstance(d, dict) else None
+        if isinstance(value, str) and value.strip():
+            continue
+        if isinstance(value, int) and not isinstance(value, bool):
+            continue
+        shown = redact(json.dumps(d, ensure_ascii=True, default=str))[:300]
+        got = type(d).__name__ if not isinstance(d, dict) else f"{key} {type(value).__name__}"
+        raise AppError(
+            messages.MASTER_DATA_UNREADABLE.code,
+            {"why": f"record {n}: expected {key} as text, got {got}", "record": shown},
+            list=what,
+        )
+
+
 def parse_customer(d: dict[str, Any]) -> Customer:
     return Customer(
         number=_text(d, "number"),
@@ -356,7 +380,7 @@ def api_error(response: httpx.Response, **values: object) -> VismaApiError:
         elif isinstance(body, str):
             text = body
         else:
-            text = response.text.strip()[:500]
+            text = redact(response.text.strip())[:500]
     found = _VISMA_ID.search(text)
     if found and not request_id:
         request_id = found.group(1)

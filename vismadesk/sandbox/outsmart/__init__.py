@@ -49,7 +49,12 @@ def _flag(raw: str | None, default: bool) -> bool:
 def _listing(records: list[Any]) -> Response:
     """A success envelope, serialised now (under the caller's lock), not later."""
     body = json.dumps({"code": 200, "messages": [], "response": records}, ensure_ascii=False)
-    return Response(body, media_type="application/json")
+    try:
+        return Response(body, media_type="application/json")
+    except UnicodeEncodeError:
+        # Text no UTF-8 can hold (half an emoji): OutSmart's PHP escapes it, "\ud83d".
+        escaped = json.dumps({"code": 200, "messages": [], "response": records})
+        return Response(escaped, media_type="application/json")
 
 
 class OutSmartApi:
