@@ -375,6 +375,13 @@ MATERIAL_CREATE_FAILED = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.MATERIAL,
+    cli_hint=N_(
+        "VISMA.net could not create the material during export. Read the full error details "
+        "(`vismadesk log --errors --json`), then make sure the material in OutSmart has the "
+        "required data, such as description, unit and price, and that the item class and "
+        "posting class exist (`vismadesk config get item_class`); then `vismadesk reset "
+        "{work_order}` and export again."
+    ),
 )
 HOUR_TYPE_NOT_IN_VISMA = _m(
     "hour_type_not_in_visma",
@@ -599,6 +606,13 @@ EXPORT_HAD_ERRORS = _m(
         "Skipped work orders met connection trouble and are tried again by the next export."
     ),
     count="total",
+    cli_hint=N_(
+        "The error lines above give each work order's cause and fix (`vismadesk log "
+        "--errors` shows them again). Failed work orders got the error work status in "
+        "OutSmart: after fixing the cause, run `vismadesk reset WO ...` and `vismadesk "
+        "export`. Skipped work orders met connection trouble and are tried again by the next "
+        "export."
+    ),
 )
 EXPORT_INCOMPLETE = _m(
     "export_incomplete",
@@ -787,6 +801,11 @@ ORDER_NUMBER_TOO_LONG = _m(
         "Manual order numbers in the settings, reset the work status and export again."
     ),
     fix=FixAction.RESET_STATUS,
+    cli_hint=N_(
+        "Manual order numbers use the work order number as the sales order number. Run "
+        "`vismadesk config set manual_order_numbers false`, then `vismadesk reset "
+        "{work_order}` and export again."
+    ),
 )
 ORDER_NUMBER_TAKEN = _m(
     "order_number_taken",
@@ -800,6 +819,11 @@ ORDER_NUMBER_TAKEN = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.DOCUMENT,
+    cli_hint=N_(
+        "The order type numbers manually and the number made from the work order number is "
+        "already used by an order with another reference. Check that order in VISMA.net, "
+        "then `vismadesk reset {work_order}` and export again."
+    ),
 )
 
 
@@ -823,6 +847,12 @@ HOURS_WITHOUT_HOUR_TYPE = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.HOUR_TYPE,
+    cli_hint=N_(
+        "A work period on this work order has no hour type, so VISMA.net would not know which "
+        "labour item to bill. Choose the hour type in OutSmart, or run `vismadesk config set "
+        "default_labour_item ITEM` to bill such hours as that labour item; then `vismadesk "
+        "reset {work_order}` and export again."
+    ),
 )
 DEFAULT_LABOUR_ITEM_NOT_IN_VISMA = _m(
     "default_labour_item_not_in_visma",
@@ -834,6 +864,11 @@ DEFAULT_LABOUR_ITEM_NOT_IN_VISMA = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.HOUR_TYPE,
+    cli_hint=N_(
+        "The settings bill hours without an hour type as this labour item, but VISMA.net has "
+        "no inventory item with that number. Run `vismadesk config set default_labour_item "
+        "ITEM` with an existing labour item, then `vismadesk reset WO` and export again."
+    ),
 )
 MATERIAL_CODE_MISSING = _m(
     "material_code_missing",
@@ -857,6 +892,12 @@ NEW_ITEM_NEEDS_CLASS = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.MATERIAL,
+    cli_hint=N_(
+        "VISMA.net needs an item class for every new inventory item (the item's posting class "
+        "and VAT category come from it). Run `vismadesk config set item_class CLASS` (and, "
+        "if you like, `vismadesk config set labour_item_class CLASS`), then `vismadesk reset "
+        "WO` and export again."
+    ),
 )
 UNIT_NOT_IN_VISMA = _m(
     "unit_not_in_visma",
@@ -868,6 +909,12 @@ UNIT_NOT_IN_VISMA = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.MATERIAL,
+    cli_hint=N_(
+        "VISMA.net does not know this unit for the material (the details list the units it "
+        "does know). Add the unit to the unit table, for example `vismadesk config set "
+        'unit_map "STUKKEN=ST"` (the whole table: list every pair), then `vismadesk reset '
+        "{work_order}` and export again."
+    ),
 )
 RELATION_SKIPPED_INCOMPLETE = _m(
     "relation_skipped_incomplete",
@@ -896,6 +943,11 @@ WRONG_COMPANY = _m(
         "the Tenant ID if the other company is the right one."
     ),
     fix=FixAction.LOGIN,
+    cli_hint=N_(
+        "At the VISMA.net sign-in another company was chosen than the one in the settings "
+        "(`vismadesk config get tenant_id`). Run `vismadesk login` and choose that company, "
+        "or `vismadesk config set tenant_id ID` if the other company is the right one."
+    ),
 )
 NOT_AN_ERP_COMPANY = _m(
     "not_an_erp_company",
@@ -906,6 +958,11 @@ NOT_AN_ERP_COMPANY = _m(
         "Login and choose the company (Visma.net ERP), not the customer portal."
     ),
     fix=FixAction.LOGIN,
+    cli_hint=N_(
+        "VISMA.net accepted the sign-in, but the company chosen cannot use the ERP API. Often "
+        "that is the customer portal of the same name instead of the company itself. Run "
+        "`vismadesk login` and choose the company (Visma.net ERP), not the customer portal."
+    ),
 )
 DESCRIPTION_ITEM_NOT_IN_VISMA = _m(
     "description_item_not_in_visma",
@@ -917,6 +974,12 @@ DESCRIPTION_ITEM_NOT_IN_VISMA = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.MATERIAL,
+    cli_hint=N_(
+        "The settings write the work description as text lines on this inventory item, but "
+        "VISMA.net has no item with that number. Run `vismadesk config set description_item "
+        "ITEM` with an existing item (a text or service item), or `vismadesk config set "
+        'description_item ""` to leave it out; then `vismadesk reset WO` and export again.'
+    ),
 )
 # --- Showing stored entries and texts in the language chosen now --------------------
 
