@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes.util
+import ctypes
 import gc
 import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 import shiboken6
 from PySide6.QtCore import QTimer
@@ -61,10 +61,24 @@ def _close_on_signals(window: QWidget) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+# The library Qt's xcb plugin loads; its soname, as the dynamic loader looks it up.
+XCB_CURSOR = "libxcb-cursor.so.0"
+
+
+def _loads(soname: str) -> bool:
+    """Whether the dynamic loader finds `soname`, as it would for Qt's plugin (a name
+    lookup through ldconfig misses libraries on LD_LIBRARY_PATH and needs ldconfig)."""
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
+
+
 def missing_display_library(
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
     platform: str = sys.platform,
-    find_library: Callable[[str], str | None] = ctypes.util.find_library,
+    loads: Callable[[str], bool] | None = None,
 ) -> str | None:
     """Why Qt's X11 plugin would not load, before Qt tries (it aborts the process).
 
@@ -79,7 +93,7 @@ def missing_display_library(
     wants_xcb = chosen.startswith("xcb") or (
         not chosen and bool(env.get("DISPLAY")) and not env.get("WAYLAND_DISPLAY")
     )
-    if wants_xcb and find_library("xcb-cursor") is None:
+    if wants_xcb and not (loads or _loads)(XCB_CURSOR):
         return _(texts.XCB_CURSOR_MISSING)
     return None
 
@@ -92,8 +106,7 @@ def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
     from vismadesk.ui.main_window import MainWindow
 
     if QApplication.instance() is None:
-        # Before Qt: in the language the environment asks for (no settings yet).
-        i18n.set_language("auto")
+        # Before Qt, in the language the command line chose (the profile's setting).
         problem = missing_display_library()
         if problem:
             print(f"{_(texts.STARTUP_FAILED)}: {problem}", file=sys.stderr)
