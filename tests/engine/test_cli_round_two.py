@@ -12,6 +12,7 @@ import pytest
 from vismadesk import i18n, messages
 from vismadesk.cli import main
 from vismadesk.domain import ExitCode, Level
+from vismadesk.i18n import Language
 
 # What only the window has: its buttons, tabs and settings fields.
 WINDOW_WORDS = {
@@ -47,7 +48,7 @@ def _values(msg: messages.Message) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
-def test_no_fix_line_names_a_window_action(lang: str) -> None:
+def test_no_fix_line_names_a_window_action(lang: Language) -> None:
     for msg in messages.CATALOGUE.values():
         if msg.level is not Level.ERROR:
             continue
@@ -102,7 +103,7 @@ def test_log_demo_says_why_it_prints_nothing(
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_an_empty_log_says_so_on_an_ordinary_profile_too(
-    lang: str, system_language, capsys: pytest.CaptureFixture[str]
+    lang: Language, system_language, capsys: pytest.CaptureFixture[str]
 ) -> None:
     system_language(lang)
     assert main(["log"]) == ExitCode.OK
@@ -111,6 +112,6 @@ def test_an_empty_log_says_so_on_an_ordinary_profile_too(
     assert empty == i18n.gettext(
         "The log is empty: nothing was exported or synced with this profile yet.", lang=lang
     )
-    assert no_errors == {"en": "The log has no errors.", "nl": "Het logboek bevat geen fouten."}[
-        lang
-    ]
+    assert (
+        no_errors == {"en": "The log has no errors.", "nl": "Het logboek bevat geen fouten."}[lang]
+    )

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 X11 = {"DISPLAY": ":0"}
 
 
-def _without(soname: str):  # type: ignore[no-untyped-def]
+def _without(soname: str) -> Callable[[str], bool]:
     return lambda name: name != soname
 
 
@@ -77,7 +78,10 @@ _START = textwrap.dedent(
 
 @pytest.mark.parametrize(
     ("lang", "first"),
-    [("en_GB.UTF-8", "vismadesk could not start: "), ("nl_NL.UTF-8", "vismadesk kon niet starten: ")],
+    [
+        ("en_GB.UTF-8", "vismadesk could not start: "),
+        ("nl_NL.UTF-8", "vismadesk kon niet starten: "),
+    ],
 )
 def test_the_window_start_up_says_what_to_install(tmp_path: Path, lang: str, first: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "WAYLAND", "LC_"))}
