@@ -272,3 +272,14 @@ def test_the_title_names_vismadesk_once(qtbot, demo: DemoSession, make_window) -
     window.form.sales_order.setChecked(True)
     assert window.isWindowModified()
     assert texts.WINDOW_TITLE_DEMO.replace("[*]", "") == "Demo (sandbox) — vismadesk"
+
+
+def test_the_title_names_vismadesk_once_in_dutch(qtbot, demo: DemoSession, make_window) -> None:
+    window: MainWindow = make_window(demo)
+    window.set_language("nl")
+    title = window.windowTitle()
+    assert title.count("vismadesk") == 1, title
+    assert title.endswith("— vismadesk")
+    assert "Demo (sandbox)" in title
+    window.set_language("en")
+    assert window.windowTitle().count("vismadesk") == 1
