@@ -283,3 +283,28 @@ def test_the_title_names_vismadesk_once_in_dutch(qtbot, demo: DemoSession, make_
     assert "Demo (sandbox)" in title
     window.set_language("en")
     assert window.windowTitle().count("vismadesk") == 1
+
+
+def test_no_spin_box_or_combo_in_the_settings_takes_an_unasked_wheel(
+    qtbot, demo: DemoSession, make_window
+) -> None:
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox
+
+    window: MainWindow = make_window(demo)
+    window.resize(1024, 700)
+    form = window.form
+    qtbot.wait(20)
+    fields = [
+        w
+        for w in form.findChildren(QWidget)
+        if isinstance(w, QAbstractSpinBox | QComboBox) and w.isVisibleTo(form)
+    ]
+    assert len(fields) >= 10
+    window.log_panel.search_edit.setFocus()  # the focus elsewhere, as while reading the log
+    for widget in fields:
+        form.scroll_area.ensureWidgetVisible(widget)
+        before = widget.text() if isinstance(widget, QAbstractSpinBox) else widget.currentText()
+        _wheel(widget)
+        after = widget.text() if isinstance(widget, QAbstractSpinBox) else widget.currentText()
+        assert after == before, widget.objectName()
+    assert not form.dirty
