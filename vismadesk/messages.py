@@ -14,6 +14,7 @@ log stores with each entry, so an old entry reads in today's language too.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
 from collections.abc import Mapping
@@ -23,7 +24,15 @@ from functools import cache
 from typing import Any
 
 from vismadesk.domain import Action, Level
-from vismadesk.i18n import N_, Language, Plural, format_number, gettext, ngettext
+from vismadesk.i18n import (
+    N_,
+    Language,
+    Plural,
+    format_datetime,
+    format_number,
+    gettext,
+    ngettext,
+)
 
 
 class FixAction(StrEnum):
@@ -76,6 +85,9 @@ RECORD_LABELS: dict[RecordKind, str] = {
 # Fields whose values are words, not data (the engine passes them in English): they
 # are translated where the message is shown. Their values are marked below.
 WORD_FIELDS = frozenset({"document", "section", "action", "what"})
+# Fields whose values are moments (ISO 8601, as the engine passes them): written as the
+# language writes a date and time, on the local clock, like every other date shown.
+MOMENT_FIELDS = frozenset({"since"})
 VALUE_WORDS = (
     # `ExportFormat.document_name` and `.visma_section` (vismadesk.domain).
     N_("sales order"),
@@ -126,7 +138,9 @@ class Message:
         if missing:
             raise KeyError(f"message {self.code} needs {sorted(missing)}")
         template = self._template("en", values)
-        return template.format(**{k: str(v) for k, v in values.items()})
+        return template.format(
+            **{k: _moment(v, "en") if k in MOMENT_FIELDS else str(v) for k, v in values.items()}
+        )
 
     def shown(self, values: Mapping[str, Any], *, lang: Language | None = None) -> str:
         """The sentence in the language chosen now (or `lang`): numbers written as the
@@ -180,9 +194,21 @@ def _fill(template: str, values: Mapping[str, Any], lang: Language | None) -> st
             shown[name] = format_number(value, lang=lang)
         elif name in WORD_FIELDS and isinstance(value, str):
             shown[name] = gettext(value, lang=lang)
+        elif name in MOMENT_FIELDS:
+            shown[name] = _moment(value, lang)
         else:
             shown[name] = str(value)
     return template.format(**shown)
+
+
+def _moment(value: object, lang: Language | None) -> str:
+    """An ISO moment as the language writes it; anything else (an entry's English text
+    matched back, "?") as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return format_datetime(moment, seconds=True, lang=lang)
 
 
 @cache

@@ -308,3 +308,21 @@ def test_no_spin_box_or_combo_in_the_settings_takes_an_unasked_wheel(
         after = widget.text() if isinstance(widget, QAbstractSpinBox) else widget.currentText()
         assert after == before, widget.objectName()
     assert not form.dirty
+
+
+def test_a_moment_inside_a_message_is_written_like_every_other_date(
+    qtbot, demo: DemoSession, make_window
+) -> None:
+    when = dt.datetime(2026, 12, 1, 13, 5, 9, tzinfo=dt.UTC)
+    log = RunLog(demo.context.store, Action.EXPORT, "run1")
+    log.emit(messages.CLAIM_TAKEN_OVER, work_order="WB00007", since=when.isoformat())
+    window: MainWindow = make_window(demo)
+    panel = window.log_panel
+    for lang, day in (("en", "1 Dec 2026"), ("nl", "01-12-2026")):
+        window.set_language(lang)
+        shown = format_datetime(when, seconds=True)
+        assert shown.startswith(day)
+        qtbot.waitUntil(
+            lambda shown=shown: shown in summary_of(panel.proxy.index(0, 0)), timeout=10_000
+        )
+        assert "2026-12-01" not in summary_of(panel.proxy.index(0, 0))

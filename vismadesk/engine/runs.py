@@ -222,7 +222,7 @@ def holder_values(holder: RunHolder) -> dict[str, str]:
     """The run lock's holder in a message's words: what, since when, which process."""
     return {
         "action": messages.ACTION_NAMES[holder.action],
-        "since": holder.since.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        "since": holder.since.isoformat(),  # shown as the language writes it
         "pid": str(holder.pid),
         "host": holder.host,
     }
