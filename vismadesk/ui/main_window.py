@@ -44,7 +44,7 @@ from vismadesk.engine import selection, sync
 from vismadesk.engine.context import Context
 from vismadesk.engine.runs import Progress, RunResult, holder_values
 from vismadesk.errors import AppError
-from vismadesk.i18n import _, format_number
+from vismadesk.i18n import _, format_datetime, format_number
 from vismadesk.messages import FixAction
 from vismadesk.store import RunHolder, StoreError
 from vismadesk.ui import qt_language, screen_fit, style, texts
@@ -528,7 +528,7 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(True)
         self.work_orders.set_busy(True)
         self._retry = None
-        self._progress_seen: Progress | None = None
+        self._progress_seen = None
         self._on_auth(self.ctx.tokens.state)
         running = _(texts.RUNNING).format(action=label(k))
         self.statusBar().showMessage(running)
@@ -660,6 +660,7 @@ class MainWindow(QMainWindow):
                     message.render(**values),
                     {"hint": message.hint, "pid": holder.pid, "host": holder.host},
                     code=message.code,
+                    params=dict(values),
                 )
             )
             self.log_panel.model.notify_new_entries()
@@ -670,7 +671,13 @@ class MainWindow(QMainWindow):
         for action in self.actions_by_kind.values():
             action.setEnabled(holder is None)
         self.work_orders.set_busy(holder is not None)
-        note = _(texts.PROFILE_HELD_NOTE).format(**holder_values(holder)) if holder else None
+        note = None
+        if holder is not None:
+            values = holder_values(holder)
+            # In the window's words and date format, like the log entry beside it.
+            values["action"] = _(values["action"])
+            values["since"] = format_datetime(holder.since, seconds=True)
+            note = _(texts.PROFILE_HELD_NOTE).format(**values)
         self.header.set_held(note)
 
     # --- sign-in --------------------------------------------------------------------------
