@@ -121,8 +121,9 @@ _VISMA_RUNS = frozenset(
         RunKind.LOGIN,
     }
 )
-# How much of the window the settings may take, and how narrow they may get.
-FORM_MIN_WIDTH = 270
+# How much of the window the settings may take, and how narrow they may get: the widest
+# row of fields (Send work order as, in Dutch) and the scroll bar, nothing cut off.
+FORM_MIN_WIDTH = 290
 
 
 class MainWindow(QMainWindow):
