@@ -5,6 +5,7 @@ what to install, in the planner's language; the README says so too."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -49,6 +50,39 @@ def test_no_complaint_where_qt_will_not_use_xcb(environ: dict[str, str], platfor
 
 def test_no_complaint_when_the_library_is_there() -> None:
     assert missing_display_library(X11, "linux", lambda _name: True) is None
+
+
+def test_every_missing_library_is_named_with_its_packages() -> None:
+    absent = {"libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxcb-shape.so.0"}
+    problem = missing_display_library(X11, "linux", lambda soname: soname not in absent)
+    assert problem is not None
+    assert "needs the libraries libxcb-icccm4, libxcb-keysyms1, libxcb-shape0," in problem
+    assert "sudo apt install libxcb-icccm4 libxcb-keysyms1 libxcb-shape0;" in problem
+    assert "sudo dnf install xcb-util-wm xcb-util-keysyms libxcb)" in problem
+    assert "libxcb-cursor0" not in problem  # not what Qt would say: what is missing here
+
+
+def test_each_library_the_plugin_needs_is_looked_for() -> None:
+    """The list holds what Qt's own xcb plugin says it needs (its NEEDED entries)."""
+    from pathlib import Path
+
+    import PySide6
+
+    from vismadesk.ui.app import XCB_LIBRARIES
+
+    qt = Path(PySide6.__file__).parent / "Qt"
+    plugin = qt / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.exists():
+        pytest.skip("this PySide6 has no xcb plugin")
+    needed = set()
+    for library in (plugin, qt / "lib" / "libQt6XcbQpa.so.6"):
+        data = library.read_bytes()
+        needed |= {
+            name.decode()
+            for name in set(re.findall(rb"lib(?:xcb|X11|xkbcommon)[\w.+-]*\.so\.\d+", data))
+        }
+    assert len(needed) >= 10, needed
+    assert needed <= set(XCB_LIBRARIES), needed - set(XCB_LIBRARIES)
 
 
 def test_in_dutch_too() -> None:
