@@ -157,13 +157,13 @@ def take(lang: str, screen: str, out: Path) -> None:
         help_dialog = window.open_help()
         save(help_dialog, "help")
         # The same page at its frequently asked questions.
-        browser = help_dialog.browser
-        browser.find(_(texts.HELP_FAQ_TITLE))
-        bar = browser.verticalScrollBar()
-        bar.setValue(bar.value() + browser.cursorRect().top() - 8)
-        cursor = browser.textCursor()
+        page = help_dialog.browser
+        page.find(_(texts.HELP_FAQ_TITLE))
+        bar = page.verticalScrollBar()
+        bar.setValue(bar.value() + page.cursorRect().top() - 8)
+        cursor = page.textCursor()
         cursor.clearSelection()  # find() selected the title
-        browser.setTextCursor(cursor)
+        page.setTextCursor(cursor)
         save(help_dialog, "help-faq")
         help_dialog.close()
     finally:

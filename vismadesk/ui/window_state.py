@@ -68,7 +68,8 @@ class WindowState:
         # some of their width, so the log keeps room for whole lines.
         width = self._splitter.width()
         form = self._splitter.widget(0)
-        first = min(FORM_WIDTH, max(form.minimumWidth(), round(width * FORM_SHARE)))
+        least = form.minimumWidth() if form is not None else 0
+        first = min(FORM_WIDTH, max(least, round(width * FORM_SHARE)))
         self._splitter.setSizes([first, max(0, width - first)])
 
     def save(self) -> None:
