@@ -14,6 +14,7 @@ log stores with each entry, so an old entry reads in today's language too.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import string
 from collections.abc import Mapping
@@ -23,7 +24,15 @@ from functools import cache
 from typing import Any
 
 from vismadesk.domain import Action, Level
-from vismadesk.i18n import N_, Language, Plural, format_number, gettext, ngettext
+from vismadesk.i18n import (
+    N_,
+    Language,
+    Plural,
+    format_datetime,
+    format_number,
+    gettext,
+    ngettext,
+)
 
 
 class FixAction(StrEnum):
@@ -76,6 +85,9 @@ RECORD_LABELS: dict[RecordKind, str] = {
 # Fields whose values are words, not data (the engine passes them in English): they
 # are translated where the message is shown. Their values are marked below.
 WORD_FIELDS = frozenset({"document", "section", "action", "what", "list"})
+# Fields whose values are moments (ISO 8601, as the engine passes them): written as the
+# language writes a date and time, on the local clock, like every other date shown.
+MOMENT_FIELDS = frozenset({"since"})
 VALUE_WORDS = (
     # `ExportFormat.document_name` and `.visma_section` (vismadesk.domain).
     N_("sales order"),
@@ -129,7 +141,9 @@ class Message:
         if missing:
             raise KeyError(f"message {self.code} needs {sorted(missing)}")
         template = self._template("en", values)
-        return template.format(**{k: str(v) for k, v in values.items()})
+        return template.format(
+            **{k: _moment(v, "en") if k in MOMENT_FIELDS else str(v) for k, v in values.items()}
+        )
 
     def shown(self, values: Mapping[str, Any], *, lang: Language | None = None) -> str:
         """The sentence in the language chosen now (or `lang`): numbers written as the
@@ -183,9 +197,21 @@ def _fill(template: str, values: Mapping[str, Any], lang: Language | None) -> st
             shown[name] = format_number(value, lang=lang)
         elif name in WORD_FIELDS and isinstance(value, str):
             shown[name] = gettext(value, lang=lang)
+        elif name in MOMENT_FIELDS:
+            shown[name] = _moment(value, lang)
         else:
             shown[name] = str(value)
     return template.format(**shown)
+
+
+def _moment(value: object, lang: Language | None) -> str:
+    """An ISO moment as the language writes it; anything else (an entry's English text
+    matched back, "?") as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return format_datetime(moment, seconds=True, lang=lang)
 
 
 @cache
@@ -378,6 +404,13 @@ MATERIAL_CREATE_FAILED = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.MATERIAL,
+    cli_hint=N_(
+        "VISMA.net could not create the material during export. Read the full error details "
+        "(`vismadesk log --errors --json`), then make sure the material in OutSmart has the "
+        "required data, such as description, unit and price, and that the item class and "
+        "posting class exist (`vismadesk config get item_class`); then `vismadesk reset "
+        "{work_order}` and export again."
+    ),
 )
 HOUR_TYPE_NOT_IN_VISMA = _m(
     "hour_type_not_in_visma",
@@ -634,6 +667,13 @@ EXPORT_HAD_ERRORS = _m(
         "Skipped work orders met connection trouble and are tried again by the next export."
     ),
     count="total",
+    cli_hint=N_(
+        "The error lines above give each work order's cause and fix (`vismadesk log "
+        "--errors` shows them again). Failed work orders got the error work status in "
+        "OutSmart: after fixing the cause, run `vismadesk reset WO ...` and `vismadesk "
+        "export`. Skipped work orders met connection trouble and are tried again by the next "
+        "export."
+    ),
 )
 EXPORT_INCOMPLETE = _m(
     "export_incomplete",
@@ -822,6 +862,11 @@ ORDER_NUMBER_TOO_LONG = _m(
         "Manual order numbers in the settings, reset the work status and export again."
     ),
     fix=FixAction.RESET_STATUS,
+    cli_hint=N_(
+        "Manual order numbers use the work order number as the sales order number. Run "
+        "`vismadesk config set manual_order_numbers false`, then `vismadesk reset "
+        "{work_order}` and export again."
+    ),
 )
 ORDER_NUMBER_TAKEN = _m(
     "order_number_taken",
@@ -835,6 +880,11 @@ ORDER_NUMBER_TAKEN = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.DOCUMENT,
+    cli_hint=N_(
+        "The order type numbers manually and the number made from the work order number is "
+        "already used by an order with another reference. Check that order in VISMA.net, "
+        "then `vismadesk reset {work_order}` and export again."
+    ),
 )
 
 
@@ -858,6 +908,12 @@ HOURS_WITHOUT_HOUR_TYPE = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.HOUR_TYPE,
+    cli_hint=N_(
+        "A work period on this work order has no hour type, so VISMA.net would not know which "
+        "labour item to bill. Choose the hour type in OutSmart, or run `vismadesk config set "
+        "default_labour_item ITEM` to bill such hours as that labour item; then `vismadesk "
+        "reset {work_order}` and export again."
+    ),
 )
 DEFAULT_LABOUR_ITEM_NOT_IN_VISMA = _m(
     "default_labour_item_not_in_visma",
@@ -869,6 +925,11 @@ DEFAULT_LABOUR_ITEM_NOT_IN_VISMA = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.HOUR_TYPE,
+    cli_hint=N_(
+        "The settings bill hours without an hour type as this labour item, but VISMA.net has "
+        "no inventory item with that number. Run `vismadesk config set default_labour_item "
+        "ITEM` with an existing labour item, then `vismadesk reset WO` and export again."
+    ),
 )
 MATERIAL_CODE_MISSING = _m(
     "material_code_missing",
@@ -892,6 +953,12 @@ NEW_ITEM_NEEDS_CLASS = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.MATERIAL,
+    cli_hint=N_(
+        "VISMA.net needs an item class for every new inventory item (the item's posting class "
+        "and VAT category come from it). Run `vismadesk config set item_class CLASS` (and, "
+        "if you like, `vismadesk config set labour_item_class CLASS`), then `vismadesk reset "
+        "WO` and export again."
+    ),
 )
 UNIT_NOT_IN_VISMA = _m(
     "unit_not_in_visma",
@@ -903,6 +970,12 @@ UNIT_NOT_IN_VISMA = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.MATERIAL,
+    cli_hint=N_(
+        "VISMA.net does not know this unit for the material (the details list the units it "
+        "does know). Add the unit to the unit table, for example `vismadesk config set "
+        'unit_map "STUKKEN=ST"` (the whole table: list every pair), then `vismadesk reset '
+        "{work_order}` and export again."
+    ),
 )
 NUMBER_TOO_LARGE = _m(
     "number_too_large",
@@ -948,6 +1021,11 @@ WRONG_COMPANY = _m(
         "the Tenant ID if the other company is the right one."
     ),
     fix=FixAction.LOGIN,
+    cli_hint=N_(
+        "At the VISMA.net sign-in another company was chosen than the one in the settings "
+        "(`vismadesk config get tenant_id`). Run `vismadesk login` and choose that company, "
+        "or `vismadesk config set tenant_id ID` if the other company is the right one."
+    ),
 )
 NOT_AN_ERP_COMPANY = _m(
     "not_an_erp_company",
@@ -958,6 +1036,11 @@ NOT_AN_ERP_COMPANY = _m(
         "Login and choose the company (Visma.net ERP), not the customer portal."
     ),
     fix=FixAction.LOGIN,
+    cli_hint=N_(
+        "VISMA.net accepted the sign-in, but the company chosen cannot use the ERP API. Often "
+        "that is the customer portal of the same name instead of the company itself. Run "
+        "`vismadesk login` and choose the company (Visma.net ERP), not the customer portal."
+    ),
 )
 DESCRIPTION_ITEM_NOT_IN_VISMA = _m(
     "description_item_not_in_visma",
@@ -969,6 +1052,12 @@ DESCRIPTION_ITEM_NOT_IN_VISMA = _m(
     ),
     fix=FixAction.RESET_STATUS,
     record_kind=RecordKind.MATERIAL,
+    cli_hint=N_(
+        "The settings write the work description as text lines on this inventory item, but "
+        "VISMA.net has no item with that number. Run `vismadesk config set description_item "
+        "ITEM` with an existing item (a text or service item), or `vismadesk config set "
+        'description_item ""` to leave it out; then `vismadesk reset WO` and export again.'
+    ),
 )
 # --- Showing stored entries and texts in the language chosen now --------------------
 

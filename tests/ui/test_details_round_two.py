@@ -215,4 +215,22 @@ def test_the_demo_shows_error_creating_customer_with_sync_relations(
     )
     assert result.action is Action.IMPORT
     assert dialog.done_label.text() == "Sync relations finished."
+    # In Dutch: the same entry, its message, fix and both buttons in the planner's words.
+    window.set_language("nl")
+    dutch = window.open_entry(entry.id or 0)
+    assert dutch is not None
+    assert dutch.summary_label.text() == "Fout bij het aanmaken van de klant in VISMA.net"
+    assert {f: b.text() for f, b in dutch.fix_buttons.items()} == {
+        FixAction.RESET_STATUS: f"Werkbon {nameless} terugzetten",
+        FixAction.SYNC_RELATIONS: "Relaties synchroniseren",
+    }
+    assert "zoals naam en adres" in (dutch.hint_label.text() if dutch.hint_label else "")
+    finish(
+        qtbot,
+        window,
+        lambda: qtbot.mouseClick(
+            dutch.fix_buttons[FixAction.SYNC_RELATIONS], Qt.MouseButton.LeftButton
+        ),
+    )
+    assert dutch.done_label.text() == "Relaties synchroniseren klaar."
     i18n.set_language("en")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QGroupBox
 
 from vismadesk.config import CodeMap, Settings, load_settings, save_settings
 from vismadesk.domain import CompanyCode, InventoryItem
@@ -120,3 +121,28 @@ def test_the_company_lists_are_offered_once_read(qtbot, form: SettingsForm, host
     assert completer.model().data(completer.model().index(0, 0)) == "MAT"
     branch.setCurrentIndex(1)
     assert form.current()[0].branch == "1"
+
+
+def test_the_section_speaks_the_windows_language(form: SettingsForm) -> None:
+    from vismadesk import i18n
+
+    section = form.export_defaults
+    group = form.findChild(QGroupBox, "exportDefaults")
+    assert group is not None and group.title() == "VISMA.net defaults"
+    i18n.set_language("nl")
+    try:
+        form.retranslate()
+        assert group.title() == "Standaardwaarden VISMA.net"
+        assert section.override.text() == (
+            "Waarden van de klasse (betalingstermijn) overnemen voor nieuwe relaties"
+        )
+        assert section.read_button.text() == "Ophalen uit VISMA.net"
+        branch = section.combos["branch"]
+        assert branch.itemText(0) == i18n.gettext("(VISMA.net decides)", lang="nl")
+        assert branch.itemText(0) != "(VISMA.net decides)" and branch.code() == ""
+        assert branch.currentText() == branch.itemText(0)
+    finally:
+        i18n.set_language("en")
+        form.retranslate()
+    assert group.title() == "VISMA.net defaults"
+    assert section.combos["branch"].currentText() == "(VISMA.net decides)"

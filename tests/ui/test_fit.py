@@ -135,3 +135,74 @@ def test_at_150_percent_on_1280_by_800_it_opens_on_the_screen(tmp_path: Path) ->
     assert x >= 0 and y >= 0 and x + w <= width and y + h <= height, seen
     cx, cy = seen["login_corner"]
     assert cx <= x + w and cy <= y + h, "Login is off-screen"
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("screen", list(SCREENS), ids=list(SCREENS))
+def test_nothing_in_the_settings_is_cut_off_at_the_right(
+    qtbot, demo: DemoSession, make_window, lang: str, screen: str
+) -> None:
+    """The fields are never wider than the panel that shows them (it has no horizontal
+    scroll bar): long labels and check boxes wrap instead, at the default split and with
+    the settings dragged as narrow as they go."""
+    from vismadesk.ui.main_window import FORM_MIN_WIDTH
+
+    i18n.set_language(lang)
+    window: MainWindow = make_window(demo)
+    width, height = SCREENS[screen]
+    window.resize(width - screen_fit.FRAME.width(), height - screen_fit.FRAME.height())
+    window._on_auth(CONNECTED)
+    area = window.form.scroll_area
+    fields = area.widget()
+    assert fields is not None
+    for split in (None, FORM_MIN_WIDTH):
+        if split is not None:
+            window.splitter.setSizes([split, window.width()])
+        qtbot.wait(20)
+        assert fields.width() <= area.viewport().width(), (split, fields.width())
+        for box in (window.form.manual_order_numbers, window.form.export_defaults.override):
+            assert box.mapTo(fields, box.rect().topRight()).x() <= area.viewport().width()
+            assert box.height() >= box.heightForWidth(box.width())  # every line shown
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("screen", list(SCREENS), ids=list(SCREENS))
+def test_a_long_address_and_tenant_id_wrap_instead_of_being_cut(
+    qtbot, demo: DemoSession, make_window, lang: str, screen: str
+) -> None:
+    i18n.set_language(lang)
+    window: MainWindow = make_window(demo)
+    width, height = SCREENS[screen]
+    window.resize(width - screen_fit.FRAME.width(), height - screen_fit.FRAME.height())
+    # Visma Connect names the company by its tenant ID only: the whole ID is in the detail.
+    tenant = "d92af996-6555-587e-0d25-689781495ffe"
+    state = AuthState(
+        AuthStatus.CONNECTED,
+        user=CONNECTED.user,
+        company=tenant,
+        expires_at=CONNECTED.expires_at,
+        mode=AuthMode.INTERACTIVE,
+    )
+    window._on_auth(state)
+    qtbot.wait(20)
+    header = window.header
+    assert tenant in header.detail.text().replace("\u200b", "")
+    assert str(CONNECTED.user) in header.headline.text().replace("\u200b", "")
+    for label in (header.headline, header.detail):
+        # A wrapping label breaks only where it may: no piece wider than the label.
+        pieces = label.text().replace("\u200b", " ").split()
+        widest = max(pieces, key=label.fontMetrics().horizontalAdvance)
+        assert label.fontMetrics().horizontalAdvance(widest) <= label.width(), widest
+
+
+def test_the_settings_give_up_width_on_a_narrow_window(
+    qtbot, demo: DemoSession, make_window
+) -> None:
+    from vismadesk.ui.main_window import FORM_MIN_WIDTH
+
+    window: MainWindow = make_window(demo)  # first start: no window.ini
+    narrow = SCREENS["1280x800@150%"]
+    assert window.width() <= narrow[0] or window.form.width() <= 360
+    assert FORM_MIN_WIDTH <= window.form.width() <= 360
+    log_side = window.splitter.widget(1)
+    assert log_side is not None and log_side.width() >= window.form.width()

@@ -275,3 +275,57 @@ def test_the_title_names_vismadesk_once(qtbot, demo: DemoSession, make_window) -
     window.form.sales_order.setChecked(True)
     assert window.isWindowModified()
     assert texts.WINDOW_TITLE_DEMO.replace("[*]", "") == "Demo (sandbox) — vismadesk"
+
+
+def test_the_title_names_vismadesk_once_in_dutch(qtbot, demo: DemoSession, make_window) -> None:
+    window: MainWindow = make_window(demo)
+    window.set_language("nl")
+    title = window.windowTitle()
+    assert title.count("vismadesk") == 1, title
+    assert title.endswith("— vismadesk")
+    assert "Demo (sandbox)" in title
+    window.set_language("en")
+    assert window.windowTitle().count("vismadesk") == 1
+
+
+def test_no_spin_box_or_combo_in_the_settings_takes_an_unasked_wheel(
+    qtbot, demo: DemoSession, make_window
+) -> None:
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox
+
+    window: MainWindow = make_window(demo)
+    window.resize(1024, 700)
+    form = window.form
+    qtbot.wait(20)
+    fields = [
+        w
+        for w in form.findChildren(QWidget)
+        if isinstance(w, QAbstractSpinBox | QComboBox) and w.isVisibleTo(form)
+    ]
+    assert len(fields) >= 10
+    window.log_panel.search_edit.setFocus()  # the focus elsewhere, as while reading the log
+    for widget in fields:
+        form.scroll_area.ensureWidgetVisible(widget)
+        before = widget.text() if isinstance(widget, QAbstractSpinBox) else widget.currentText()
+        _wheel(widget)
+        after = widget.text() if isinstance(widget, QAbstractSpinBox) else widget.currentText()
+        assert after == before, widget.objectName()
+    assert not form.dirty
+
+
+def test_a_moment_inside_a_message_is_written_like_every_other_date(
+    qtbot, demo: DemoSession, make_window
+) -> None:
+    when = dt.datetime(2026, 12, 1, 13, 5, 9, tzinfo=dt.UTC)
+    log = RunLog(demo.context.store, Action.EXPORT, "run1")
+    log.emit(messages.CLAIM_TAKEN_OVER, work_order="WB00007", since=when.isoformat())
+    window: MainWindow = make_window(demo)
+    panel = window.log_panel
+    for lang, day in (("en", "1 Dec 2026"), ("nl", "01-12-2026")):
+        window.set_language(lang)
+        shown = format_datetime(when, seconds=True)
+        assert shown.startswith(day)
+        qtbot.waitUntil(
+            lambda shown=shown: shown in summary_of(panel.proxy.index(0, 0)), timeout=10_000
+        )
+        assert "2026-12-01" not in summary_of(panel.proxy.index(0, 0))

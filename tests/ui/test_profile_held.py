@@ -81,3 +81,37 @@ def test_a_work_order_in_visma_twice_is_shown_with_what_to_delete(
     assert tab.twice_list.topLevelItemCount() == 1
     item = tab.twice_list.topLevelItem(0)
     assert [item.text(i) for i in range(3)] == ["WB00003", "1001", note]
+
+
+def test_the_held_note_and_entry_speak_dutch_with_the_date_as_written_there(
+    qtbot, demo: DemoSession, make_window
+) -> None:
+    from vismadesk import i18n
+    from vismadesk.ui.log_rows import summary_of
+
+    window = make_window(demo)
+    window.set_language("nl")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(demo.context.profile.db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "held\n"
+        note = window.header.held_note
+        qtbot.waitUntil(note.isVisible, timeout=10_000)
+        holder = demo.context.store.run_holder()
+        assert holder is not None
+        since = i18n.format_datetime(holder.since, seconds=True)
+        assert note.text().startswith(f"Export loopt in een andere vismadesk (proces {proc.pid} ")
+        assert f"sinds {since}." in note.text()
+        panel = window.log_panel
+        qtbot.waitUntil(lambda: panel.proxy.rowCount() > 0, timeout=10_000)
+        row = summary_of(panel.proxy.index(0, 0))
+        assert row.startswith("Export loopt in een andere vismadesk") and row.endswith(since)
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.write("done\n")
+        proc.stdin.flush()
+        proc.wait(timeout=10)

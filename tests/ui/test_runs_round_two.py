@@ -267,3 +267,20 @@ def test_action_names_in_the_log_follow_the_language(ready_demo: DemoSession) ->
         )
         == "Synchronisatie geannuleerd na 2 van 9"
     )
+
+
+def test_retries_are_said_in_dutch_too(qtbot, ready_demo: DemoSession, make_window, dutch) -> None:
+    from vismadesk.ui.actions import RunKind
+
+    window: MainWindow = make_window(ready_demo)
+    window._on_auth(ready_demo.context.tokens.state)
+    ready_demo.sandbox.faults(service="erp", error_rate=1.0)
+    label = Watch(window.progress_label.text)
+    try:
+        finish(qtbot, window, lambda: window.start_run(RunKind.SYNC_RELATIONS), timeout=60_000)
+    finally:
+        label.timer.stop()
+    retries = [t for t in label.seen if "nieuwe poging" in t]
+    assert "VISMA.net antwoordt met fouten, nieuwe poging (3 van 5)…" in retries, label.seen
+    assert window.header.headline.text() == "VISMA.net antwoordt met fouten"
+    assert style.GOOD not in window.header.headline.styleSheet()

@@ -263,8 +263,8 @@ class OrderExport:
         )
         if step is Step.TAKE_OVER:
             since = self.seen_since.get(wo.number)
-            shown = since.astimezone().strftime("%Y-%m-%d %H:%M") if since else "?"
-            self.log.emit(messages.CLAIM_TAKEN_OVER, work_order=wo.number, since=shown)
+            when = since.isoformat() if since else "?"  # shown as the language writes it
+            self.log.emit(messages.CLAIM_TAKEN_OVER, work_order=wo.number, since=when)
         status = self.claim_status
         if step is not Step.CREATE or not status:
             return True  # resumed and taken-over claims are in that status already

@@ -11,7 +11,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from vismadesk import messages
 from vismadesk.domain import Action, ExitCode, Level, LogEntry
@@ -218,11 +218,18 @@ def refuse_busy(log: RunLog, err: RunBusy) -> LogEntry:
     )
 
 
-def holder_values(holder: RunHolder) -> dict[str, Any]:
+class HolderValues(TypedDict):
+    action: str
+    since: str
+    pid: str
+    host: str
+
+
+def holder_values(holder: RunHolder) -> HolderValues:
     """The run lock's holder in a message's words: what, since when, which process."""
     return {
         "action": messages.ACTION_NAMES[holder.action],
-        "since": holder.since.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        "since": holder.since.isoformat(),  # shown as the language writes it
         "pid": str(holder.pid),
         "host": holder.host,
     }

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes.util
+import ctypes
 import gc
 import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -91,16 +91,54 @@ def _screenshot_and_close(window: MainWindow, path: str) -> None:
     QTimer.singleShot(SCREENSHOT_WAIT_MS, take)
 
 
+# The X11 libraries Qt's xcb plugin (Qt 6.5 and later) loads, by soname as the dynamic
+# loader looks them up, with the package holding each on Debian/Ubuntu and on Fedora.
+# Read from the plugin's own NEEDED entries (libqxcb.so, libQt6XcbQpa.so.6).
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": ("libxcb-cursor0", "xcb-util-cursor"),
+    "libxcb-icccm.so.4": ("libxcb-icccm4", "xcb-util-wm"),
+    "libxcb-keysyms.so.1": ("libxcb-keysyms1", "xcb-util-keysyms"),
+    "libxcb-image.so.0": ("libxcb-image0", "xcb-util-image"),
+    "libxcb-render-util.so.0": ("libxcb-render-util0", "xcb-util-renderutil"),
+    "libxcb-util.so.1": ("libxcb-util1", "xcb-util"),
+    "libxkbcommon-x11.so.0": ("libxkbcommon-x11-0", "libxkbcommon-x11"),
+    "libxkbcommon.so.0": ("libxkbcommon0", "libxkbcommon"),
+    "libxcb-xkb.so.1": ("libxcb-xkb1", "libxcb"),
+    "libxcb-randr.so.0": ("libxcb-randr0", "libxcb"),
+    "libxcb-render.so.0": ("libxcb-render0", "libxcb"),
+    "libxcb-shape.so.0": ("libxcb-shape0", "libxcb"),
+    "libxcb-shm.so.0": ("libxcb-shm0", "libxcb"),
+    "libxcb-sync.so.1": ("libxcb-sync1", "libxcb"),
+    "libxcb-xfixes.so.0": ("libxcb-xfixes0", "libxcb"),
+    "libxcb.so.1": ("libxcb1", "libxcb"),
+    "libX11-xcb.so.1": ("libx11-xcb1", "libX11-xcb"),
+    "libX11.so.6": ("libx11-6", "libX11"),
+}
+XCB_CURSOR = "libxcb-cursor.so.0"  # the one most desktops lack (new in Qt 6.5)
+
+
+def _loads(soname: str) -> bool:
+    """Whether the dynamic loader finds `soname`, as it would for Qt's plugin (a name
+    lookup through ldconfig misses libraries on LD_LIBRARY_PATH and needs ldconfig)."""
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
+
+
 def missing_display_library(
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
     platform: str = sys.platform,
-    find_library: Callable[[str], str | None] = ctypes.util.find_library,
+    loads: Callable[[str], bool] | None = None,
 ) -> str | None:
     """Why Qt's X11 plugin would not load, before Qt tries (it aborts the process).
 
-    Qt 6.5 and later need libxcb-cursor0 for the xcb plugin; a Linux desktop without it
-    gets "Could not load the Qt platform plugin" and a core dump. None when all is well
-    (or Qt will not use xcb: Wayland, offscreen, another platform).
+    Qt 6.5 and later need libxcb-cursor0 (and a dozen other xcb libraries) for the xcb
+    plugin; a Linux desktop without one gets "Could not load the Qt platform plugin",
+    which names only libxcb-cursor0 whatever is missing, and a core dump. The message
+    names every library missing and the packages to install. None when all is well (or
+    Qt will not use xcb: Wayland, offscreen, another platform).
     """
     env = os.environ if environ is None else environ
     if not platform.startswith("linux"):
@@ -109,9 +147,16 @@ def missing_display_library(
     wants_xcb = chosen.startswith("xcb") or (
         not chosen and bool(env.get("DISPLAY")) and not env.get("WAYLAND_DISPLAY")
     )
-    if wants_xcb and find_library("xcb-cursor") is None:
-        return _(texts.XCB_CURSOR_MISSING)
-    return None
+    if not wants_xcb:
+        return None
+    missing = [soname for soname in XCB_LIBRARIES if not (loads or _loads)(soname)]
+    if not missing:
+        return None
+    debian = [XCB_LIBRARIES[soname][0] for soname in missing]
+    fedora = list(dict.fromkeys(XCB_LIBRARIES[soname][1] for soname in missing))
+    return texts.XCB_LIBRARIES_MISSING.format(
+        len(missing), libraries=", ".join(debian), debian=" ".join(debian), fedora=" ".join(fedora)
+    )
 
 
 def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
@@ -122,8 +167,7 @@ def run_window(demo: bool = False, profile_dir: str | None = None) -> int:
     from vismadesk.ui.main_window import MainWindow
 
     if QApplication.instance() is None:
-        # Before Qt: in the language the environment asks for (no settings yet).
-        i18n.set_language("auto")
+        # Before Qt, in the language the command line chose (the profile's setting).
         problem = missing_display_library()
         if problem:
             print(f"{_(texts.STARTUP_FAILED)}: {problem}", file=sys.stderr)

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
+    QAbstractButton,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -23,12 +23,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QWidget,
 )
 
 from vismadesk.config import Settings
 from vismadesk.domain import CompanyCode
 from vismadesk.engine.company_lists import LABOUR_ITEMS, CompanyLists, read_company_lists
+from vismadesk.i18n import _
 from vismadesk.ui import style, texts
+from vismadesk.ui.wrapping import WrappingCheckBox
 
 # Setting key -> the company list its field offers.
 COMBOS: dict[str, str] = {
@@ -72,11 +75,16 @@ class CodeCombo(QComboBox):
     def _fill(self, keep: str) -> None:
         self.blockSignals(True)
         self.clear()
-        self.addItem(texts.LEFT_TO_VISMA, "")
+        self.addItem(_(texts.LEFT_TO_VISMA), "")
         for c in self._codes:
             self.addItem(f"{c.code} — {c.description}" if c.description else c.code, c.code)
         self.blockSignals(False)
         self.set_code(keep)
+
+    def retranslate(self) -> None:
+        self.setItemText(0, _(texts.LEFT_TO_VISMA))
+        if self.currentIndex() == 0:
+            self.setEditText(self.itemText(0))
 
     def set_codes(self, codes: list[CompanyCode]) -> None:
         keep = self.code()
@@ -109,21 +117,28 @@ class ExportDefaultsSection(QObject):
         self._tasks: Tasks | None = None
         self._host: Host | None = None
         self._reading = False
+        # What `retranslate` sets again: (widget, its text's msgid); the last result line.
+        self._labels: list[tuple[QWidget, str]] = []
+        self._shown: tuple[Callable[[], str], str] | None = None
 
     # --- building -----------------------------------------------------------------
 
     def build(self) -> QGroupBox:
-        group = QGroupBox(texts.SECTION_VISMA_DEFAULTS)
+        group = QGroupBox()
         group.setObjectName("exportDefaults")
+        self._labels.append((group, texts.SECTION_VISMA_DEFAULTS))
         f = QFormLayout(group)
         f.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         f.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        f.addRow(_help(texts.VISMA_DEFAULTS_HELP))
+        help_label = _help("")
+        self._labels.append((help_label, texts.VISMA_DEFAULTS_HELP))
+        f.addRow(help_label)
         for key in ("labour_item_class", "default_labour_item"):
             self._combo(f, key)
         self._table(f, "unit_map", texts.UNIT_MAP_PLACEHOLDER)
         self._combo(f, "customer_class")
-        self.override = QCheckBox(texts.SETTING_LABELS["override_class_values"])
+        self.override = WrappingCheckBox()
+        self._labels.append((self.override, texts.SETTING_LABELS["override_class_values"]))
         self._row(f, "override_class_values", self.override, "")
         self.override.setObjectName("override_class_valuesBox")
         self._combo(f, "customer_terms")
@@ -132,7 +147,8 @@ class ExportDefaultsSection(QObject):
         self._table(f, "project_map", texts.PROJECT_MAP_PLACEHOLDER)
         self.lines["description_item"] = QLineEdit()
         self._row(f, "description_item", self.lines["description_item"])
-        self.read_button = QPushButton(texts.READ_LISTS)
+        self.read_button = QPushButton()
+        self._labels.append((self.read_button, texts.READ_LISTS))
         self.read_button.setObjectName("readCompanyLists")
         self.read_button.setEnabled(False)
         self.read_button.clicked.connect(self.read_lists)
@@ -143,7 +159,20 @@ class ExportDefaultsSection(QObject):
         line.addWidget(self.read_button)
         line.addWidget(self.read_result, 1)
         f.addRow(line)
+        self.retranslate()
         return group
+
+    def retranslate(self) -> None:
+        """Set every word in the language chosen now."""
+        for widget, text in self._labels:
+            if isinstance(widget, QGroupBox):
+                widget.setTitle(_(text))
+            elif isinstance(widget, QLabel | QAbstractButton):
+                widget.setText(_(text))
+        for combo in self.combos.values():
+            combo.retranslate()
+        if self._shown is not None:
+            self._show(*self._shown)
 
     def _combo(self, f: QFormLayout, key: str) -> None:
         combo = CodeCombo()
@@ -194,7 +223,7 @@ class ExportDefaultsSection(QObject):
             return
         self._reading = True
         self.read_button.setEnabled(False)
-        self._show(texts.LISTS_READING, style.TEXT_MUTED)
+        self._show(lambda: _(texts.LISTS_READING), style.TEXT_MUTED)
         visma = self._host.visma
         self._tasks.submit("company-lists", lambda: read_company_lists(visma), self._read)
 
@@ -202,7 +231,8 @@ class ExportDefaultsSection(QObject):
         self._reading = False
         self.read_button.setEnabled(True)
         if error is not None or not isinstance(result, CompanyLists):
-            self._show(str(error) if error else texts.LISTS_FAILED, style.BAD)
+            why = str(error) if error else ""  # an error's text is in the language already
+            self._show(lambda: why or _(texts.LISTS_FAILED), style.BAD)
             return
         self.set_lists(result)
 
@@ -217,13 +247,15 @@ class ExportDefaultsSection(QObject):
                 edit.setCompleter(completer)
         if found.problems:
             first = next(iter(found.problems.values()))
-            self._show(texts.LISTS_PARTLY.format(problem=first), style.PENDING)
+            self._show(lambda: _(texts.LISTS_PARTLY).format(problem=first), style.PENDING)
         else:
-            self._show(texts.LISTS_READ, style.GOOD)
+            self._show(lambda: _(texts.LISTS_READ), style.GOOD)
 
-    def _show(self, text: str, color: str) -> None:
+    def _show(self, text: Callable[[], str], color: str) -> None:
+        """The result line; `text` words it in the language chosen at the time."""
+        self._shown = (text, color)
         self.read_result.setStyleSheet(style.color(color))
-        self.read_result.setText(text)
+        self.read_result.setText(text())
 
 
 def _help(text: str) -> QLabel:

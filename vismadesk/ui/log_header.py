@@ -7,6 +7,8 @@ screen (and 1280 pixels at 150 %) with Login and Disconnect always in view.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -40,6 +42,18 @@ _HEADLINE_COLOURS = {
     Headline.PENDING: style.PENDING,
     Headline.BAD: style.BAD,
 }
+
+
+# A word this long (an e-mail address, a tenant ID) may break after its punctuation.
+_LONG_WORD = re.compile(r"\S{20,}")
+_BREAK_AFTER = re.compile(r"([@.\-_/])(?=\S)")
+
+
+def breakable(text: str) -> str:
+    """`text` with a zero-width space after the punctuation of its long words: a wrapping
+    QLabel breaks only between words, so "planner@installatiebedrijf-de-vries.nl" at
+    150 % was cut off at the edge instead of going on the next line."""
+    return _LONG_WORD.sub(lambda m: _BREAK_AFTER.sub("\\1\u200b", m.group()), text)
 
 
 def _wrapping() -> QSizePolicy:
@@ -157,8 +171,8 @@ class LogHeader(QFrame):
         """`trouble`: what VISMA.net last answered, while its answers are errors."""
         self._state, self._busy, self._trouble = state, busy, trouble
         head, detail, tone = connection_headline(state, trouble)
-        self.headline.setText(head)
-        self.detail.setText(detail)
+        self.headline.setText(breakable(head))
+        self.detail.setText(breakable(detail))
         self.detail.setVisible(bool(detail))
         signing_in = state.status is AuthStatus.SIGNING_IN
         connected = state.status is AuthStatus.CONNECTED

@@ -44,7 +44,7 @@ from vismadesk.engine import selection, sync
 from vismadesk.engine.context import Context
 from vismadesk.engine.runs import Progress, RunResult, holder_values
 from vismadesk.errors import AppError
-from vismadesk.i18n import _, format_number
+from vismadesk.i18n import _, format_datetime, format_number
 from vismadesk.messages import FixAction
 from vismadesk.store import RunHolder, StoreError
 from vismadesk.ui import qt_language, screen_fit, style, texts
@@ -125,8 +125,9 @@ _VISMA_RUNS = frozenset(
         RunKind.LOGIN,
     }
 )
-# How much of the window the settings may take, and how narrow they may get.
-FORM_MIN_WIDTH = 270
+# How much of the window the settings may take, and how narrow they may get: the widest
+# row of fields (Send work order as, in Dutch) and the scroll bar, nothing cut off.
+FORM_MIN_WIDTH = 290
 
 
 class MainWindow(QMainWindow):
@@ -707,6 +708,7 @@ class MainWindow(QMainWindow):
                     message.render(**values),
                     {"hint": message.hint, "pid": holder.pid, "host": holder.host},
                     code=message.code,
+                    params=dict(values),
                 )
             )
             self.log_panel.model.notify_new_entries()
@@ -720,7 +722,13 @@ class MainWindow(QMainWindow):
         for action in self.actions_by_kind.values():
             action.setEnabled(holder is None)
         self.work_orders.set_busy(holder is not None)
-        note = _(texts.PROFILE_HELD_NOTE).format(**holder_values(holder)) if holder else None
+        note = None
+        if holder is not None:
+            values = holder_values(holder)
+            # In the window's words and date format, like the log entry beside it.
+            values["action"] = _(values["action"])
+            values["since"] = format_datetime(holder.since, seconds=True)
+            note = _(texts.PROFILE_HELD_NOTE).format(**values)
         self.header.set_held(note)
 
     # --- sign-in --------------------------------------------------------------------------

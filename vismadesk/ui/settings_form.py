@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractSpinBox,
     QButtonGroup,
     QCheckBox,
@@ -39,6 +40,7 @@ from vismadesk.i18n import LANGUAGE_LABELS, LANGUAGE_SETTINGS, _
 from vismadesk.keyring_store import KeyringUnavailable, SecretName, Secrets
 from vismadesk.ui import style, texts
 from vismadesk.ui.export_defaults_section import ExportDefaultsSection
+from vismadesk.ui.wrapping import RowLabel, WrappingCheckBox
 
 TOKEN_KEYS = {
     "outsmart_token": SecretName.OUTSMART_TOKEN,
@@ -172,7 +174,7 @@ class SettingsForm(QWidget):
         if label == "":
             form.addRow(holder)
         else:
-            row_label = QLabel()
+            row_label = RowLabel()
             row_label.setObjectName(f"label_{key}")
             row_label.setBuddy(widget)
             self._labels.append(
@@ -252,6 +254,7 @@ class SettingsForm(QWidget):
                 widget.setTitle(_(text))
             else:
                 widget.setText(_(text))
+        self.export_defaults.retranslate()
         self.duplicate_days.setSuffix(_(texts.DAYS_SUFFIX))
         self.claim_lease.setSuffix(_(texts.MINUTES_SUFFIX))
         for i, minutes in enumerate(HOUR_ROUNDING_CHOICES):
@@ -295,9 +298,9 @@ class SettingsForm(QWidget):
         self._row(f, "export_format", radios)
         self.format_box = radios
 
-        self.new_material = QCheckBox()
+        self.new_material = WrappingCheckBox()
         self._text(self.new_material, texts.SETTING_LABELS["new_material"])
-        self.new_relation = QCheckBox()
+        self.new_relation = WrappingCheckBox()
         self._text(self.new_relation, texts.SETTING_LABELS["new_relation"])
         for key, box, help_text in (
             ("new_material", self.new_material, texts.NEW_MATERIAL_HELP),
@@ -315,7 +318,7 @@ class SettingsForm(QWidget):
         self.order_type.setMaxLength(2)
         self.order_type.setMaximumWidth(80)
         self._row(f, "order_type", self.order_type)
-        self.manual_order_numbers = QCheckBox()
+        self.manual_order_numbers = WrappingCheckBox()
         self._text(self.manual_order_numbers, texts.SETTING_LABELS["manual_order_numbers"])
         holder = QWidget()
         hl = QVBoxLayout(holder)
@@ -421,7 +424,7 @@ class SettingsForm(QWidget):
             self._row(f, key, QLineEdit())
         self._row(f, "client_id", QLineEdit())
         self._row(f, "tenant_id", QLineEdit())
-        self.offline_access = QCheckBox()
+        self.offline_access = WrappingCheckBox()
         self._text(self.offline_access, texts.SETTING_LABELS["offline_access"])
         self._row(f, "offline_access", self.offline_access, "")
         self.store_label = QLabel(self._store_text())
@@ -472,14 +475,15 @@ class SettingsForm(QWidget):
         return bar
 
     def _watch_changes(self) -> None:
-        for w in (
+        buttons: tuple[QAbstractButton, ...] = (
             self.sales_order,
             self.sales_invoice,
             self.new_material,
             self.new_relation,
             self.manual_order_numbers,
-        ):
-            w.toggled.connect(self._changed)
+        )
+        for button in buttons:
+            button.toggled.connect(self._changed)
         self.offline_access.toggled.connect(self._changed)
         self.keep_in_tray.toggled.connect(self._changed)
         for combo in (self.ready_status, self.error_status, self.claim_status):

@@ -362,12 +362,16 @@ LISTS_READ = N_("The company's lists are offered in the fields above.")
 LISTS_PARTLY = N_("Some lists could not be read ({problem}); the others are offered.")
 LISTS_FAILED = N_("The lists could not be read.")
 STARTUP_FAILED = N_("vismadesk could not start")
-# Qt 6.5+ needs libxcb-cursor0 for its X11 plugin; without it Qt aborts the process.
-XCB_CURSOR_MISSING = N_(
+# Qt 6.5+'s X11 plugin needs these libraries; without one Qt aborts the process.
+XCB_LIBRARIES_MISSING = Plural(
     "vismadesk cannot open its window: Qt's X11 display plugin (xcb) needs the library "
-    "libxcb-cursor0, which is not installed. Install it (Debian, Ubuntu: sudo apt install "
-    "libxcb-cursor0; Fedora: sudo dnf install xcb-util-cursor) and start vismadesk again. "
-    "The command line (vismadesk export, sync, log, ...) works without it."
+    "{libraries}, which is not installed. Install it (Debian, Ubuntu: sudo apt install "
+    "{debian}; Fedora: sudo dnf install {fedora}) and start vismadesk again. The command "
+    "line (vismadesk export, sync, log, ...) works without it.",
+    "vismadesk cannot open its window: Qt's X11 display plugin (xcb) needs the libraries "
+    "{libraries}, which are not installed. Install them (Debian, Ubuntu: sudo apt install "
+    "{debian}; Fedora: sudo dnf install {fedora}) and start vismadesk again. The command "
+    "line (vismadesk export, sync, log, ...) works without them.",
 )
 
 # --- Help: the troubleshooting page (OutSmart's "Troubleshoot VISMA.net") -----------------

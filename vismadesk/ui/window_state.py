@@ -16,6 +16,9 @@ from vismadesk.ui import screen_fit
 from vismadesk.ui.log_panel import LogPanel
 
 DEFAULT_SIZE = (1280, 800)
+# The settings' width the first time, at most, and their share of a narrower window.
+FORM_WIDTH = 360
+FORM_SHARE = 0.34
 
 
 class WindowState:
@@ -60,6 +63,14 @@ class WindowState:
         state, self._splitter_state = self._splitter_state, None
         if state is not None:
             self._splitter.restoreState(state)  # type: ignore[arg-type]
+            return
+        # The first time: on a narrow window (1024 × 700, 150 %) the settings give up
+        # some of their width, so the log keeps room for whole lines.
+        width = self._splitter.width()
+        form = self._splitter.widget(0)
+        least = form.minimumWidth() if form is not None else 0
+        first = min(FORM_WIDTH, max(least, round(width * FORM_SHARE)))
+        self._splitter.setSizes([first, max(0, width - first)])
 
     def save(self) -> None:
         s = self._ini
