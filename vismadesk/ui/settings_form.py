@@ -364,7 +364,7 @@ class SettingsForm(QWidget):
         self.auto_sync.setRange(0, 24 * 60)
         self.auto_sync.setSingleStep(15)
         self._row(f, "auto_sync_minutes", self.auto_sync)
-        self.keep_in_tray = QCheckBox()
+        self.keep_in_tray = WrappingCheckBox()
         self.keep_in_tray.setObjectName("keepInTray")
         self._text(self.keep_in_tray, texts.SETTING_LABELS["keep_in_tray"])
         self._row(f, "keep_in_tray", self.keep_in_tray, "")
