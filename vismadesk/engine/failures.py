@@ -22,6 +22,9 @@ _STOP_CODES = {
     messages.OUTSMART_TOKEN_REJECTED.code,
     messages.OUTSMART_TOKENS_MISSING.code,
     messages.KEYRING_UNAVAILABLE.code,
+    # Every next call meets the same certificate: one clear message, not a retry each.
+    messages.TLS_INTERCEPTED.code,
+    messages.TLS_UNTRUSTED.code,
 }
 
 
