@@ -115,8 +115,9 @@ def work_order(raw: Any) -> WorkOrder:
 def _form_pdfs(order: _Reader) -> tuple[tuple[str, str], ...]:
     """(name, PDF address) of each form that has a PDF; a form without one is left out,
     never a reason the work order cannot be read (it is only ever an attachment)."""
+    forms = order.raw.get("Forms")
     found = []
-    for n, form in enumerate(order.rows("Forms"), start=1):
+    for n, form in enumerate(forms if isinstance(forms, list) else [], start=1):
         if not isinstance(form, dict):
             continue
         url = values.text(form.get("PdfUrl"))
