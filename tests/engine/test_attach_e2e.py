@@ -92,7 +92,7 @@ def test_every_invoice_carries_its_work_orders_files_once(demo: DemoSession) -> 
         kinds = {r["name"].rsplit(".", 1)[1]: r["contentType"] for r in rows}
         assert kinds == {"pdf": "application/pdf", "png": "image/png"}
         # The work order PDF goes with the invoice e-mail; forms and signature stay in VISMA.net.
-        assert [r["includeAttachmentInvoiceEmail"] for r in rows][0] is True
+        assert rows[0]["includeAttachmentInvoiceEmail"] is True
         assert not any(r["includeAttachmentInvoiceEmail"] for r in rows[1:])
         assert order["status"] == "Afgehandeld"
     assert with_forms > 0, "some demo work orders have a form with a PDF"
