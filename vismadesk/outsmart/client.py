@@ -65,7 +65,7 @@ class OutSmartClient:
         self._settings = settings
         self._secrets = secrets
         self._own_http = http is None
-        self._http = http if http is not None else new_http_client()
+        self._http = http if http is not None else new_http_client(proxy=settings.proxy)
         self._backoff = backoff or Backoff()
         mask_request_logs()
 

@@ -94,6 +94,11 @@ SETTING_LABELS: dict[str, str] = {
     "claim_lease_minutes": N_("Take over another console's claim after"),
     "language": N_("Language"),
     "store_url": N_("Log and journal kept in"),
+    "attach_pdf": N_("Attach work order PDF"),
+    "attach_forms": N_("Also the forms' PDFs"),
+    "attach_signature": N_("Also the signature"),
+    "exported_status": N_("Status after export"),
+    "proxy": N_("Proxy"),
 }
 NEW_MATERIAL_HELP = N_(
     "Creates a material (or hour type) in VISMA.net when a work order uses one it does not know."
@@ -106,6 +111,17 @@ MANUAL_ORDER_NUMBERS_HELP = N_(
     "order number, so VISMA.net itself refuses a second copy."
 )
 CLAIM_NONE = N_("None (no claim in OutSmart)")
+ATTACH_PDF_HELP = N_(
+    "Puts the work order's PDF from OutSmart on the sales invoice in VISMA.net (and in the "
+    "invoice e-mail). Sales orders cannot carry files: VISMA.net's sales order API has no "
+    "attachments."
+)
+EXPORTED_STATUS_KEEP = N_("None (Afgehandeld only)")
+PROXY_PLACEHOLDER = N_("The system's proxy (leave empty)")
+PROXY_HELP = N_(
+    "vismadesk uses the system's proxy and certificate store. Only for a network they do "
+    "not describe: http://proxy.example.com:8080 (no password in it)."
+)
 DAYS_SUFFIX = N_(" days")
 MINUTES_SUFFIX = N_(" min")
 SECTION_EXPORT = N_("Export")

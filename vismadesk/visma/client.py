@@ -81,7 +81,9 @@ class VismaClient:
     ) -> None:
         self._settings = settings
         self._tokens = tokens
-        self._http = http or new_http_client(max_connections=max(8, settings.concurrency * 2))
+        self._http = http or new_http_client(
+            max_connections=max(8, settings.concurrency * 2), proxy=settings.proxy
+        )
         self._backoff = backoff or Backoff()
         self._gates = {ERP: RateGate(), SALESORDERS: RateGate()}
         # Told before each retry (on the request's thread); the session forwards it.
