@@ -71,6 +71,7 @@ from vismadesk.ui.quick_checks import (
     settings_check,
     token_check,
 )
+from vismadesk.ui.schedule_dialog import ScheduleDialog
 from vismadesk.ui.settings_form import SettingsForm
 from vismadesk.ui.window_state import WindowState
 from vismadesk.ui.work_orders_tab import WorkOrdersTab
@@ -326,6 +327,11 @@ class MainWindow(QMainWindow):
         menu_help.addAction(self.help_action)
         self.addAction(self.help_action)
         self._labelled.append((self.help_action, texts.HELP_TROUBLESHOOTING))
+        self.schedule_action = QAction(self)
+        self.schedule_action.setObjectName("scheduleNightly")
+        self.schedule_action.triggered.connect(self.open_schedule)
+        menu_help.addAction(self.schedule_action)
+        self._labelled.append((self.schedule_action, texts.SCHEDULE_ACTION))
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -413,6 +419,13 @@ class MainWindow(QMainWindow):
         screen_fit.fit(self.help, 680, 620)
         self.help.show()
         return self.help
+
+    def open_schedule(self) -> ScheduleDialog:
+        dialog = ScheduleDialog(self.ctx.profile, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        screen_fit.fit(dialog, 640, 360)
+        dialog.show()
+        return dialog
 
     def _wire(self) -> None:
         self.runs.started.connect(self._on_run_started)

@@ -56,6 +56,28 @@ MENU_VIEW = N_("&View")
 MENU_LANGUAGE = N_("&Language")
 MENU_HELP = N_("&Help")
 HELP_TROUBLESHOOTING = N_("Troubleshooting: quick checks and questions")
+SCHEDULE_ACTION = N_("Schedule nightly export…")
+SCHEDULE_TITLE = N_("Schedule nightly export")
+SCHEDULE_AT = N_("Every night at")
+SCHEDULE_INTRO = N_(
+    "Add this line with crontab -e (Linux, macOS) and this profile's work orders are "
+    "exported every night, whether the window is open or not:"
+)
+SCHEDULE_INTRO_WINDOWS = N_(
+    "Create the task below (or run the command in a command prompt) and this profile's "
+    "work orders are exported every night, whether the window is open or not:"
+)
+SCHEDULE_NOTES = N_(
+    "Each run writes what it did to {path} (JSON: counts, errors, start and end) and "
+    "ends with exit code 0 (all exported), 1 (some work orders failed) or 2 (a setting "
+    "or the sign-in needs you; nothing was sent). Sign in with Login first: a scheduled "
+    "run keeps using that sign-in (or the client credentials, when set up)."
+)
+SCHEDULE_COPY = N_("Copy")
+SCHEDULE_COPIED = N_("Copied to the clipboard.")
+SCHEDULE_CREATE = N_("Create the task")
+SCHEDULE_CREATED = N_("The task was created in Task Scheduler.")
+SCHEDULE_NOT_CREATED = N_("The task was not created: {problem}")
 TOOLBAR_ACTIONS = N_("Actions")
 ACTION_TOOLTIP = N_("{action} ({keys})")
 LANGUAGE_CHANGED = N_("The window is now in English.")
