@@ -153,7 +153,8 @@ def test_connection_trouble_leaves_the_work_order_for_the_next_export(
     result, seen = _run(demo, only=[target])
     assert result.succeeded == 0
     assert _work_orders(demo)[target]["status"] == "Compleet"  # OutSmart not told
-    assert demo.context.store.journal_get(target).state is JournalState.CREATED
+    journal = demo.context.store.journal_get(target)
+    assert journal is not None and journal.state is JournalState.CREATED
     assert _files_by_work_order(demo)[target] == []
     assert any(e.code == messages.NETWORK_UNREACHABLE.code for e in seen)
 
@@ -202,7 +203,7 @@ def test_a_pdf_that_cannot_be_fetched_is_a_warning_and_the_work_order_is_exporte
     result, seen = _run(demo, only=targets)
     assert result.succeeded == 2 and result.exit_code == ExitCode.OK
     warnings = [e for e in seen if e.code == messages.ATTACHMENT_NOT_FETCHED.code]
-    assert sorted(e.work_order for e in warnings) == targets
+    assert sorted(e.work_order or "" for e in warnings) == targets
     w = warnings[0]
     assert w.level.value == "warning"
     assert f"{w.work_order}.pdf could not be fetched from OutSmart" in w.summary
