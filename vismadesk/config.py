@@ -122,6 +122,19 @@ class Settings:
     project_map: CodeMap = field(default_factory=CodeMap)
     # The item the work description is written on as a text line; empty: no text line.
     description_item: str = ""
+    # --- what the field expects (issue #17) ---------------------------------------------
+    # After a customer invoice is created, the work order's PDF goes on it as an
+    # attachment; optionally the forms' PDFs and the signature too. SalesOrders v3 has
+    # no attachment endpoint, so sales orders never carry them.
+    attach_pdf: bool = False
+    attach_forms: bool = False
+    attach_signature: bool = False
+    # OutSmart work status a work order gets after a successful export (besides
+    # Afgehandeld); empty: its work status stays as it was.
+    exported_status: str = ""
+    # A proxy for the odd network the system settings do not describe; empty: the
+    # system's proxy (HTTPS_PROXY and the like, or the OS settings) is used.
+    proxy: str = ""
     # Empty: the log and journal live in the profile's own file. A PostgreSQL address
     # (postgresql://user@server:5432/database, no password in it) makes this console
     # one of a team sharing that server's journal, log and claims.
@@ -295,6 +308,30 @@ def _store_url_problem(v: str) -> str | None:
     return url_problem(v)
 
 
+def _proxy_problem(v: str) -> str | None:
+    """A proxy address: http(s)://host:port. A password in it would be written to the
+    settings file in plain text, so it is refused (a secret lives in the keyring only)."""
+    if not v:
+        return None
+    try:
+        parts = urlsplit(v)
+        port = parts.port
+    except ValueError:
+        return "expected an address such as http://proxy.example.com:8080"
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return "expected an address such as http://proxy.example.com:8080"
+    if parts.password is not None:
+        return (
+            "a password may not be in the address: it would be kept in the settings file; "
+            "use the system proxy settings for a proxy that needs one"
+        )
+    if port is None:
+        return "the address needs the proxy's port, such as :8080"
+    if parts.path not in {"", "/"} or parts.query or parts.fragment:
+        return "expected only scheme, host and port, such as http://proxy.example.com:8080"
+    return None
+
+
 def _range(lo: int, hi: int) -> Callable[[int], str | None]:
     return lambda v: None if lo <= v <= hi else f"must be between {lo} and {hi}"
 
@@ -391,6 +428,11 @@ SPECS: dict[str, _Spec] = {
     "project_map": _Spec("map", _projects_problem),
     "description_item": _Spec("str", _short_code),
     "store_url": _Spec("str", _store_url_problem),
+    "attach_pdf": _Spec("bool"),
+    "attach_forms": _Spec("bool"),
+    "attach_signature": _Spec("bool"),
+    "exported_status": _Spec("str", _short_code),
+    "proxy": _Spec("str", _proxy_problem),
 }
 SETTING_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")
 assert set(SETTING_KEYS) == set(SPECS), "every setting needs a spec"

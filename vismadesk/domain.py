@@ -103,6 +103,11 @@ class WorkOrder:
     project: str = ""
     materials: list[MaterialLine] = field(default_factory=list)
     hours: list[HourLine] = field(default_factory=list)
+    # The worksheet files OutSmart links to (the attachments an invoice can carry):
+    # the work order's PDF, the signature image, and (name, PDF) per filled-in form.
+    pdf_url: str = ""
+    signature_url: str = ""
+    form_pdfs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)

@@ -1059,6 +1059,96 @@ DESCRIPTION_ITEM_NOT_IN_VISMA = _m(
         'description_item ""` to leave it out; then `vismadesk reset WO` and export again.'
     ),
 )
+# --- What the field expects (issue #17): attachments, status after export, networks ---
+
+FILES_ATTACHED = _m(
+    "files_attached",
+    Plural(
+        "Work order {work_order}: {count} file attached to customer invoice {number}",
+        "Work order {work_order}: {count} files attached to customer invoice {number}",
+    ),
+    N_(
+        "Attach work order PDF is on: the files OutSmart keeps with the work order are on "
+        "the invoice in VISMA.net (Customer invoices, the Attachments tab)."
+    ),
+    Level.INFO,
+    record_kind=RecordKind.DOCUMENT,
+)
+ATTACHMENT_NOT_FETCHED = _m(
+    "attachment_not_fetched",
+    N_(
+        "Work order {work_order}: {file} could not be fetched from OutSmart, so customer "
+        "invoice {number} is without it"
+    ),
+    N_(
+        "The work order itself is exported. Open the work order in OutSmart to check that "
+        "its PDF opens, then attach the file to the invoice in VISMA.net by hand."
+    ),
+    Level.WARNING,
+    record_kind=RecordKind.DOCUMENT,
+)
+ATTACHMENT_REFUSED = _m(
+    "attachment_refused",
+    N_("VISMA.net did not accept {file} as an attachment to customer invoice {number}"),
+    N_(
+        "The work order itself is exported. The details give VISMA.net's reason; attach "
+        "the file to the invoice in VISMA.net by hand."
+    ),
+    Level.WARNING,
+    record_kind=RecordKind.DOCUMENT,
+)
+ATTACH_NOT_FOR_SALES_ORDERS = _m(
+    "attach_not_for_sales_orders",
+    N_("Work order PDFs are not attached to sales orders"),
+    N_(
+        "VISMA.net's sales order API has no attachments. Attach work order PDF works when "
+        "work orders are sent as sales invoices."
+    ),
+    Level.INFO,
+)
+EXPORTED_STATUS_NOT_SET = _m(
+    "exported_status_not_set",
+    N_("Work order {work_order} is exported, but OutSmart did not take the work status {status}"),
+    N_(
+        "The export itself is done and nothing is sent again. Choose a work status OutSmart "
+        "lists under Status after export in the settings."
+    ),
+    Level.WARNING,
+)
+EXPORTED_STATUS_CLASH = _m(
+    "exported_status_clash",
+    N_(
+        "Status after export {status} is also the error or the in-export work status; "
+        "exported work orders keep their work status"
+    ),
+    N_(
+        "A work order in that status would look failed or claimed. Choose another status "
+        "under Status after export in the settings."
+    ),
+    Level.WARNING,
+)
+TLS_INTERCEPTED = _m(
+    "tls_intercepted",
+    N_(
+        "The secure connection to {service} is not trusted: a certificate in the chain is "
+        "self-signed, as when a company network inspects HTTPS traffic"
+    ),
+    N_(
+        "A proxy or firewall on this network replaces the service's certificate with its "
+        "own. Ask IT to install the company's root certificate in the system's certificate "
+        "store (vismadesk trusts what the system trusts), then run the action again. Nothing "
+        "was sent."
+    ),
+)
+TLS_UNTRUSTED = _m(
+    "tls_untrusted",
+    N_("The secure connection to {service} is not trusted: {reason}"),
+    N_(
+        "The service's certificate could not be checked. Check the computer's date and "
+        "time and the address in the Advanced settings; on a company network ask IT about "
+        "HTTPS inspection. Nothing was sent."
+    ),
+)
 # --- Showing stored entries and texts in the language chosen now --------------------
 
 

@@ -66,6 +66,11 @@ NON_DEFAULT: dict[str, tuple[str, Any]] = {
         "postgresql://planner@server.example.test:5432/vismadesk?sslmode=verify-full",
         "postgresql://planner@server.example.test:5432/vismadesk?sslmode=verify-full",
     ),
+    "attach_pdf": ("on", True),
+    "attach_forms": ("yes", True),
+    "attach_signature": ("true", True),
+    "exported_status": ("003", "003"),
+    "proxy": ("http://proxy.example.test:8080", "http://proxy.example.test:8080"),
 }
 
 BROKEN_NAME = re.compile(r"^settings\.json\.broken-\d{8}T\d{12}Z$")

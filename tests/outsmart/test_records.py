@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import httpx
 import pytest
 import respx
 
@@ -354,3 +355,74 @@ def test_saving_nothing_sends_nothing(client: OutSmartClient, api: respx.MockRou
     assert client.save_materials([]) == 0
     assert client.save_hour_types([]) == 0
     assert route.call_count == 0
+
+
+def test_the_worksheet_files_a_work_order_links_to(
+    client: OutSmartClient, api: respx.MockRouter
+) -> None:
+    raw = {
+        **samples.work_order(),
+        "PdfUrl": "https://www.out-smart.com/mailpdf.php?action=display&sheet_id=62",
+        "SignatureUrl": "https://www.out-smart.com/uploads/handtekeningen/553b.png",
+        "Forms": [
+            {"Name": "Keuring", "PdfUrl": "https://www.out-smart.com/f/1.pdf"},
+            {"Name": "Zonder PDF"},
+            "not a form",
+            {"PdfUrl": "https://www.out-smart.com/f/3.pdf"},
+        ],
+    }
+    wo = one(api, client, raw)
+    assert wo.pdf_url.endswith("sheet_id=62")
+    assert wo.signature_url.endswith("/553b.png")
+    assert wo.form_pdfs == (
+        ("Keuring", "https://www.out-smart.com/f/1.pdf"),
+        ("form 4", "https://www.out-smart.com/f/3.pdf"),
+    )
+
+
+def test_odd_forms_never_make_a_work_order_unreadable(
+    client: OutSmartClient, api: respx.MockRouter
+) -> None:
+    wo = one(api, client, {**samples.work_order(), "Forms": "none", "PdfUrl": None})
+    assert wo.form_pdfs == () and wo.pdf_url == ""
+
+
+def test_download_a_worksheet_file(client: OutSmartClient) -> None:
+    url = "https://www.out-smart.com/mailpdf.php?action=display&sheet_id=62"
+    with respx.mock() as web:
+        route = web.get(url).mock(
+            side_effect=[
+                httpx.Response(503),
+                httpx.Response(
+                    200, content=b"%PDF-1.4", headers={"content-type": "application/pdf"}
+                ),
+            ]
+        )
+        got = client.download(url)
+    assert got.content == b"%PDF-1.4" and got.content_type == "application/pdf"
+    assert route.call_count == 2
+    assert "token" not in str(route.calls[-1].request.url)  # the address is the key
+
+
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        (httpx.Response(200, html="<html><body>Werkbon niet gevonden</body></html>"), "HTML page"),
+        (httpx.Response(200, content=b""), "an empty file"),
+        (httpx.Response(404), "HTTP 404"),
+    ],
+)
+def test_a_file_that_is_not_there_says_why(
+    client: OutSmartClient, answer: httpx.Response, why: str
+) -> None:
+    url = "https://www.out-smart.com/mailpdf.php?action=display&sheet_id=0"
+    with respx.mock() as web, pytest.raises(AppError) as e:
+        web.get(url).mock(return_value=answer)
+        client.download(url)
+    assert why in e.value.details["why"]
+
+
+def test_only_web_addresses_are_fetched(client: OutSmartClient) -> None:
+    with pytest.raises(AppError) as e:
+        client.download("file:///etc/passwd")
+    assert "not a web address" in e.value.details["why"]

@@ -10,7 +10,14 @@ from __future__ import annotations
 import argparse
 
 from vismadesk import __version__
-from vismadesk.cli import log_command, runs, sandbox, settings_commands, store_command
+from vismadesk.cli import (
+    log_command,
+    runs,
+    sandbox,
+    schedule_command,
+    settings_commands,
+    store_command,
+)
 from vismadesk.cli.common import add_common
 from vismadesk.i18n import N_, _, gettext
 
@@ -32,7 +39,7 @@ ARGPARSE_TEXTS = (
 )
 
 # In the order `vismadesk --help` lists them.
-_COMMANDS = (settings_commands, log_command, sandbox, runs, store_command)
+_COMMANDS = (settings_commands, log_command, sandbox, runs, store_command, schedule_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

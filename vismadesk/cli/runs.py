@@ -3,6 +3,7 @@
 Exit status (`ExitCode`): 0 all well, 1 some work orders failed, 2 a configuration
 or sign-in problem (nothing was attempted, or the run had to stop), or another run
 held the profile (export, sync and reset run one at a time per profile; `--wait`).
+`export --summary-json PATH` also writes them, with the counts, to a file (`summary`).
 
 Only argparse is imported at the top: the session, the engine and the clients are
 loaded by the handler of the command that needs them.
@@ -29,6 +30,14 @@ def register(sub: Any, add_common: AddCommon) -> None:
     add_common(p)
     _add_wait(p)
     p.add_argument("work_orders", nargs="*", metavar="WO", help=_("only these work orders"))
+    p.add_argument(
+        "--summary-json",
+        metavar="PATH",
+        help=_(
+            "when the command ends, write what the run did to this file (JSON: counts, "
+            "exit code, start and end, errors) for a monitoring tool"
+        ),
+    )
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("sync", help=_("import relations and/or materials from VISMA.net"))
@@ -89,7 +98,34 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     only = list(args.work_orders) or None
     wait = args.wait
-    return run_job(args, lambda ctx, hooks: run_export(ctx, hooks, only=only, wait_s=wait))
+    if not args.summary_json:
+        return run_job(args, lambda ctx, hooks: run_export(ctx, hooks, only=only, wait_s=wait))
+    from pathlib import Path
+
+    from vismadesk.cli.summary import INTERRUPTED, RunSummary
+
+    summary = RunSummary(Path(args.summary_json).expanduser(), "export")
+
+    def job(ctx: Context, hooks: RunHooks) -> RunResult:
+        summary.result = run_export(ctx, hooks, only=only, wait_s=wait)
+        return summary.result
+
+    code: int = INTERRUPTED
+    try:
+        code = run_job(args, job, observe=summary.observe)
+    finally:
+        _write_summary(summary, code)
+    return code
+
+
+def _write_summary(summary: Any, code: int) -> None:
+    try:
+        summary.write(code)
+    except OSError as e:
+        print(
+            _("error: the summary file could not be written: {problem}").format(problem=e),
+            file=sys.stderr,
+        )
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

@@ -23,23 +23,36 @@ from vismadesk.store import StoreError
 Job = Callable[[Context, RunHooks], RunResult]
 
 
-def run_job(args: argparse.Namespace, job: Job, *, sign_in_first: bool = True) -> int:
+def run_job(
+    args: argparse.Namespace,
+    job: Job,
+    *,
+    sign_in_first: bool = True,
+    observe: Callable[[LogEntry], None] | None = None,
+) -> int:
     """Open the session, run `job` on it with the console as its hooks; the exit status.
 
     `sign_in_first`: a scheduled run has no person to click Login, so it signs in with
     client credentials first where that is set up; Login and Disconnect do not.
+    `observe` hears every entry the console shows (a summary file collects them).
     """
     # Looked up per call, not at import: tests and wrappers replace sys.stdout.
     out = sys.stdout
     console = Console(out)
-    hooks = RunHooks(console.log, console.progress)
+
+    def show(entry: LogEntry) -> None:
+        console.log(entry)
+        if observe is not None:
+            observe(entry)
+
+    hooks = RunHooks(show, console.progress)
     try:
         with _session(args, out) as ctx:
             if sign_in_first:
                 try:
                     _sign_in_for_run(ctx, args.demo)
                 except AppError as e:
-                    console.log(ctx.store.add_log(_auth_entry(e)))
+                    show(ctx.store.add_log(_auth_entry(e)))
                     return ExitCode.CONFIG
             try:
                 return job(ctx, hooks).exit_code

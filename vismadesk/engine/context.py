@@ -31,6 +31,7 @@ _CONNECTION_KEYS = (
     "client_id",
     "tenant_id",
     "offline_access",
+    "proxy",
 )
 
 

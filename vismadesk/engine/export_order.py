@@ -28,6 +28,8 @@ from vismadesk.domain import (
     WorkOrder,
 )
 from vismadesk.engine import mapping
+from vismadesk.engine.after_export import ExportedStatus
+from vismadesk.engine.attach import Attacher
 from vismadesk.engine.claims import Step
 from vismadesk.engine.context import Context
 from vismadesk.engine.failures import is_transient, stops_run
@@ -87,6 +89,9 @@ class OrderExport:
         # answer lost then means a later look must ask Visma.net / OutSmart afresh.
         self._posted: set[str] = set()
         self._claim_sent: set[str] = set()
+        # Issue #17: the work order's files on its invoice, and the status after export.
+        self.attacher = Attacher(ctx, settings, log)
+        self.exported_status = ExportedStatus(ctx, settings, log)
 
     # --- one work order ----------------------------------------------------------------
 
@@ -322,6 +327,9 @@ class OrderExport:
         journal yet: it goes in with `done`, one write instead of two; only when OutSmart
         cannot be told is `created` written on its own. Exactly once does not hang on
         it: a run that finds `creating` looks the document up by its reference."""
+        # Before OutSmart hears of it: a work order back here (a crash, OutSmart not
+        # told) looks at what its invoice carries, and sends only what is missing.
+        self.attacher.attach(wo, doc, already=already)
         try:
             self.ctx.outsmart.mark_handled(wo.number)
         except AppError as e:
@@ -358,6 +366,7 @@ class OrderExport:
             document=doc.format.document_name,
             number=str(doc),
         )
+        self.exported_status.apply(wo)
         return Outcome.FINISHED if already else Outcome.EXPORTED
 
     def fail(self, wo: WorkOrder, problems: list[Problem]) -> Outcome:

@@ -25,6 +25,9 @@ _STOP_CODES = {
     messages.KEYRING_UNAVAILABLE.code,
     # Without readable master data every work order would fail for nothing.
     messages.MASTER_DATA_UNREADABLE.code,
+    # Every next call meets the same certificate: one clear message, not a retry each.
+    messages.TLS_INTERCEPTED.code,
+    messages.TLS_UNTRUSTED.code,
 }
 
 

@@ -27,6 +27,8 @@ from vismadesk import __version__, messages
 from vismadesk.errors import AppError, NetworkError
 from vismadesk.net import piecewise_json
 from vismadesk.net.deadline import DeadlineClient, bound_transport
+from vismadesk.net.proxy import proxy_mounts
+from vismadesk.net.tls import os_trust_context, tls_error
 from vismadesk.redact import RedactingFilter, redact
 
 # Connect fast or say so; a slow ERP answer (big pages) gets longer.
@@ -67,21 +69,33 @@ _SOCKET_OPTIONS = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 
 @functools.cache
 def _tls_context() -> ssl.SSLContext:
-    # Verified TLS exactly as httpx's `verify=True` sets it up, built once: loading the
-    # CA bundle takes 50-100 ms, and a session (a test run even more) opens many clients.
-    return httpx.create_ssl_context()
+    # The OS certificate store (see `tls`), built once: loading a store takes 50-100 ms,
+    # and a session (a test run even more) opens many clients.
+    return os_trust_context()
 
 
 def new_http_client(
-    max_connections: int = 32, *, deadline_s: float = REQUEST_DEADLINE_S
+    max_connections: int = 32, proxy: str = "", *, deadline_s: float = REQUEST_DEADLINE_S
 ) -> httpx.Client:
-    """A pooled client for one service; shared by every thread of the session."""
+    """A pooled client for one service; shared by every thread of the session. `proxy`
+    (the setting) overrides the system's proxy; see `proxy.proxy_mounts`."""
     mask_request_logs()
     limits = httpx.Limits(
         max_connections=max_connections, max_keepalive_connections=max_connections
     )
     tls = _tls_context()
-    transport = httpx.HTTPTransport(verify=tls, limits=limits, socket_options=_SOCKET_OPTIONS)
+
+    def transport(via: str | None = None) -> httpx.HTTPTransport:
+        return bound_transport(
+            httpx.HTTPTransport(
+                verify=tls, limits=limits, socket_options=_SOCKET_OPTIONS, proxy=via
+            )
+        )
+
+    mounts: dict[str, httpx.BaseTransport | None] = {
+        pattern: None if via is None else transport(via)
+        for pattern, via in proxy_mounts(proxy).items()
+    }
     return DeadlineClient(
         deadline_s=deadline_s,
         timeout=TIMEOUT,
@@ -89,7 +103,8 @@ def new_http_client(
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         limits=limits,
-        transport=bound_transport(transport),
+        transport=transport(),
+        mounts=mounts,
     )
 
 
@@ -136,6 +151,9 @@ def exchange_excerpt(request: httpx.Request, response: httpx.Response | None = N
 
 def transport_error(service: str, exc: httpx.HTTPError) -> NetworkError:
     """A connection that failed or timed out, in the catalogue's words."""
+    untrusted = tls_error(service, exc)
+    if untrusted is not None:
+        return untrusted
     request = getattr(exc, "_request", None)
     details: dict[str, Any] = {"error": f"{type(exc).__name__}: {redact(exc)}"}
     if request is not None:

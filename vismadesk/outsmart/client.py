@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -65,7 +66,7 @@ class OutSmartClient:
         self._settings = settings
         self._secrets = secrets
         self._own_http = http is None
-        self._http = http if http is not None else new_http_client()
+        self._http = http if http is not None else new_http_client(proxy=settings.proxy)
         self._backoff = backoff or Backoff()
         self._auth_query: dict[tuple[tuple[str, str], ...], str] = {}
         # OutSmart documents no rate limit; should it send X-RateLimit-*, it is kept to.
@@ -203,6 +204,34 @@ class OutSmartClient:
     def work_statuses(self) -> list[WorkStatus]:
         return _parse_all(self._call("GET", "workstatusses/", shape=_list), records.work_status)
 
+    def download(self, url: str) -> Download:
+        """A worksheet file OutSmart links to (`PdfUrl`, `SignatureUrl`, a form's PDF):
+        no tokens travel with it, the address itself is the key. Retried as a read."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise AppError(
+                messages.UNEXPECTED_RESPONSE.code,
+                {"why": f"not a web address: {url[:200]!r}"},
+                service=SERVICE,
+            )
+        attempt = 0
+        while True:
+            last = attempt + 1 >= MAX_ATTEMPTS
+            try:
+                response = self._http.get(url, follow_redirects=True, headers={"Accept": "*/*"})
+            except _RETRY_ERRORS as e:
+                if last:
+                    raise transport_error(SERVICE, e) from None
+                self._pause("GET", "file", attempt, type(e).__name__)
+                attempt += 1
+                continue
+            except httpx.HTTPError as e:
+                raise transport_error(SERVICE, e) from None
+            if response.status_code in _RETRY_STATUSES and not last:
+                self._pause("GET", "file", attempt, f"HTTP {response.status_code}")
+                attempt += 1
+                continue
+            return _file(response)
+
     def close(self) -> None:
         if self._own_http:
             self._http.close()
@@ -298,6 +327,32 @@ class OutSmartClient:
             MAX_ATTEMPTS - 1,
             waited,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    content: bytes
+    content_type: str
+
+
+# A worksheet PDF is a few hundred kilobytes; anything this big is not one.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def _file(response: httpx.Response) -> Download:
+    status = response.status_code
+    if status != 200:
+        raise unexpected_response(SERVICE, response, f"HTTP {status} instead of the file")
+    # OutSmart answers an unknown or expired address with a web page, not an error.
+    if looks_like_html(response):
+        raise unexpected_response(SERVICE, response, "an HTML page instead of the file")
+    content = response.content
+    if not content:
+        raise unexpected_response(SERVICE, response, "an empty file")
+    if len(content) > MAX_FILE_BYTES:
+        raise unexpected_response(SERVICE, response, f"a file of {len(content)} bytes")
+    ctype = response.headers.get("content-type", "").split(";")[0].strip()
+    return Download(content, ctype or "application/octet-stream")
 
 
 # --- the envelope ----------------------------------------------------------------------

@@ -111,7 +111,24 @@ def work_order(raw: Any) -> WorkOrder:
             _material_line(line, r, i) for i, line in enumerate(r.rows("Materials"), start=1)
         ],
         hours=[_hour_line(period, r, i) for i, period in enumerate(r.rows("Workperiods"), start=1)],
+        pdf_url=r.text("PdfUrl"),
+        signature_url=r.text("SignatureUrl"),
+        form_pdfs=_form_pdfs(r),
     )
+
+
+def _form_pdfs(order: _Reader) -> tuple[tuple[str, str], ...]:
+    """(name, PDF address) of each form that has a PDF; a form without one is left out,
+    never a reason the work order cannot be read (it is only ever an attachment)."""
+    forms = order.raw.get("Forms")
+    found = []
+    for n, form in enumerate(forms if isinstance(forms, list) else [], start=1):
+        if not isinstance(form, dict):
+            continue
+        url = values.text(form.get("PdfUrl"))
+        if url:
+            found.append((values.text(form.get("Name")) or f"form {n}", url))
+    return tuple(found)
 
 
 def _material_line(raw: Any, order: _Reader, n: int) -> MaterialLine:

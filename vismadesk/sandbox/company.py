@@ -443,7 +443,7 @@ class _Generator:
             "Workperiods": periods,
             "Materials": lines,
             "Documents": [],
-            "Forms": [],
+            "Forms": _forms(i, code),
             "Employees": [employee],
             "WorkObjects": [],
         }
@@ -530,6 +530,24 @@ def _customer_fields(rel: dict[str, Any], inv: dict[str, Any]) -> dict[str, Any]
         "CustomerPhoneInvoice": inv.get("phone_number", ""),
         "CustomerRemarkInvoice": "",
     }
+
+
+# Every third work order carries a filled-in form with its own PDF (no random draw:
+# the rest of the demo data stays as the seed makes it).
+FORM_EVERY = 3
+
+
+def _forms(i: int, code: str) -> list[dict[str, Any]]:
+    if i % FORM_EVERY:
+        return []
+    return [
+        {
+            "Name": "Opleverformulier",
+            "ObjectCode": "",
+            "Data": [{"field_type": "text", "label": "Opmerking", "value": "Netjes opgeleverd"}],
+            "PdfUrl": f"https://www.out-smart.com/mailpdf.php?action=form&sheet_id={code}&form=1",
+        }
+    ]
 
 
 def _worksheet_fields(code: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.types import Scope
 
-from vismadesk.sandbox import company, connect, control, erp, outsmart, salesorders
+from vismadesk.sandbox import company, connect, control, erp, outsmart, salesorders, worksheets
 from vismadesk.sandbox.core import PREFIXES, Core, json_response
 from vismadesk.sandbox.faults import AimedFault, Faults, aimed_settings, split_aim
 from vismadesk.sandbox.gate import Gatekeeper, ServiceGate
@@ -33,6 +33,8 @@ from vismadesk.sandbox.salesorders.validation import ORDER_TYPES
 from vismadesk.sandbox.state import SandboxState
 
 STARTUP_TIMEOUT_S = 15.0
+# Where OutSmart's web files (the work orders' PdfUrl, SignatureUrl) are served.
+FILES_PREFIX = "/outsmart-web"
 
 
 class Sandbox:
@@ -124,11 +126,14 @@ class Sandbox:
         salesorders_app = gated(
             salesorders.SalesOrdersApi(core).router(), "salesorders", salesorders.http_error
         )
+        # OutSmart's web files (work order PDFs, signatures) pass OutSmart's gate.
+        files_app = gated(worksheets.WorksheetFiles(core.state).router(), "outsmart", None)
         return Starlette(
             routes=[
                 Route("/", root, methods=["GET"]),
                 Mount("/_sandbox", app=control.build(self)),
                 Mount(PREFIXES["outsmart"], app=outsmart.TrailingSlash(outsmart_app)),
+                Mount(FILES_PREFIX, app=files_app),
                 Mount(PREFIXES["visma_connect"], app=connect_app),
                 Mount(PREFIXES["erp"], app=erp_app),
                 Mount(PREFIXES["salesorders"], app=salesorders_app),
@@ -169,6 +174,7 @@ class Sandbox:
         if ":" in shown:
             shown = f"[{shown}]"
         self.url = f"http://{shown}:{port}"
+        self._state.relink_files(self.url + FILES_PREFIX)
         self._keeper.find_transport = self._find_transport
         config = uvicorn.Config(
             self._build_app(),

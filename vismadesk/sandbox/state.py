@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vismadesk.sandbox.company import DemoData
+from vismadesk.sandbox.worksheets import relink
 
 
 @dataclass(slots=True)
@@ -46,6 +47,11 @@ class SandboxState:
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
     inventory: dict[str, dict[str, Any]] = field(default_factory=dict)
     customer_invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Files attached to each customer invoice (AttachmentDto, and what was sent).
+    invoice_attachments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # OutSmart's worksheet code -> the work order's row id; where its files are served.
+    worksheets: dict[str, str] = field(default_factory=dict)
+    files_base: str = ""
     # SalesOrders v3, keyed by (type, orderId); lines kept beside the header.
     sales_orders: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     sales_order_lines: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
@@ -72,6 +78,12 @@ class SandboxState:
             self.customers = {c["number"]: c for c in data.customers}
             self.inventory = {i["inventoryNumber"]: i for i in data.inventory}
             self.customer_invoices = {}
+            self.invoice_attachments = {}
+            self.worksheets = {
+                str(w["WorksheetCode"]): w["id"] for w in data.work_orders if w.get("WorksheetCode")
+            }
+            if self.files_base:
+                self.relink_files(self.files_base)
             self.sales_orders = {}
             self.sales_order_lines = {}
             self.versions = Counter()
@@ -83,6 +95,13 @@ class SandboxState:
             ]
             self.numbering.internal_id = max(internal, default=5000)
             self.faulty_orders = data.faulty_orders
+
+    def relink_files(self, base: str) -> None:
+        """Serve the work orders' files from `base` (known once the server listens)."""
+        with self.lock:
+            self.files_base = base
+            for order in self.work_orders.values():
+                relink(order, base)
 
     def bump(self, key: str) -> str:
         """A new version for an ERP record; returns its ETag."""
@@ -106,6 +125,7 @@ class SandboxState:
                     "customers": list(self.customers.values()),
                     "inventory": list(self.inventory.values()),
                     "invoices": list(self.customer_invoices.values()),
+                    "invoice_attachments": self.invoice_attachments,
                     "sales_orders": list(self.sales_orders.values()),
                     "sales_order_lines": {
                         f"{t}/{n}": lines for (t, n), lines in self.sales_order_lines.items()

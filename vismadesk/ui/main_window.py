@@ -74,6 +74,7 @@ from vismadesk.ui.quick_checks import (
     settings_check,
     token_check,
 )
+from vismadesk.ui.schedule_dialog import ScheduleDialog
 from vismadesk.ui.settings_form import SettingsForm
 from vismadesk.ui.tray import TrayController
 from vismadesk.ui.window_state import WindowState
@@ -345,6 +346,11 @@ class MainWindow(QMainWindow):
         menu_help.addAction(self.help_action)
         self.addAction(self.help_action)
         self._labelled.append((self.help_action, texts.HELP_TROUBLESHOOTING))
+        self.schedule_action = QAction(self)
+        self.schedule_action.setObjectName("scheduleNightly")
+        self.schedule_action.triggered.connect(self.open_schedule)
+        menu_help.addAction(self.schedule_action)
+        self._labelled.append((self.schedule_action, texts.SCHEDULE_ACTION))
         self.about_action = QAction(self)
         self.about_action.setObjectName("helpAbout")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -449,6 +455,13 @@ class MainWindow(QMainWindow):
         self.about.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.about.show()
         return self.about
+
+    def open_schedule(self) -> ScheduleDialog:
+        dialog = ScheduleDialog(self.ctx.profile, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        screen_fit.fit(dialog, 640, 360)
+        dialog.show()
+        return dialog
 
     def _wire(self) -> None:
         self.runs.started.connect(self._on_run_started)

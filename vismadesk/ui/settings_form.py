@@ -267,6 +267,9 @@ class SettingsForm(QWidget):
         for i, choice in enumerate(LANGUAGE_SETTINGS):
             self.language.setItemText(i, _(LANGUAGE_LABELS[choice]))
         self.ready_status.retranslate()
+        self.claim_status.retranslate()
+        self.exported_status.retranslate()
+        self._line("proxy").setPlaceholderText(_(texts.PROXY_PLACEHOLDER))
         self.auto_sync.setSpecialValueText(_(texts.AUTO_SYNC_OFF))
         self.auto_sync.setSuffix(_(texts.AUTO_SYNC_SUFFIX))
         self.test_button.setText(_(texts.TEST_CONNECTION))
@@ -328,11 +331,44 @@ class SettingsForm(QWidget):
         hl.addWidget(self._help(texts.MANUAL_ORDER_NUMBERS_HELP))
         self._row(f, "manual_order_numbers", holder, "")
         self.manual_order_numbers.setObjectName("manual_order_numbersBox")
+        self._attach_rows(f)
         self.hour_rounding = QComboBox()
         for minutes in HOUR_ROUNDING_CHOICES:
             self.hour_rounding.addItem("", minutes)
         self._row(f, "hour_rounding", self.hour_rounding)
         return export
+
+    def _attach_rows(self, f: QFormLayout) -> None:
+        """Attach work order PDF, and under it what else goes along (issue #17)."""
+        self.attach_pdf = WrappingCheckBox()
+        self._text(self.attach_pdf, texts.SETTING_LABELS["attach_pdf"])
+        self.attach_forms = WrappingCheckBox()
+        self._text(self.attach_forms, texts.SETTING_LABELS["attach_forms"])
+        self.attach_signature = WrappingCheckBox()
+        self._text(self.attach_signature, texts.SETTING_LABELS["attach_signature"])
+        holder = QWidget()
+        hl = QVBoxLayout(holder)
+        hl.setContentsMargins(0, 0, 0, 0)
+        hl.setSpacing(0)
+        hl.addWidget(self.attach_pdf)
+        hl.addWidget(self._help(texts.ATTACH_PDF_HELP))
+        # One under the other: side by side they made the settings too wide in Dutch.
+        also = QVBoxLayout()
+        also.setContentsMargins(20, 2, 0, 0)
+        also.setSpacing(0)
+        also.addWidget(self.attach_forms)
+        also.addWidget(self.attach_signature)
+        hl.addLayout(also)
+        self._row(f, "attach_pdf", holder, "")
+        self.attach_pdf.setObjectName("attach_pdfBox")
+        self.attach_forms.setObjectName("attach_formsBox")
+        self.attach_signature.setObjectName("attach_signatureBox")
+        self.attach_pdf.toggled.connect(self._attach_extras)
+        self._attach_extras(False)
+
+    def _attach_extras(self, on: bool) -> None:
+        self.attach_forms.setEnabled(on)
+        self.attach_signature.setEnabled(on)
 
     def _statuses_section(self) -> QGroupBox:
         statuses, f = self._section(texts.SECTION_STATUSES)
@@ -342,6 +378,8 @@ class SettingsForm(QWidget):
         self._row(f, "error_status", self.error_status)
         self.claim_status = StatusCombo(texts.CLAIM_NONE)
         self._row(f, "export_claim_status", self.claim_status)
+        self.exported_status = StatusCombo(texts.EXPORTED_STATUS_KEEP)
+        self._row(f, "exported_status", self.exported_status)
         self.statuses_note = self._help("")
         self.statuses_note.hide()
         f.addRow(self.statuses_note)
@@ -427,6 +465,9 @@ class SettingsForm(QWidget):
         self.offline_access = WrappingCheckBox()
         self._text(self.offline_access, texts.SETTING_LABELS["offline_access"])
         self._row(f, "offline_access", self.offline_access, "")
+        proxy = QLineEdit()
+        self._row(f, "proxy", proxy)
+        f.addRow(self._help(texts.PROXY_HELP))
         self.store_label = QLabel(self._store_text())
         self.store_label.setWordWrap(True)
         self.store_label.setToolTip(texts.STORE_HOW_TO_CHANGE)
@@ -481,12 +522,20 @@ class SettingsForm(QWidget):
             self.new_material,
             self.new_relation,
             self.manual_order_numbers,
+            self.attach_pdf,
+            self.attach_forms,
+            self.attach_signature,
         )
         for button in buttons:
             button.toggled.connect(self._changed)
         self.offline_access.toggled.connect(self._changed)
         self.keep_in_tray.toggled.connect(self._changed)
-        for combo in (self.ready_status, self.error_status, self.claim_status):
+        for combo in (
+            self.ready_status,
+            self.error_status,
+            self.claim_status,
+            self.exported_status,
+        ):
             combo.editTextChanged.connect(self._changed)
             combo.currentIndexChanged.connect(self._changed)
         self.hour_rounding.currentIndexChanged.connect(self._changed)
@@ -526,6 +575,10 @@ class SettingsForm(QWidget):
             self.ready_status.set_code(s.ready_status)
             self.error_status.set_code(s.error_status)
             self.claim_status.set_code(s.export_claim_status)
+            self.exported_status.set_code(s.exported_status)
+            self.attach_pdf.setChecked(s.attach_pdf)
+            self.attach_forms.setChecked(s.attach_forms)
+            self.attach_signature.setChecked(s.attach_signature)
             self.order_type.setText(s.order_type)
             self.manual_order_numbers.setChecked(s.manual_order_numbers)
             self.item_class.setText(s.item_class)
@@ -538,7 +591,7 @@ class SettingsForm(QWidget):
             self.keep_in_tray.setChecked(s.keep_in_tray)
             self.duplicate_days.setValue(s.duplicate_check_days)
             self.claim_lease.setValue(s.claim_lease_minutes)
-            for key in (*URL_KEYS, "client_id", "tenant_id"):
+            for key in (*URL_KEYS, "client_id", "tenant_id", "proxy"):
                 self._line(key).setText(str(getattr(s, key)))
             self.offline_access.setChecked(s.offline_access)
             self.export_defaults.load(s)
@@ -579,6 +632,10 @@ class SettingsForm(QWidget):
             "ready_status": self.ready_status.code(),
             "error_status": self.error_status.code(),
             "export_claim_status": self.claim_status.code(),
+            "exported_status": self.exported_status.code(),
+            "attach_pdf": self.attach_pdf.isChecked(),
+            "attach_forms": self.attach_forms.isChecked(),
+            "attach_signature": self.attach_signature.isChecked(),
             "order_type": self.order_type.text(),
             "manual_order_numbers": self.manual_order_numbers.isChecked(),
             "item_class": self.item_class.text(),
@@ -592,7 +649,7 @@ class SettingsForm(QWidget):
             "claim_lease_minutes": self.claim_lease.value(),
             "offline_access": self.offline_access.isChecked(),
         }
-        for key in (*URL_KEYS, "client_id", "tenant_id"):
+        for key in (*URL_KEYS, "client_id", "tenant_id", "proxy"):
             values[key] = self._line(key).text()
         values.update(self.export_defaults.values())
         return values
@@ -717,6 +774,7 @@ class SettingsForm(QWidget):
             self.ready_status.set_statuses(statuses)
             self.error_status.set_statuses(statuses)
             self.claim_status.set_statuses(statuses)
+            self.exported_status.set_statuses(statuses)
         finally:
             self._loading = was_loading
         self.statuses_note.hide()
@@ -740,7 +798,7 @@ class SettingsForm(QWidget):
     def focus_field(self, key: str) -> None:
         """Bring a field into view and mark it, for a fix that needs the planner's choice."""
         w = self.format_box if key == "export_format" else self._inputs[key]
-        if key in URL_KEYS or key in ("client_id", "tenant_id"):
+        if key in URL_KEYS or key in ("client_id", "tenant_id", "proxy"):
             self.advanced_toggle.setChecked(True)
         target = self.sales_order if key == "export_format" else w
         target.setFocus(Qt.FocusReason.OtherFocusReason)

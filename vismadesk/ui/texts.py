@@ -56,6 +56,28 @@ MENU_VIEW = N_("&View")
 MENU_LANGUAGE = N_("&Language")
 MENU_HELP = N_("&Help")
 HELP_TROUBLESHOOTING = N_("Troubleshooting: quick checks and questions")
+SCHEDULE_ACTION = N_("Schedule nightly export…")
+SCHEDULE_TITLE = N_("Schedule nightly export")
+SCHEDULE_AT = N_("Every night at")
+SCHEDULE_INTRO = N_(
+    "Add this line with crontab -e (Linux, macOS) and this profile's work orders are "
+    "exported every night, whether the window is open or not:"
+)
+SCHEDULE_INTRO_WINDOWS = N_(
+    "Create the task below (or run the command in a command prompt) and this profile's "
+    "work orders are exported every night, whether the window is open or not:"
+)
+SCHEDULE_NOTES = N_(
+    "Each run writes what it did to {path} (JSON: counts, errors, start and end) and "
+    "ends with exit code 0 (all exported), 1 (some work orders failed) or 2 (a setting "
+    "or the sign-in needs you; nothing was sent). Sign in with Login first: a scheduled "
+    "run keeps using that sign-in (or the client credentials, when set up)."
+)
+SCHEDULE_COPY = N_("Copy")
+SCHEDULE_COPIED = N_("Copied to the clipboard.")
+SCHEDULE_CREATE = N_("Create the task")
+SCHEDULE_CREATED = N_("The task was created in Task Scheduler.")
+SCHEDULE_NOT_CREATED = N_("The task was not created: {problem}")
 TOOLBAR_ACTIONS = N_("Actions")
 ACTION_TOOLTIP = N_("{action} ({keys})")
 LANGUAGE_CHANGED = N_("The window is now in English.")
@@ -95,6 +117,11 @@ SETTING_LABELS: dict[str, str] = {
     "claim_lease_minutes": N_("Take over another console's claim after"),
     "language": N_("Language"),
     "store_url": N_("Log and journal kept in"),
+    "attach_pdf": N_("Attach work order PDF"),
+    "attach_forms": N_("Also the forms' PDFs"),
+    "attach_signature": N_("Also the signature"),
+    "exported_status": N_("Status after export"),
+    "proxy": N_("Proxy"),
 }
 NEW_MATERIAL_HELP = N_(
     "Creates a material (or hour type) in VISMA.net when a work order uses one it does not know."
@@ -107,6 +134,17 @@ MANUAL_ORDER_NUMBERS_HELP = N_(
     "order number, so VISMA.net itself refuses a second copy."
 )
 CLAIM_NONE = N_("None (no claim in OutSmart)")
+ATTACH_PDF_HELP = N_(
+    "Puts the work order's PDF from OutSmart on the sales invoice in VISMA.net (and in the "
+    "invoice e-mail). Sales orders cannot carry files: VISMA.net's sales order API has no "
+    "attachments."
+)
+EXPORTED_STATUS_KEEP = N_("None (Afgehandeld only)")
+PROXY_PLACEHOLDER = N_("The system's proxy (leave empty)")
+PROXY_HELP = N_(
+    "vismadesk uses the system's proxy and certificate store. Only for a network they do "
+    "not describe: http://proxy.example.com:8080 (no password in it)."
+)
 DAYS_SUFFIX = N_(" days")
 MINUTES_SUFFIX = N_(" min")
 SECTION_EXPORT = N_("Export")

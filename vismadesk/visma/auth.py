@@ -200,7 +200,7 @@ class TokenManager:
     ) -> None:
         self._settings = settings
         self._secrets = secrets
-        self._http = http or new_http_client(max_connections=4)
+        self._http = http or new_http_client(max_connections=4, proxy=settings.proxy)
         self._backoff = backoff or Backoff(base_s=0.5, cap_s=4.0)
         self._clock = clock
         self._lock = threading.Lock()

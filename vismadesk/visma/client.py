@@ -10,6 +10,7 @@ number or reference first, and only created if it is not there.
 from __future__ import annotations
 
 import datetime as dt
+import json as jsonlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -80,7 +81,9 @@ class VismaClient:
     ) -> None:
         self._settings = settings
         self._tokens = tokens
-        self._http = http or new_http_client(max_connections=max(8, settings.concurrency * 2))
+        self._http = http or new_http_client(
+            max_connections=max(8, settings.concurrency * 2), proxy=settings.proxy
+        )
         self._backoff = backoff or Backoff()
         self._gates = {ERP: Pacer(), SALESORDERS: Pacer()}
         # Told before each retry (on the request's thread); the session forwards it.
@@ -245,6 +248,43 @@ class VismaClient:
 
     def get_customer_invoice(self, number: str) -> dict[str, Any] | None:
         return self._get_one(ERP, f"/v1/customerinvoice/{_seg(number)}")
+
+    def invoice_attachments(self, number: str) -> set[str]:
+        """The names of the files attached to a customer invoice (its `attachments`)."""
+        found = self.get_customer_invoice(number)
+        if found is None:
+            raise AppError(
+                messages.UNEXPECTED_RESPONSE.code,
+                {"why": f"customer invoice {number} was not found to attach a file to"},
+                service=SERVICE,
+            )
+        rows = found.get("attachments")
+        return {str(a.get("name")) for a in rows or [] if isinstance(a, dict) and a.get("name")}
+
+    def attach_to_invoice(
+        self, number: str, name: str, content: bytes, content_type: str, *, in_email: bool
+    ) -> None:
+        """Attach a file to a customer invoice, exactly once: after an answer that may
+        have been lost, the invoice's attachments are read and the file is sent again
+        only when it is not there."""
+        path = f"/v1/customerinvoice/{_seg(number)}/attachment"
+        metadata = jsonlib.dumps({"includeAttachmentInvoiceEmail": in_email})
+
+        def post() -> bool:
+            self._request(
+                ERP,
+                "POST",
+                path,
+                files={"file": (name, content, content_type)},
+                data={"metadata": metadata},
+                retry=False,
+            )
+            return True
+
+        def find() -> bool | None:
+            return True if name in self.invoice_attachments(number) else None
+
+        self._create_once(post, find)
 
     def create_sales_order(self, doc: SalesDocument) -> DocumentRef:
         def post() -> DocumentRef:
@@ -435,6 +475,8 @@ class VismaClient:
         *,
         params: dict[str, str] | None = None,
         json: Any = None,
+        files: Any = None,
+        data: dict[str, str] | None = None,
         retry: bool = True,
     ) -> httpx.Response:
         """Send with the access token; raise the matching AppError for any failure.
@@ -458,6 +500,8 @@ class VismaClient:
                     url,
                     params=params,
                     json=json,
+                    files=files,
+                    data=data,
                     headers={"Authorization": f"Bearer {token}"},
                 )
             except httpx.HTTPError as e:

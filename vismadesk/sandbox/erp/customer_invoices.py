@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vismadesk.sandbox.core import json_response, service_base
-from vismadesk.sandbox.erp import schema
+from vismadesk.sandbox.erp import attachments, schema
 from vismadesk.sandbox.erp.codes import CREDIT_TERM_DAYS, VAT_CODES, money
 from vismadesk.sandbox.erp.invoice_query import invoice_filter, legacy_window
 from vismadesk.sandbox.erp.schema import check_enums
@@ -37,7 +37,11 @@ class CustomerInvoices:
             ("/v1/customerinvoice", "GET", self.list_invoices),
             ("/v1/customerinvoice/{invoiceNumber}", "GET", self.get_invoice),
             ("/v1/customerinvoice/{invoiceNumber}/action/release", "POST", self.release_invoice),
+            ("/v1/customerinvoice/{invoiceNumber}/attachment", "POST", self.attach),
         ]
+
+    async def attach(self, request: Request) -> Response:
+        return await attachments.create(self.state, request)
 
     async def create_invoice(self, request: Request) -> Response:
         what = "creating the customer invoice"
@@ -75,14 +79,25 @@ class CustomerInvoices:
         ref = request.path_params["invoiceNumber"]
         with self.state.lock:
             found = self._find(ref)
-            return json_response(found, headers={"ETag": self.state.etag(f"invoice:{ref}")})
+            files = attachments.shown(self.state.invoice_attachments.get(ref, []))
+            return json_response(
+                {**found, "attachments": files},
+                headers={"ETag": self.state.etag(f"invoice:{ref}")},
+            )
 
     async def list_invoices(self, request: Request) -> Response:
         """Filtered by the spec's query parameters only (see `invoice_query`)."""
         keep = invoice_filter(request)
         window = legacy_window(request)
+        expand = request.query_params.get("expandAttachments", "").lower() == "true"
         with self.state.lock:
             items = [inv for _, inv in sorted(self.state.customer_invoices.items()) if keep(inv)]
+            if expand:
+                held = self.state.invoice_attachments
+                items = [
+                    {**inv, "attachments": attachments.shown(held.get(ref, []))}
+                    for ref, inv in ((i["referenceNumber"], i) for i in items)
+                ]
             return page(request, items, window)
 
     async def release_invoice(self, request: Request) -> Response:
