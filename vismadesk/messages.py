@@ -1148,6 +1148,11 @@ TLS_UNTRUSTED = _m(
         "time and the address in the Advanced settings; on a company network ask IT about "
         "HTTPS inspection. Nothing was sent."
     ),
+    cli_hint=N_(
+        "The service's certificate could not be checked. Check the computer's date and "
+        "time and the addresses (`vismadesk config get`); on a company network ask IT "
+        "about HTTPS inspection. Nothing was sent."
+    ),
 )
 # --- Showing stored entries and texts in the language chosen now --------------------
 

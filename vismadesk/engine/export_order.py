@@ -329,7 +329,12 @@ class OrderExport:
         it: a run that finds `creating` looks the document up by its reference."""
         # Before OutSmart hears of it: a work order back here (a crash, OutSmart not
         # told) looks at what its invoice carries, and sends only what is missing.
-        self.attacher.attach(wo, doc, already=already)
+        try:
+            self.attacher.attach(wo, doc, already=already)
+        except AppError:
+            if record:
+                self._record_created(wo, doc)  # the next run needs no lookup to know it
+            raise
         try:
             self.ctx.outsmart.mark_handled(wo.number)
         except AppError as e:
