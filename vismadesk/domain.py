@@ -20,7 +20,7 @@ class ExportFormat(StrEnum):
 
     @property
     def document_name(self) -> str:
-        return "sales order" if self is ExportFormat.SALES_ORDER else "customer invoice"
+        return "sales order" if self is ExportFormat.SALES_ORDER else "sales invoice"
 
     @property
     def visma_section(self) -> str:

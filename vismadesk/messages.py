@@ -91,7 +91,13 @@ MOMENT_FIELDS = frozenset({"since"})
 VALUE_WORDS = (
     # `ExportFormat.document_name` and `.visma_section` (vismadesk.domain).
     N_("sales order"),
+    N_("sales invoice"),
+    # `duplicates.py` names two or more of them.
+    N_("sales orders"),
+    N_("sales invoices"),
+    # What entries written before the planner's word was used here say.
     N_("customer invoice"),
+    N_("customer invoices"),
     N_("Sales orders"),
     N_("Customer invoices"),
     # What a sync found nothing of (`NOTHING_NEW`).
@@ -1064,8 +1070,8 @@ DESCRIPTION_ITEM_NOT_IN_VISMA = _m(
 FILES_ATTACHED = _m(
     "files_attached",
     Plural(
-        "Work order {work_order}: {count} file attached to customer invoice {number}",
-        "Work order {work_order}: {count} files attached to customer invoice {number}",
+        "Work order {work_order}: {count} file attached to sales invoice {number}",
+        "Work order {work_order}: {count} files attached to sales invoice {number}",
     ),
     N_(
         "Attach work order PDF is on: the files OutSmart keeps with the work order are on "
@@ -1089,7 +1095,7 @@ ATTACHMENT_NOT_FETCHED = _m(
 )
 ATTACHMENT_REFUSED = _m(
     "attachment_refused",
-    N_("VISMA.net did not accept {file} as an attachment to customer invoice {number}"),
+    N_("VISMA.net did not accept {file} as an attachment to sales invoice {number}"),
     N_(
         "The work order itself is exported. The details give VISMA.net's reason; attach "
         "the file to the invoice in VISMA.net by hand."

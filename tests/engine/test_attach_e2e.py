@@ -100,7 +100,7 @@ def test_every_invoice_carries_its_work_orders_files_once(demo: DemoSession) -> 
     assert {e.work_order for e in attached} == good
     some = attached[0]
     assert some.summary.startswith(f"Work order {some.work_order}: ")
-    assert "files attached to customer invoice" in some.summary
+    assert "files attached to sales invoice" in some.summary
     # The invoice as VISMA.net shows it lists them too.
     number = demo.sandbox.state()["invoices"][0]["referenceNumber"]
     shown = demo.context.visma.invoice_attachments(number)

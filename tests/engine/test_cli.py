@@ -178,7 +178,7 @@ def test_a_demo_export_on_the_command_line_sends_sales_invoices_to_the_sandbox(
     assert main(["export", "--demo"]) == 1  # the demo data has a few of each page error
     out = capsys.readouterr().out
     assert "Demo: work orders are sent as sales invoices." in out
-    assert "exported as customer invoice" in out
+    assert "exported as sales invoice" in out
     assert "work orders have errors" in out
 
 

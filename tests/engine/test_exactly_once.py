@@ -390,7 +390,7 @@ def test_a_work_order_found_twice_in_visma_is_named_with_what_to_delete(
     numbers = [first["referenceNumber"], second_doc.number]
     assert entry.work_order == victim
     assert entry.summary == (
-        f"Work order {victim} is in VISMA.net 2 times: customer invoices "
+        f"Work order {victim} is in VISMA.net 2 times: sales invoices "
         f"{numbers[0]} and {numbers[1]}. Delete {numbers[1]}"
     )
     assert entry.details["keep"] == numbers[0] and entry.details["delete"] == [numbers[1]]

@@ -23,7 +23,7 @@ def entry(
     return LogEntry(
         action=action,
         level=level,
-        summary=summary or f"Work order {wo} exported as customer invoice {n}",
+        summary=summary or f"Work order {wo} exported as sales invoice {n}",
         details=details or {"hint": "Find it in VISMA.net under Customer invoices."},
         work_order=wo,
         record=record,

@@ -113,13 +113,13 @@ def test_a_window_on_one_profile_shows_another_profiles_run_live(qtbot, pg_url: 
         server_b.add_logs(
             [
                 _entry("Scheduled export started", run_id="night"),
-                _entry("Work order WO-7 exported as customer invoice 000123", run_id="night"),
+                _entry("Work order WO-7 exported as sales invoice 000123", run_id="night"),
             ]
         )
         # Heard through the server (LISTEN/NOTIFY), well before a poll would come.
         qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
         assert summary_of(panel.model.index(0, 0)) == (
-            "Work order WO-7 exported as customer invoice 000123"
+            "Work order WO-7 exported as sales invoice 000123"
         )
     finally:
         panel.close_model()

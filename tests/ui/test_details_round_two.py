@@ -33,8 +33,8 @@ def _exported(store: Store) -> LogEntry:
         messages.WORK_ORDER_EXPORTED,
         work_order="WB00003",
         record="1234",
-        details={"document_type": "customer invoice", "section": "Customer invoices"},
-        document="customer invoice",
+        details={"document_type": "sales invoice", "section": "Customer invoices"},
+        document="sales invoice",
         number="1234",
     )
 

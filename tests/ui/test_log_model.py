@@ -188,7 +188,7 @@ def test_search_finds_a_work_order_and_live_entries_respect_it(
         "Material M-150 on work order WO00150 not found in VISMA.net"
     ]
     # A live entry that does not match stays out; one that matches comes in.
-    store.add_log(entry(1000, summary="Work order WO01000 exported as customer invoice 1000"))
+    store.add_log(entry(1000, summary="Work order WO01000 exported as sales invoice 1000"))
     store.add_log(entry(1001, Level.ERROR, summary="Material M-150 on work order WO2 not found"))
     model.notify_new_entries()
     qtbot.waitUntil(lambda: proxy.rowCount() == 2)

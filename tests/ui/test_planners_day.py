@@ -143,7 +143,7 @@ def test_a_planners_day(qtbot, demo: DemoSession, planner: Planner, make_window)
     assert result.succeeded == 1
     qtbot.waitUntil(
         lambda: any(
-            t.startswith(f"Work order {wo} exported as customer invoice") and level == "success"
+            t.startswith(f"Work order {wo} exported as sales invoice") and level == "success"
             for level, t in log_rows(window)
         )
     )
