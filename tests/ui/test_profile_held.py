@@ -63,9 +63,7 @@ def test_a_work_order_in_visma_twice_is_shown_with_what_to_delete(
     qtbot, demo: DemoSession, make_window
 ) -> None:
     demo.context.settings.export_format = ExportFormat.SALES_INVOICE
-    note = (
-        "Work order WB00003 is in VISMA.net 2 times: sales invoices 1001 and 1007. Delete 1007"
-    )
+    note = "Work order WB00003 is in VISMA.net 2 times: sales invoices 1001 and 1007. Delete 1007"
     demo.context.store.journal_record(
         "WB00003",
         JournalState.DONE,
