@@ -52,3 +52,13 @@ def finish(
         started = start()
     assert started is not False, "the run did not start"
     return blocker.args[0]
+
+
+def settle_layouts(passes: int = 5) -> None:
+    """Run the layout passes and repaints Qt has queued (posted LayoutRequest events)
+    now: what a short wait did, without waiting on the clock."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for _ in range(passes):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QCoreApplication.processEvents()

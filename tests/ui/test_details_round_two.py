@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from tests.helpers.window import finish
+from tests.helpers.window import finish, settle_layouts
 from vismadesk import i18n, messages
 from vismadesk.demo import DemoSession
 from vismadesk.domain import Action, ExportFormat, Level, LogEntry
@@ -95,7 +95,7 @@ def test_nothing_is_cut_off_long_lists_and_answers_scroll(qtbot, store: Store) -
     )
     dialog = _open(qtbot, entry)
     dialog.show_note("Done: " + "a long note that wraps over several lines " * 6)
-    qtbot.wait(50)
+    settle_layouts()
     labels = {w.text(): w for w in dialog.findChildren(QLabel)}
     work_orders = labels[", ".join(numbers)]
     answer = labels[said]
@@ -108,7 +108,7 @@ def test_nothing_is_cut_off_long_lists_and_answers_scroll(qtbot, store: Store) -
     screen = dialog.screen().availableGeometry()
     assert dialog.height() <= screen.height()
     bar.setValue(bar.maximum())
-    qtbot.wait(20)
+    settle_layouts()
     bottom = dialog.done_label.mapTo(
         dialog.scroll_area.viewport(), dialog.done_label.rect().bottomLeft()
     )

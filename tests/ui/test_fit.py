@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QWidget
 
+from tests.helpers.window import settle_layouts
 from vismadesk import i18n
 from vismadesk.demo import DemoSession
 from vismadesk.ui import screen_fit
@@ -59,7 +60,7 @@ def test_the_window_fits_and_its_buttons_are_in_view(
         assert hint.width() <= room[0] and hint.height() <= room[1], (screen, lang, hint)
         window.resize(*room)
         qtbot.waitUntil(lambda: (window.width(), window.height()) == room)
-        qtbot.wait(20)  # one pass of the layouts at the new size
+        settle_layouts()  # one pass of the layouts at the new size
         header = window.header
         assert _inside(header.login_button, window)
         if state.status is AuthStatus.CONNECTED:
@@ -158,7 +159,7 @@ def test_nothing_in_the_settings_is_cut_off_at_the_right(
     for split in (None, FORM_MIN_WIDTH):
         if split is not None:
             window.splitter.setSizes([split, window.width()])
-        qtbot.wait(20)
+        settle_layouts()
         assert fields.width() <= area.viewport().width(), (split, fields.width())
         for box in (window.form.manual_order_numbers, window.form.export_defaults.override):
             assert box.mapTo(fields, box.rect().topRight()).x() <= area.viewport().width()
@@ -184,7 +185,7 @@ def test_a_long_address_and_tenant_id_wrap_instead_of_being_cut(
         mode=AuthMode.INTERACTIVE,
     )
     window._on_auth(state)
-    qtbot.wait(20)
+    settle_layouts()
     header = window.header
     assert tenant in header.detail.text().replace("\u200b", "")
     assert str(CONNECTED.user) in header.headline.text().replace("\u200b", "")

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tests.helpers.window import finish
+from tests.helpers.window import finish, settle_layouts
 from vismadesk import i18n, messages
 from vismadesk.demo import DemoSession
 from vismadesk.domain import Action, ExportFormat, Level, LogEntry, WorkOrder
@@ -37,7 +37,7 @@ def _tab_through(qtbot, window: MainWindow, stops: int = 80) -> list[tuple[QWidg
             break
         focused = current.grab().toImage()
         current.clearFocus()
-        qtbot.wait(5)
+        settle_layouts()
         plain = current.grab().toImage()
         seen.append((current, focused != plain))
         current.setFocus(Qt.FocusReason.TabFocusReason)
@@ -139,7 +139,7 @@ def test_the_wheel_scrolls_the_settings_not_their_values(
     window: MainWindow = make_window(demo)
     window.resize(900, 480)
     form = window.form
-    qtbot.wait(20)
+    settle_layouts()
     bar = form.scroll_area.verticalScrollBar()
     assert bar.maximum() > 0
     for widget in (form.concurrency, form.hour_rounding, form.language):
@@ -198,7 +198,7 @@ def test_the_error_list_gets_the_room_and_says_why_in_full(qtbot) -> None:
         "Relation 10001 on work order E000 not found in VISMA.net"
     )
     tab.set_lists([], _orders(20, "E"), {"E000": why})
-    qtbot.wait(20)
+    settle_layouts()
     # Nothing ready: one line says so, and the error list takes the room.
     assert not tab.ready_list.isVisible() and tab.ready_empty.isVisible()
     assert tab.ready_empty.text() == "No work orders are ready for export."
@@ -296,7 +296,7 @@ def test_no_spin_box_or_combo_in_the_settings_takes_an_unasked_wheel(
     window: MainWindow = make_window(demo)
     window.resize(1024, 700)
     form = window.form
-    qtbot.wait(20)
+    settle_layouts()
     fields = [
         w
         for w in form.findChildren(QWidget)
