@@ -7,17 +7,16 @@ to show; it never stops the program. Unknown keys (from a newer version) are kep
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from vismadesk.atomic import write_text_atomically
 from vismadesk.domain import ExportFormat
 from vismadesk.i18n import LANGUAGE_SETTINGS
 
@@ -489,16 +488,5 @@ def _move_aside(path: Path) -> Path | None:
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write atomically: a crash or a full disk mid-write leaves the old file intact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(settings.to_json(), indent=2, sort_keys=True) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text_atomically(path, text)

@@ -13,16 +13,14 @@ writes it sees the previous summary or the new one, never half of one.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
 from vismadesk import __version__
+from vismadesk.atomic import write_text_atomically
 from vismadesk.domain import ExitCode, Level, LogEntry
 from vismadesk.engine.runs import RunResult
 
@@ -74,7 +72,7 @@ class RunSummary:
         }
 
     def write(self, exit_code: int) -> None:
-        write_atomically(self.path, json.dumps(self.as_json(exit_code), indent=2) + "\n")
+        write_text_atomically(self.path, json.dumps(self.as_json(exit_code), indent=2) + "\n")
 
 
 def _result_name(exit_code: int) -> str:
@@ -93,18 +91,3 @@ def _entry(e: LogEntry) -> dict[str, Any]:
         "work_order": e.work_order,
         "message": e.summary,
     }
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
