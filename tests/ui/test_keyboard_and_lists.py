@@ -329,3 +329,17 @@ def test_a_moment_inside_a_message_is_written_like_every_other_date(
             lambda shown=shown: shown in summary_of(panel.proxy.index(0, 0)), timeout=10_000
         )
         assert "2026-12-01" not in summary_of(panel.proxy.index(0, 0))
+
+
+def test_the_reset_hint_shows_until_a_work_order_is_selected(qtbot) -> None:
+    tab = WorkOrdersTab()
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.set_lists([], _orders(3, "E"), {})
+    assert tab.select_to_reset.isVisible() and not tab.reset_button.isEnabled()
+    tab.select(["E001"])
+    assert not tab.select_to_reset.isVisible() and tab.reset_button.isEnabled()
+    tab.error_list.clearSelection()
+    assert tab.select_to_reset.isVisible()
+    tab.set_lists([], [], {})
+    assert not tab.select_to_reset.isVisible()  # nothing in the error status to reset

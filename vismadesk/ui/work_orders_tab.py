@@ -363,6 +363,9 @@ class WorkOrdersTab(QWidget):
     def _update_buttons(self) -> None:
         self.export_button.setEnabled(not self._busy and bool(self.selected_ready()))
         self.reset_button.setEnabled(not self._busy and bool(self.selected_errors()))
+        # The hint says how to start; once something is selected it has done its work.
+        waiting = self.error_list.topLevelItemCount() > 0 and not self.selected_errors()
+        self.select_to_reset.setVisible(waiting)
 
     def _show_why(self) -> None:
         items = self.error_list.selectedItems()
