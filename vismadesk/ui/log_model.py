@@ -85,13 +85,17 @@ class LogReader(QObject):
             before_id=top + 1, limit=limit, levels=query.level_list, search=query.search
         )
         rows = [LogRow.from_entry(e, query.search) for e in entries]
-        more = len(rows) == limit
-        self.page_read.emit(gen, rows, more, top)
-        if not more or gen != self.latest_gen:
+        self.page_read.emit(gen, rows, len(rows) == limit, top)
+
+    @Slot(int, object, int)
+    def count(self, gen: int, query: LogQuery, top: int) -> None:
+        """How many entries there are up to `top`, and the oldest's id (on a thread of
+        its own: a count must not hold up the first page of the next filter)."""
+        if gen != self.latest_gen:
             return
-        # The rows are on screen; now how many there are, for the scroll bar and End.
-        count = self._store.log_count_upto(top, levels=query.level_list, search=query.search)
-        oldest = self._store.log_since(0, limit=1, levels=query.level_list, search=query.search)
+        levels, search = query.level_list, query.search
+        count = self._store.log_count_upto(top, levels=levels, search=search)
+        oldest = self._store.log_since(0, limit=1, levels=levels, search=search)
         self.counted.emit(gen, count, oldest[0].id if oldest and oldest[0].id else 0)
 
     @Slot(int, object, object)
@@ -157,6 +161,7 @@ class LogModel(QStandardItemModel):
     busy_changed = Signal(bool)
 
     _request_first = Signal(int, object, int)
+    _request_count = Signal(int, object, int)
     _request_block = Signal(int, object, object)
     _request_since = Signal(int, object, int, int)
 
@@ -207,6 +212,14 @@ class LogModel(QStandardItemModel):
         self._reader.since_read.connect(self._on_since)
         self._thread.finished.connect(self._reader.deleteLater)
         self._thread.start()
+        self._count_thread = PyThread()
+        self._count_thread.setObjectName("vismadesk-log-counter")
+        self._counter = LogReader(store)
+        self._counter.moveToThread(self._count_thread)
+        self._request_count.connect(self._counter.count)
+        self._counter.counted.connect(self._on_counted)
+        self._count_thread.finished.connect(self._counter.deleteLater)
+        self._count_thread.start()
 
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)
@@ -258,7 +271,7 @@ class LogModel(QStandardItemModel):
     def reload(self) -> None:
         """Drop what is loaded and read the newest page for the current filter."""
         self._gen += 1
-        self._reader.latest_gen = self._gen
+        self._reader.latest_gen = self._counter.latest_gen = self._gen
         self._checked = None
         self._since_pending = False
         self._count_pending = False
@@ -305,8 +318,10 @@ class LogModel(QStandardItemModel):
         self._closed = True
         self._live_timer.stop()
         self._poll_timer.stop()
-        self._thread.quit()
-        self._thread.wait()
+        for thread in (self._thread, self._count_thread):
+            thread.quit()
+        for thread in (self._thread, self._count_thread):
+            thread.wait()
 
     # --- rows in the item store ------------------------------------------------------
 
@@ -396,7 +411,10 @@ class LogModel(QStandardItemModel):
             self._know_block(0, rows)
         self._set_busy(was)
         self.reloaded.emit()
-        if not more:
+        if more:
+            # The rows are on screen; now how many there are, for the scroll bar and End.
+            self._request_count.emit(self._gen, self._query, top)
+        else:
             self.counted.emit()
         if self._live_wanted:
             self._read_live()
