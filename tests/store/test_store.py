@@ -324,8 +324,9 @@ def test_positions_count_a_filter_and_find_its_nth_entry(store: StoreAPI, fts: b
     assert store.log_id_at(30, before_id=top + 1) is None
     assert store.log_id_at(3, before_id=top + 1, levels=[Level.ERROR]) == errors[3]
     assert store.log_id_at(2, after_id=0, search="missing") == errors[-3]
-    assert store.log_id_at(1, before_id=errors[0], levels=[Level.ERROR], search="missing") == (
-        errors[2]
+    assert (
+        store.log_id_at(1, before_id=errors[0], levels=[Level.ERROR], search="missing")
+        == (errors[2])
     )
     with pytest.raises(ValueError):
         store.log_id_at(0)

@@ -129,9 +129,7 @@ def test_the_scroll_bar_lands_anywhere(qtbot, big_log: Path, open_panel) -> None
         assert shown(panel) == expected(store, rows)
 
 
-def test_end_with_the_error_filter_shows_the_oldest_error(
-    qtbot, big_log: Path, open_panel
-) -> None:
+def test_end_with_the_error_filter_shows_the_oldest_error(qtbot, big_log: Path, open_panel) -> None:
     panel, store = open_panel(big_log)
     with qtbot.waitSignal(panel.model.counted, timeout=10_000):
         panel.set_filter_choice(LogFilter.ERRORS)
