@@ -142,6 +142,9 @@ def window_timings(url: str) -> list[tuple[str, float, str, float | None]]:
         ("window: back to all, painted", full["filter_all_s"], "", None),
         (f"window: search {number}, painted", full["search_number_s"], "", None),
         ("window: search 'Zwolle', painted", full["search_word_s"], "", None),
+        ("window: End, the oldest painted", full["end_s"], "", log_scale.TARGET_END_S),
+        ("window: jump to the middle, painted", full["middle_s"], "", None),
+        ("window: Home, the newest painted", full["home_s"], "", None),
     ]
 
 
