@@ -115,52 +115,13 @@ def _mark(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="100,000 entries instead of 1,000,000")
-    ap.add_argument("--entries", type=int, help="how many log entries")
-    ap.add_argument("--db", help="profile directory to keep the generated log in (reused)")
-    ap.add_argument("--opens", type=int, default=3, help="fresh processes for the open time")
-    args = ap.parse_args()
-    count = args.entries or (100_000 if args.quick else 1_000_000)
-
-    tmp = None
-    if args.db:
-        profile_dir = Path(args.db).expanduser().resolve()
-    else:
-        tmp = tempfile.mkdtemp(prefix="vismadesk-log-scale-")
-        profile_dir = Path(tmp)
-    try:
-        db, built_s = ensure_log(profile_dir, count)
-        size_mb = sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file()) / 1e6
-        with sqlite3.connect(db) as c:
-            levels = dict(c.execute("SELECT level, count(*) FROM log GROUP BY level").fetchall())
-            # A work order number from the middle of the log: one run's entry, years old.
-            number = c.execute(
-                "SELECT work_order FROM log WHERE work_order IS NOT NULL AND id > ? LIMIT 1",
-                (count // 2,),
-            ).fetchone()[0]
-
-        opens = [probe(profile_dir, "open") for _ in range(max(1, args.opens))]
-        full = probe(
-            profile_dir,
-            "log",
-            ["--search-number", number],
-        )
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-
+def _rows(
+    opens: list[dict[str, Any]], full: dict[str, Any], number: str
+) -> list[tuple[str, str, str, str]]:
+    """The table: (measure, figure, target, met or not)."""
     open_s = statistics.median(o["rows_painted_s"] for o in opens)
     open_rss = max(o["peak_rss_mb"] for o in opens)
-    errors = levels.get("error", 0)
-    print(
-        f"\nlog scale: {count:,} entries ({errors / count:.1%} errors, "
-        f"{levels.get('warning', 0) / count:.1%} warnings), database {size_mb:,.0f} MB"
-        + (f", generated in {built_s:.1f} s" if built_s is not None else ", reused")
-        + f"; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
-    )
-    rows = [
+    return [
         (
             "open: process start -> newest rows painted",
             f"{open_s:.2f} s (median of {len(opens)}; "
@@ -213,6 +174,52 @@ def main() -> int:
             _mark(full["rss_after_scroll_mb"] < TARGET_RSS_MB),
         ),
     ]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="100,000 entries instead of 1,000,000")
+    ap.add_argument("--entries", type=int, help="how many log entries")
+    ap.add_argument("--db", help="profile directory to keep the generated log in (reused)")
+    ap.add_argument("--opens", type=int, default=3, help="fresh processes for the open time")
+    args = ap.parse_args()
+    count = args.entries or (100_000 if args.quick else 1_000_000)
+
+    tmp = None
+    if args.db:
+        profile_dir = Path(args.db).expanduser().resolve()
+    else:
+        tmp = tempfile.mkdtemp(prefix="vismadesk-log-scale-")
+        profile_dir = Path(tmp)
+    try:
+        db, built_s = ensure_log(profile_dir, count)
+        size_mb = sum(p.stat().st_size for p in db.parent.glob(db.name + "*") if p.is_file()) / 1e6
+        with sqlite3.connect(db) as c:
+            levels = dict(c.execute("SELECT level, count(*) FROM log GROUP BY level").fetchall())
+            # A work order number from the middle of the log: one run's entry, years old.
+            number = c.execute(
+                "SELECT work_order FROM log WHERE work_order IS NOT NULL AND id > ? LIMIT 1",
+                (count // 2,),
+            ).fetchone()[0]
+
+        opens = [probe(profile_dir, "open") for _ in range(max(1, args.opens))]
+        full = probe(
+            profile_dir,
+            "log",
+            ["--search-number", number],
+        )
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    errors = levels.get("error", 0)
+    print(
+        f"\nlog scale: {count:,} entries ({errors / count:.1%} errors, "
+        f"{levels.get('warning', 0) / count:.1%} warnings), database {size_mb:,.0f} MB"
+        + (f", generated in {built_s:.1f} s" if built_s is not None else ", reused")
+        + f"; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    )
+    rows = _rows(opens, full, number)
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
     header = f"{'measure':<{w0}}  {'figure':<{w1}}  {'target':<9}  result"
