@@ -39,7 +39,7 @@ def open_panel(
 ) -> Iterator[Callable[..., tuple[LogPanel, Store]]]:
     made: list[tuple[LogPanel, Store]] = []
 
-    def make(path: Path, page_size: int = 200, keep_blocks: int = 40) -> tuple[LogPanel, Store]:
+    def make(path: Path, page_size: int = 200, keep_blocks: int = 250) -> tuple[LogPanel, Store]:
         monkeypatch.setattr(log_model, "PAGE_SIZE", page_size)
         monkeypatch.setattr(log_model, "KEEP_BLOCKS", keep_blocks)
         copy = tmp_path / f"log-{len(made)}.sqlite3"
