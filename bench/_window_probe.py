@@ -5,7 +5,7 @@
 Runs `vismadesk --profile DIR` through `vismadesk.cli.main`, as the installed command
 does. The only addition is a probe attached to the main window once it is built: it
 watches the log list's paint events and, for `--measure log`, drives the log panel
-the way a planner would (filter to errors, search, scroll to the oldest entry). Times
+the way a planner would (filter to errors, search, End, PageUp, the middle, Home). Times
 are CLOCK_MONOTONIC, which Linux shares between processes, so `--t0` (taken by the
 parent just before it started this process) turns them into "since process start".
 The results go to stdout as one JSON line prefixed with PROBE.
@@ -151,32 +151,96 @@ class Probe:
         self._until_painted_after_reload(start, "search_clear_s", self._scroll_start)
         self.panel.set_search("")
 
-    # --- scrolling to the oldest entry ---------------------------------------------------
+    # --- End, PageUp, the middle, Home: jumps by position ------------------------------
 
     def _scroll_start(self) -> None:
         self.result["rss_before_scroll_mb"] = rss_mb()
-        self._scroll_t = time.monotonic()
-        self._scroll_deadline = self._scroll_t + self.args.scroll_limit_s
-        # Each page that comes in (even an empty last one) ends with busy going False.
-        self.model.busy_changed.connect(self._scroll_step)
-        self._scroll_step(False)
+        store = self.window.ctx.store
+        self._newest = store.latest_log_id()
+        oldest = store.log_since(0, limit=1)
+        self._oldest = oldest[0].id if oldest else None
+        if self.model.complete:
+            self._press_end()
+        else:
+            self.model.counted.connect(self._counted)
 
-    def _scroll_step(self, busy: bool) -> None:
-        from PySide6.QtCore import QModelIndex
+    def _counted(self) -> None:
+        self.model.counted.disconnect(self._counted)
+        self._timer.singleShot(0, self._press_end)
 
-        if busy:
-            return
-        more = self.model.canFetchMore(QModelIndex())
-        if more and time.monotonic() < self._scroll_deadline:
-            # What End does in the list, again each time the next page has come in.
-            self.view.scrollToBottom()
-            if not self.model.busy:  # the view did not ask for the next page itself
-                self.model.fetchMore(QModelIndex())
-            return
-        self.model.busy_changed.disconnect(self._scroll_step)
-        self.result["scroll_s"] = time.monotonic() - self._scroll_t
-        self.result["scroll_rows"] = self.model.rowCount()
-        self.result["scroll_reached_oldest"] = not more
+    def _shown(self) -> list[Any]:
+        """The entry ids of the rows in view (None: not read yet)."""
+        from vismadesk.ui.log_rows import Roles
+
+        view = self.view
+        first = view.rowAt(0)
+        last = view.rowAt(view.viewport().height() - 1)
+        last = self.model.rowCount() - 1 if last < 0 else last
+        return [self.model.index(r, 0).data(Roles.ID) for r in range(max(0, first), last + 1)]
+
+    def _until_shown(
+        self, key: str, done: Callable[[list[Any]], bool], then: Callable[[], None]
+    ) -> None:
+        """From now until a paint shows every row in view read and `done` holds."""
+        start = time.monotonic()
+
+        def painted() -> None:
+            ids = self._shown()
+            if not ids or None in ids or not done(ids):
+                return
+            self._on_paint = None
+            self.result[key] = time.monotonic() - start
+            self.result[key.replace("_s", "_rows_in_memory")] = self.model.rows_in_memory
+            self._timer.singleShot(0, then)
+
+        self._on_paint = painted
+
+    def _key(self, key: Any) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        QTest.keyClick(self.view, key, Qt.KeyboardModifier.NoModifier)
+
+    def _press_end(self) -> None:
+        from PySide6.QtCore import Qt
+
+        self.result["rows"] = self.model.rowCount()
+        self.view.setFocus()
+        self.view.setCurrentIndex(self.model.index(0, 0))
+        self._until_shown("end_s", lambda ids: ids[-1] == self._oldest, self._press_page_up)
+        self._key(Qt.Key.Key_End)
+
+    def _press_page_up(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from vismadesk.ui.log_rows import Roles
+
+        last = self.model.rowCount() - 1
+
+        def moved_up(ids: list[Any]) -> bool:
+            current = self.view.currentIndex()
+            return current.row() < last and current.data(Roles.ID) in ids
+
+        self._until_shown("page_up_s", moved_up, self._jump_middle)
+        self._key(Qt.Key.Key_PageUp)
+
+    def _jump_middle(self) -> None:
+        bar = self.view.verticalScrollBar()
+        half = self.model.rowCount() // 2
+
+        def near_middle(ids: list[Any]) -> bool:
+            return abs(self.view.rowAt(0) - half) < len(ids) + 2
+
+        self._until_shown("middle_s", near_middle, self._press_home)
+        bar.setValue(bar.maximum() // 2)
+
+    def _press_home(self) -> None:
+        from PySide6.QtCore import Qt
+
+        self._until_shown("home_s", lambda ids: ids[0] == self._newest, self._scroll_end)
+        self._key(Qt.Key.Key_Home)
+
+    def _scroll_end(self) -> None:
         self.result["rss_after_scroll_mb"] = rss_mb()
         self._finish()
 
@@ -275,7 +339,6 @@ def main() -> int:
     ap.add_argument("--measure", choices=("startup", "open", "log", "stall"), default="log")
     ap.add_argument("--search-number", default="WB500123")
     ap.add_argument("--search-word", default="Zwolle")
-    ap.add_argument("--scroll-limit-s", type=float, default=60.0)
     ap.add_argument("--timeout-s", type=float, default=600.0)
     ap.add_argument("--tick-ms", type=int, default=5)
     ap.add_argument("--log-rate", type=int, default=0, help="entries/s from another thread")

@@ -129,7 +129,7 @@ def window_timings(url: str) -> list[tuple[str, float, str, float | None]]:
             "(SELECT max(id) / 2 FROM log) ORDER BY id LIMIT 1"
         ).fetchone()[0]  # type: ignore[index]
     opens = [log_scale.probe(profile, "open") for _ in range(3)]
-    full = log_scale.probe(profile, "log", ["--search-number", number, "--scroll-limit-s", "20"])
+    full = log_scale.probe(profile, "log", ["--search-number", number])
     open_s = statistics.median(o["rows_painted_s"] for o in opens)
     return [
         (
@@ -142,6 +142,9 @@ def window_timings(url: str) -> list[tuple[str, float, str, float | None]]:
         ("window: back to all, painted", full["filter_all_s"], "", None),
         (f"window: search {number}, painted", full["search_number_s"], "", None),
         ("window: search 'Zwolle', painted", full["search_word_s"], "", None),
+        ("window: End, the oldest painted", full["end_s"], "", log_scale.TARGET_END_S),
+        ("window: jump to the middle, painted", full["middle_s"], "", None),
+        ("window: Home, the newest painted", full["home_s"], "", None),
     ]
 
 

@@ -297,6 +297,42 @@ def test_level_filter_and_search(store: StoreAPI, fts: bool) -> None:
     ]
 
 
+@pytest.mark.parametrize("fts", [True, False], ids=["fts", "like"])
+def test_positions_count_a_filter_and_find_its_nth_entry(store: StoreAPI, fts: bool) -> None:
+    # What a log view scrolled anywhere asks: how many entries, and which is n-th.
+    if not fts:
+        store.has_fts = False
+    store.add_logs(
+        _entry(f"Material M-{i} missing", Level.ERROR) if i % 3 == 0 else _entry(f"entry {i}")
+        for i in range(30)
+    )
+    ids = [cast(int, e.id) for e in store.log_page(limit=100)]  # newest first
+    errors = [cast(int, e.id) for e in store.log_page(limit=100, levels=[Level.ERROR])]
+    top = ids[0]
+    store.add_log(_entry("Material M-99 missing, written after the count", Level.ERROR))
+
+    assert store.log_count_upto(top) == 30
+    assert store.log_count_upto(ids[10]) == 20
+    assert store.log_count_upto(top, levels=[Level.ERROR]) == 10
+    assert store.log_count_upto(top, search="missing") == 10
+    assert store.log_count_upto(top, levels=[Level.INFO], search="missing") == 0
+    assert store.log_count_upto(top, levels=[Level.ERROR], search="M-12") == 1
+
+    assert store.log_id_at(0, before_id=top + 1) == top
+    assert store.log_id_at(7, before_id=ids[2]) == ids[10]
+    assert store.log_id_at(0, after_id=0) == ids[-1]
+    assert store.log_id_at(4, after_id=ids[-1]) == ids[-6]
+    assert store.log_id_at(30, before_id=top + 1) is None
+    assert store.log_id_at(3, before_id=top + 1, levels=[Level.ERROR]) == errors[3]
+    assert store.log_id_at(2, after_id=0, search="missing") == errors[-3]
+    assert (
+        store.log_id_at(1, before_id=errors[0], levels=[Level.ERROR], search="missing")
+        == (errors[2])
+    )
+    with pytest.raises(ValueError):
+        store.log_id_at(0)
+
+
 def test_entries_keep_every_field_and_time_in_utc(store: StoreAPI) -> None:
     when = dt.datetime(2024, 6, 1, 14, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     saved = store.add_log(

@@ -1,4 +1,5 @@
-"""The log model: pages by id, newest first, live growth, filters pushed to SQLite."""
+"""The log model: the newest page, then a row per entry read by position; live growth,
+filters pushed to SQLite."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from tests.helpers.log_entries import entry, fill
@@ -46,11 +47,10 @@ def ids(model) -> list[int]:
 
 
 def fetch_all(qtbot, model) -> None:
-    while True:
-        qtbot.waitUntil(lambda: not model.busy)
-        if not model.canFetchMore(QModelIndex()):
-            return
-        model.fetchMore(QModelIndex())
+    """Every row counted and read (as scrolling through the whole list would)."""
+    qtbot.waitUntil(lambda: model.complete)
+    model.show_rows(0, model.rowCount() - 1)
+    qtbot.waitUntil(lambda: not model.busy)
 
 
 def test_passes_the_model_tester(qtbot, qtmodeltester, store: Store, make_model) -> None:
@@ -63,18 +63,21 @@ def test_passes_the_model_tester(qtbot, qtmodeltester, store: Store, make_model)
     qtmodeltester.check(proxy)
 
 
-def test_newest_first_in_pages_until_the_oldest(qtbot, store: Store, make_model) -> None:
+def test_newest_page_first_then_a_row_for_every_entry(qtbot, store: Store, make_model) -> None:
     fill(store, 450)
     model = make_model(page_size=200)
-    assert model.rowCount() == 200
-    got = ids(model)
-    assert got == sorted(got, reverse=True)
+    got = ids(model)[:200]
+    assert got == list(range(450, 250, -1))
     assert got[0] == store.latest_log_id()
-    assert model.canFetchMore(QModelIndex())
-    fetch_all(qtbot, model)
+    # Counted: a row for each entry, read only when it comes into view.
+    qtbot.waitUntil(lambda: model.complete)
     assert model.rowCount() == 450
+    assert model.index(449, 0).data(Roles.ID) is None
+    model.show_rows(440, 449)
+    qtbot.waitUntil(lambda: not model.busy)
+    assert ids(model)[440:] == list(range(10, 0, -1))
+    fetch_all(qtbot, model)
     assert ids(model) == list(range(450, 0, -1))
-    assert not model.canFetchMore(QModelIndex())
 
 
 def test_a_row_shows_time_action_summary_and_its_level_icon(store: Store, make_model) -> None:
@@ -160,7 +163,8 @@ def test_error_filter_reads_only_errors(qtbot, store: Store, make_model) -> None
     assert {level_of(proxy.index(r, 0)) for r in range(proxy.rowCount())} == {"error"}
     with qtbot.waitSignal(model.reloaded):
         proxy.set_choice(LogFilter.ALL)
-    assert proxy.rowCount() == 200
+    qtbot.waitUntil(lambda: model.complete)
+    assert proxy.rowCount() == 700
 
 
 def test_warnings_filter_shows_warnings_and_errors(qtbot, store: Store, make_model) -> None:
@@ -216,5 +220,6 @@ def test_a_burst_too_big_to_insert_reloads_the_newest_page(
     fill(store, 500, start=10)
     with qtbot.waitSignal(model.reloaded, timeout=5000):
         model.notify_new_entries()
-    assert model.rowCount() == 50
     assert ids(model)[0] == 510
+    qtbot.waitUntil(lambda: model.complete)
+    assert model.rowCount() == 510

@@ -129,7 +129,9 @@ def test_without_outsmart_tokens_the_fix_points_at_them(
     qtbot.waitUntil(
         lambda: summary_of(panel.proxy.index(0, 0)) == messages.OUTSMART_TOKENS_MISSING.text
     )
-    dialog = window.open_entry(panel.model.entry_id(0))
+    shown = panel.model.entry_id(0)
+    assert shown is not None
+    dialog = window.open_entry(shown)
     assert dialog is not None and dialog.fix_button is not None
     assert dialog.fix_button.text() == "Enter the OutSmart tokens"
     qtbot.mouseClick(dialog.fix_button, Qt.MouseButton.LeftButton)

@@ -21,6 +21,13 @@ LogListener = Callable[[], None]
 Unsubscribe = Callable[[], None]
 
 
+def log_bound(before_id: int | None, after_id: int | None) -> tuple[str, int]:
+    """`log_id_at`'s bound: exactly one of the two ids."""
+    if (before_id is None) == (after_id is None):
+        raise ValueError("log_id_at takes before_id or after_id, not both or neither")
+    return ("<", before_id) if before_id is not None else (">", after_id)  # type: ignore[return-value]
+
+
 class StoreAPI(Protocol):
     has_fts: bool
 
@@ -61,6 +68,22 @@ class StoreAPI(Protocol):
     def log_entry(self, entry_id: int) -> LogEntry | None: ...
     def latest_log_id(self) -> int: ...
     def log_count(self, levels: Iterable[Level | str] | None = None) -> int: ...
+    def log_count_upto(
+        self,
+        top_id: int,
+        *,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+    ) -> int: ...
+    def log_id_at(
+        self,
+        offset: int,
+        *,
+        before_id: int | None = None,
+        after_id: int | None = None,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+    ) -> int | None: ...
     def subscribe(self, callback: LogListener, *, poll_s: float = 1.0) -> Unsubscribe: ...
 
     # --- export journal ---------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 from vismadesk import messages
 from vismadesk.domain import Action, ExportFormat, JournalEntry, JournalState, Level, LogEntry
 from vismadesk.store import claims, cursors, journal, live, log, recovery, schema
-from vismadesk.store.api import LogListener, Unsubscribe
+from vismadesk.store.api import LogListener, Unsubscribe, log_bound
 from vismadesk.store.db import Database, has_table, user_version
 from vismadesk.store.faults import FaultKind, StoreFault, sqlite_fault
 from vismadesk.store.lockfile import MemoryRunLock, ProfileRunLock
@@ -165,6 +165,36 @@ class Store(Database):
 
     def log_count(self, levels: Iterable[Level | str] | None = None) -> int:
         return log.count(self, levels)
+
+    def log_count_upto(
+        self,
+        top_id: int,
+        *,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+    ) -> int:
+        """How many entries with an id up to `top_id` the filter shows."""
+        return log.count_upto(self, top_id, fts=self.has_fts, levels=levels, search=search)
+
+    def log_id_at(
+        self,
+        offset: int,
+        *,
+        before_id: int | None = None,
+        after_id: int | None = None,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+    ) -> int | None:
+        """The id `offset` matching entries past a bound: down from `before_id` (newest
+        first) or up from `after_id`; None when there are not that many."""
+        return log.id_at(
+            self,
+            offset,
+            fts=self.has_fts,
+            bound=log_bound(before_id, after_id),
+            levels=levels,
+            search=search,
+        )
 
     # --- export journal --------------------------------------------------------------
 

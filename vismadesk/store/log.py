@@ -156,6 +156,16 @@ def _fts_search(
     return sql, [_fts_query(search), *args, limit]
 
 
+_LIKE = (
+    "(log.summary LIKE ? ESCAPE '\\' OR log.search_text LIKE ? ESCAPE '\\' "
+    "OR log.details LIKE ? ESCAPE '\\' OR log.work_order LIKE ? ESCAPE '\\')"
+)
+
+
+def _like_pattern(search: str) -> str:
+    return "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _like_search(
     where: list[str],
     args: list[Any],
@@ -168,13 +178,8 @@ def _like_search(
         where = [*where, f"log.id {id_bound[0]} ?"]
         args = [*args, id_bound[1]]
     if search:
-        like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where = [
-            *where,
-            "(log.summary LIKE ? ESCAPE '\\' OR log.search_text LIKE ? ESCAPE '\\' "
-            "OR log.details LIKE ? ESCAPE '\\' OR log.work_order LIKE ? ESCAPE '\\')",
-        ]
-        args = [*args, like, like, like, like]
+        where = [*where, _LIKE]
+        args = [*args, *[_like_pattern(search)] * 4]
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     sql = f"SELECT {_QUALIFIED} FROM log{clause} ORDER BY log.id {order} LIMIT ?"
     return sql, [*args, limit]
@@ -210,3 +215,73 @@ def count(db: Database, levels: Iterable[Level | str] | None = None) -> int:
     where, args = _filter(levels, None)
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     return int(db.connection().execute(f"SELECT count(*) FROM log{clause}", args).fetchone()[0])
+
+
+# --- positions: how many entries a filter holds, and which one is n-th -------------------
+#
+# A log view shows a million entries by position without reading them: it counts the
+# filter's entries once, then asks for the id n places past an id it knows. Both are
+# asked of the smallest structure that answers them: SQLite's count of the whole table,
+# the (level, id) index, or the full-text index's own rowids, never the rows themselves.
+
+
+def _matching_ids(
+    fts: bool, levels: Iterable[Level | str] | None, search: str | None
+) -> tuple[str, str, list[str], list[Any]]:
+    """(table, id column, conditions, arguments) naming the ids of matching entries."""
+    where, args = _filter(levels, None)
+    search = (search or "").strip()
+    if search and fts and not where:
+        return "log_fts", "log_fts.rowid", ["log_fts MATCH ?"], [_fts_query(search)]
+    if search and fts:
+        # The level index in id order, each id looked up in the full-text answer: a
+        # join driven by the level index would run the MATCH once per entry.
+        where.append("log.id IN (SELECT rowid FROM log_fts WHERE log_fts MATCH ?)")
+        args.append(_fts_query(search))
+    elif search:
+        where.append(_LIKE)
+        args.extend([_like_pattern(search)] * 4)
+    return "log", "log.id", where, args
+
+
+def count_upto(
+    db: Database,
+    top_id: int,
+    *,
+    fts: bool,
+    levels: Iterable[Level | str] | None,
+    search: str | None,
+) -> int:
+    """How many entries with an id up to `top_id` the filter shows."""
+    table, col, where, args = _matching_ids(fts, levels, search)
+    c = db.connection()
+    if not where:
+        # count(*) of a whole table reads SQLite's smallest index; with a bound on the
+        # id it would walk the table itself (ten times slower at a million entries).
+        # One statement, one snapshot: the two counts agree.
+        sql = "SELECT (SELECT count(*) FROM log) - (SELECT count(*) FROM log WHERE id > ?)"
+        return int(c.execute(sql, (top_id,)).fetchone()[0])
+    clause = " AND ".join([*where, f"{col} <= ?"])
+    return int(
+        c.execute(f"SELECT count(*) FROM {table} WHERE {clause}", [*args, top_id]).fetchone()[0]
+    )
+
+
+def id_at(
+    db: Database,
+    offset: int,
+    *,
+    fts: bool,
+    bound: tuple[str, int],
+    levels: Iterable[Level | str] | None,
+    search: str | None,
+) -> int | None:
+    """The id of the matching entry `offset` places past `bound` ("<" id: counting down
+    from it, newest first; ">" id: up from it), or None when there are not that many."""
+    table, col, where, args = _matching_ids(fts, levels, search)
+    op, bound_id = bound
+    order = "DESC" if op == "<" else "ASC"
+    clause = " AND ".join([*where, f"{col} {op} ?"])
+    sql = f"SELECT {col} FROM {table} WHERE {clause} ORDER BY {col} {order} LIMIT 1 OFFSET ?"
+    r = db.connection().execute(sql, [*args, bound_id, offset]).fetchone()
+    return int(r[0]) if r else None

@@ -1,39 +1,46 @@
-"""The sync log as a list model that never holds more than the planner has scrolled to.
+"""The sync log as a list model that knows its length and reads only what is in view.
 
-Rows come from SQLite in pages by id, newest first: the first page when the view
-opens, the next one when the view scrolls to the end (`canFetchMore`/`fetchMore`),
-and new entries at the top while a run writes. Every query runs on a reader thread,
-so a full-text search over a million entries never stalls the window; each answer
-carries the generation of the filter it was asked for, and answers for an older
-filter are dropped.
+When the view opens (or the filter changes) the newest block of rows is read and
+shown at once; then the filter's entries are counted and the model gets a row for
+every one of them, empty until it comes into view. The view says which rows it
+shows (`show_rows`); the blocks there are read by position (`log_positions`) on a
+reader thread, so End, Home, PageUp and the scroll bar land anywhere in a million
+entries in one read. Blocks far out of view are dropped again (least recently shown
+first), so memory stays that of a few thousand rows however far the planner scrolls.
+New entries come in at the top while a run writes. Every answer carries the
+generation of the filter it was asked for; answers for an older filter are dropped.
 
-The level filter and the search text are pushed down to SQLite (the store's
-indexes and full-text index do the work), not applied to loaded rows in Python.
-How a row looks is `log_rows`'s business; this module only pages.
+The level filter and the search text are pushed down to the store (its indexes and
+full-text index do the work), not applied to loaded rows in Python. How a row looks
+is `log_rows`'s business; this module only reads.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import ClassVar
 
 from PySide6.QtCore import (
     QIdentityProxyModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QTimer,
     Signal,
     Slot,
 )
 from PySide6.QtGui import QStandardItemModel
 
-from vismadesk.domain import Level
+from vismadesk.domain import Level, LogEntry
 from vismadesk.store import Store
+from vismadesk.ui.log_positions import BlockRead, Positions
 from vismadesk.ui.log_rows import ROLE_NAMES, LogRow, Roles, draw_badges, item_data
 from vismadesk.ui.threads import PyThread
 
 PAGE_SIZE = 200
+# Blocks kept while out of view: 50,000 rows, about 36 MB (0.7 KB a row). Generous,
+# so a long export's live rows are let go rarely: each block let go is 200 calls
+# into Qt on the GUI thread (0.5 ms idle, more while the export holds the lock).
+KEEP_BLOCKS = 250
 # A burst bigger than this (a night of scheduled runs written by another process)
 # is not loaded row by row: the view simply reloads its newest page.
 LIVE_BATCH = 2000
@@ -41,8 +48,6 @@ LIVE_BATCH = 2000
 COALESCE_MS = 50
 # How often to look for entries another process wrote (a scheduled CLI export).
 POLL_MS = 1000
-
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,30 +61,71 @@ class LogQuery:
 
 
 class LogReader(QObject):
-    """Runs the log queries on its own thread, with its own SQLite connection."""
+    """Runs the log queries on its own thread, with its own database connection."""
 
     page_read = Signal(int, object, bool, int)  # generation, rows newest first, more, top id
+    counted = Signal(int, int, int)  # generation, entries up to the top id, oldest's id
+    block_read = Signal(int, int, object)  # generation, block, rows newest first (or None)
     since_read = Signal(int, object, bool, int)  # generation, rows oldest first, more, checked
 
     def __init__(self, store: Store) -> None:
         super().__init__()
         self._store = store
-        # The model's current generation, set from the GUI thread: a request queued
-        # for a filter the planner has already changed again is skipped, not run.
+        # Set from the GUI thread: a request for a filter the planner has already
+        # changed, or for a block scrolled out of view again, is skipped, not run.
         self.latest_gen = 0
+        self.wanted: frozenset[int] = frozenset()
 
-    @Slot(int, object, object, int)
-    def read_page(self, gen: int, query: LogQuery, before_id: int | None, limit: int) -> None:
+    @Slot(int, object, int)
+    def read_first(self, gen: int, query: LogQuery, limit: int) -> None:
         if gen != self.latest_gen:
             return
         # The newest id first: whatever is written while the page is read is newer
         # than `top` and will be picked up as live entries.
         top = self._store.latest_log_id()
         entries = self._store.log_page(
-            before_id=before_id, limit=limit, levels=query.level_list, search=query.search
+            before_id=top + 1, limit=limit, levels=query.level_list, search=query.search
         )
         rows = [LogRow.from_entry(e, query.search) for e in entries]
         self.page_read.emit(gen, rows, len(rows) == limit, top)
+
+    @Slot(int, object, int)
+    def count(self, gen: int, query: LogQuery, top: int) -> None:
+        """How many entries there are up to `top`, and the oldest's id (on a thread of
+        its own: a count must not hold up the first page of the next filter)."""
+        if gen != self.latest_gen:
+            return
+        levels, search = query.level_list, query.search
+        count = self._store.log_count_upto(top, levels=levels, search=search)
+        oldest = self._store.log_since(0, limit=1, levels=levels, search=search)
+        self.counted.emit(gen, count, oldest[0].id if oldest and oldest[0].id else 0)
+
+    @Slot(int, object, object)
+    def read_block(self, gen: int, query: LogQuery, read: BlockRead) -> None:
+        if gen != self.latest_gen or read.block not in self.wanted:
+            self.block_read.emit(gen, read.block, None)
+            return
+        levels, search = query.level_list, query.search
+        newest, oldest = read.newest_id, read.oldest_id
+        if read.before_id is not None:
+            newest = self._store.log_id_at(
+                read.offset, before_id=read.before_id, levels=levels, search=search
+            )
+        elif read.after_id is not None:
+            oldest = self._store.log_id_at(
+                read.offset, after_id=read.after_id, levels=levels, search=search
+            )
+        entries: list[LogEntry] = []
+        if newest is not None:
+            entries = self._store.log_page(
+                before_id=newest + 1, limit=read.size, levels=levels, search=search
+            )
+        elif oldest is not None:
+            entries = self._store.log_since(
+                oldest - 1, limit=read.size, levels=levels, search=search
+            )[::-1]
+        rows = [LogRow.from_entry(e, search) for e in entries]
+        self.block_read.emit(gen, read.block, rows)
 
     @Slot(int, object, int, int)
     def read_since(self, gen: int, query: LogQuery, after_id: int, limit: int) -> None:
@@ -98,22 +144,27 @@ class LogReader(QObject):
 
 
 class LogModel(QStandardItemModel):
-    """Newest first; grows at the end as the view scrolls and at the top as runs write.
+    """Newest first; a row for every entry of the filter, filled as it comes into view.
 
     A list model whose rows live in Qt's own item store: painting a row never calls
     into Python. That matters while a run works on other threads: every call from
     Qt into Python waits for the interpreter lock, and a repaint that asked Python
     for each visible row's data stalled the window for tens of milliseconds (measured
-    during a 2,000 work order export). Only the loading logic here is Python.
+    during a 2,000 work order export). A million rows cost Qt a pointer each until
+    they are read; only the reading logic here is Python.
     """
 
-    # Emitted when the rows for the current filter have arrived (the first page).
+    # Emitted when the first rows for the current filter have arrived.
     reloaded = Signal()
+    # Emitted when the model has a row for every entry of the filter (it was counted).
+    counted = Signal()
     # Emitted after live rows were inserted at the top (count).
     live_rows_added = Signal(int)
     busy_changed = Signal(bool)
 
-    _request_page = Signal(int, object, object, int)
+    _request_first = Signal(int, object, int)
+    _request_count = Signal(int, object, int)
+    _request_block = Signal(int, object, object)
     _request_since = Signal(int, object, int, int)
 
     def __init__(
@@ -121,8 +172,9 @@ class LogModel(QStandardItemModel):
         store: Store,
         parent: QObject | None = None,
         *,
-        page_size: int = PAGE_SIZE,
+        page_size: int | None = None,
         poll_ms: int = POLL_MS,
+        keep_blocks: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.setColumnCount(1)
@@ -132,11 +184,16 @@ class LogModel(QStandardItemModel):
         # held the interpreter lock most (a 40-75 ms stall as the export began).
         draw_badges()
         self._store = store
-        self._page_size = page_size
+        self._page_size = page_size or PAGE_SIZE
+        self._keep_blocks = keep_blocks or KEEP_BLOCKS
         self._query = LogQuery()
         self._gen = 0
-        self._more = True
-        self._page_pending = False
+        self._positions = Positions(self._page_size, dense=True)
+        self._filled: OrderedDict[int, None] = OrderedDict()  # blocks with rows, LRU first
+        self._pending: set[int] = set()
+        self._wanted: list[int] = []
+        self._first_pending = False
+        self._count_pending = False
         self._since_pending = False
         self._live_wanted = False
         # The newest entry id already looked at for this filter; None until the first
@@ -148,12 +205,23 @@ class LogModel(QStandardItemModel):
         self._thread.setObjectName("vismadesk-log-reader")
         self._reader = LogReader(store)
         self._reader.moveToThread(self._thread)
-        self._request_page.connect(self._reader.read_page)
+        self._request_first.connect(self._reader.read_first)
+        self._request_block.connect(self._reader.read_block)
         self._request_since.connect(self._reader.read_since)
-        self._reader.page_read.connect(self._on_page)
+        self._reader.page_read.connect(self._on_first)
+        self._reader.counted.connect(self._on_counted)
+        self._reader.block_read.connect(self._on_block)
         self._reader.since_read.connect(self._on_since)
         self._thread.finished.connect(self._reader.deleteLater)
         self._thread.start()
+        self._count_thread = PyThread()
+        self._count_thread.setObjectName("vismadesk-log-counter")
+        self._counter = LogReader(store)
+        self._counter.moveToThread(self._count_thread)
+        self._request_count.connect(self._counter.count)
+        self._counter.counted.connect(self._on_counted)
+        self._count_thread.finished.connect(self._counter.deleteLater)
+        self._count_thread.start()
 
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)
@@ -164,18 +232,7 @@ class LogModel(QStandardItemModel):
         self._poll_timer.timeout.connect(self._poll)
         if poll_ms > 0:
             self._poll_timer.start()
-        self._ask_page(None)
-
-    # --- Qt model: paging -------------------------------------------------------------
-
-    def canFetchMore(self, parent: ModelIndex) -> bool:
-        return not parent.isValid() and self._more and not self._page_pending
-
-    def fetchMore(self, parent: ModelIndex) -> None:
-        if parent.isValid() or not self._more or self._page_pending:
-            return
-        n = self.rowCount()
-        self._ask_page(self.entry_id(n - 1) if n else None)
+        self._ask_first()
 
     # --- what the window uses -------------------------------------------------------
 
@@ -185,21 +242,27 @@ class LogModel(QStandardItemModel):
 
     @property
     def busy(self) -> bool:
-        return self._page_pending
+        """True while rows asked for have not arrived."""
+        return self._first_pending or self._count_pending or bool(self._pending)
 
     @property
     def loaded(self) -> bool:
         """True once the first page for the current filter is in."""
         return self._checked is not None
 
-    def entry_id(self, row: int) -> int:
-        return int(self.item(row).data(Roles.ID))
+    @property
+    def complete(self) -> bool:
+        """True once there is a row for every entry of the filter."""
+        return self.loaded and not self._count_pending
 
-    def row_of(self, entry_id: int) -> int | None:
-        for i in range(self.rowCount()):
-            if self.entry_id(i) == entry_id:
-                return i
-        return None
+    @property
+    def rows_in_memory(self) -> int:
+        return sum(self._positions.block_span(b)[1] for b in self._filled)
+
+    def entry_id(self, row: int) -> int | None:
+        """The entry shown in `row`, or None while its block is being read."""
+        value = self.index(row, 0).data(Roles.ID)
+        return int(value) if value is not None else None
 
     def set_query(self, query: LogQuery) -> None:
         if query == self._query:
@@ -210,15 +273,39 @@ class LogModel(QStandardItemModel):
     def reload(self) -> None:
         """Drop what is loaded and read the newest page for the current filter."""
         self._gen += 1
-        self._reader.latest_gen = self._gen
-        self._more = True
+        self._reader.latest_gen = self._counter.latest_gen = self._gen
         self._checked = None
         self._since_pending = False
-        self._page_pending = False
+        self._count_pending = False
+        self._pending.clear()
+        self._filled.clear()
+        self._positions = Positions(
+            self._page_size, dense=not self._query.levels and not self._query.search
+        )
         self.beginResetModel()
         self.removeRows(0, self.rowCount())
         self.endResetModel()
-        self._ask_page(None)
+        self._ask_first()
+
+    def show_rows(self, first: int, last: int) -> None:
+        """The view shows rows `first` .. `last`: read what is missing there (and a
+        screen's worth either side, for PageUp and PageDown)."""
+        if self._checked is None or first < 0 or last < first:
+            return
+        live = self._positions.live
+        margin = last - first + 1
+        visible = self._positions.blocks(first - live, last - live)
+        near = self._positions.blocks(first - live - margin, last - live + margin)
+        middle = (first + last) // 2 - live
+        wanted = sorted(near, key=lambda b: (b not in visible, abs(b * self._page_size - middle)))
+        self._wanted = wanted
+        self._reader.wanted = frozenset(wanted)
+        for block in wanted:
+            if block in self._filled:
+                self._filled.move_to_end(block)
+            elif block not in self._pending:
+                self._ask_block(block)
+        self._forget_unseen()
 
     @Slot()
     def notify_new_entries(self) -> None:
@@ -233,29 +320,70 @@ class LogModel(QStandardItemModel):
         self._closed = True
         self._live_timer.stop()
         self._poll_timer.stop()
-        self._thread.quit()
-        self._thread.wait()
+        for thread in (self._thread, self._count_thread):
+            thread.quit()
+        for thread in (self._thread, self._count_thread):
+            thread.wait()
 
-    def _put(self, at: int, rows: list[LogRow]) -> None:
+    # --- rows in the item store ------------------------------------------------------
+
+    def _insert(self, at: int, rows: list[LogRow]) -> None:
         # Qt creates the items itself (no Python object per row, a third less memory),
         # and the values go in before the view gets to paint them; one insert signal,
         # not one change signal per row.
         self.insertRows(at, len(rows))
+        self._fill(at, rows, signal=False)
+
+    def _fill(self, at: int, rows: list[LogRow], *, signal: bool = True) -> None:
         blocked = self.blockSignals(True)
         try:
             for i, row in enumerate(rows):
                 self.setItemData(self.index(at + i, 0), item_data(row))
         finally:
             self.blockSignals(blocked)
+        if signal and rows:
+            self.dataChanged.emit(self.index(at, 0), self.index(at + len(rows) - 1, 0))
+
+    def _forget_unseen(self) -> None:
+        """Drop the rows of blocks long out of view (least recently shown first)."""
+        keep = set(self._wanted)
+        for block in list(self._filled):
+            if len(self._filled) <= self._keep_blocks:
+                return
+            if block in keep:
+                continue
+            del self._filled[block]
+            lo, size = self._positions.block_span(block)
+            row = lo + self._positions.live
+            blocked = self.blockSignals(True)
+            try:
+                for r in range(row, row + size):
+                    self.takeItem(r)
+            finally:
+                self.blockSignals(blocked)
 
     # --- reading --------------------------------------------------------------------
 
-    def _ask_page(self, before_id: int | None) -> None:
+    def _set_busy(self, was: bool) -> None:
+        if self.busy != was:
+            self.busy_changed.emit(self.busy)
+
+    def _ask_first(self) -> None:
         if self._closed:
             return
-        self._page_pending = True
-        self.busy_changed.emit(True)
-        self._request_page.emit(self._gen, self._query, before_id, self._page_size)
+        was = self.busy
+        self._first_pending = True
+        self._set_busy(was)
+        self._request_first.emit(self._gen, self._query, self._page_size)
+
+    def _ask_block(self, block: int) -> None:
+        read = self._positions.plan(block)
+        if read is None or self._closed:
+            return
+        was = self.busy
+        self._pending.add(block)
+        self._set_busy(was)
+        self._request_block.emit(self._gen, self._query, read)
 
     @Slot()
     def _read_live(self) -> None:
@@ -272,20 +400,65 @@ class LogModel(QStandardItemModel):
             self.notify_new_entries()
 
     @Slot(int, object, bool, int)
-    def _on_page(self, gen: int, rows: list[LogRow], more: bool, top: int) -> None:
+    def _on_first(self, gen: int, rows: list[LogRow], more: bool, top: int) -> None:
         if gen != self._gen or self._closed:
             return
-        first = self._checked is None
+        was = self.busy
+        self._first_pending = False
+        self._count_pending = more
+        self._checked = max(top, rows[0].id if rows else 0)
+        self._positions.start(len(rows), self._checked + 1)
         if rows:
-            self._put(self.rowCount(), rows)
-        self._more = more
-        self._page_pending = False
-        self.busy_changed.emit(False)
-        if first:
-            self._checked = max(top, rows[0].id if rows else 0)
-            self.reloaded.emit()
-            if self._live_wanted:
-                self._read_live()
+            self._insert(0, rows)
+            self._know_block(0, rows)
+        self._set_busy(was)
+        self.reloaded.emit()
+        if more:
+            # The rows are on screen; now how many there are, for the scroll bar and End.
+            self._request_count.emit(self._gen, self._query, top)
+        else:
+            self.counted.emit()
+        if self._live_wanted:
+            self._read_live()
+
+    @Slot(int, int, int)
+    def _on_counted(self, gen: int, count: int, oldest_id: int) -> None:
+        if gen != self._gen or self._closed:
+            return
+        was = self.busy
+        self._count_pending = False
+        shown = self._positions.count
+        if count > shown:
+            self._positions.start(count, self._positions.newest_bound)
+            if oldest_id:
+                self._positions.know(count - 1, oldest_id)
+            # Empty rows, filled as they come into view.
+            self.insertRows(self.rowCount(), count - shown)
+        self._set_busy(was)
+        self.counted.emit()
+
+    @Slot(int, int, object)
+    def _on_block(self, gen: int, block: int, rows: list[LogRow] | None) -> None:
+        if gen != self._gen or self._closed:
+            return
+        was = self.busy
+        self._pending.discard(block)
+        if rows is None and block in self._wanted:
+            # Skipped while scrolled away, and back in view since.
+            self._ask_block(block)
+        elif rows:
+            lo, size = self._positions.block_span(block)
+            rows = rows[:size]
+            self._fill(lo + self._positions.live, rows)
+            self._know_block(lo, rows)
+            self._filled[block] = None
+            self._forget_unseen()
+        self._set_busy(was)
+
+    def _know_block(self, first: int, rows: list[LogRow]) -> None:
+        self._positions.know(first, rows[0].id)
+        self._positions.know(first + len(rows) - 1, rows[-1].id)
+        self._filled[self._positions.blocks(first, first)[0]] = None
 
     @Slot(int, object, bool, int)
     def _on_since(self, gen: int, rows: list[LogRow], more: bool, checked: int) -> None:
@@ -298,10 +471,25 @@ class LogModel(QStandardItemModel):
             return
         self._checked = max(self._checked or 0, checked)
         if rows:
-            self._put(0, rows[::-1])
-            self.live_rows_added.emit(len(rows))
+            self._add_on_top(rows[::-1])
+        self._positions.grow_on_top(0, self._checked + 1)
         if self._live_wanted and not self._live_timer.isActive():
             self._live_timer.start()
+
+    def _add_on_top(self, rows: list[LogRow]) -> None:
+        """Live rows, newest first, above position 0's entry."""
+        positions = self._positions
+        old_top = positions.top
+        touched = positions.blocks(old_top - len(rows), old_top - 1)
+        self._insert(0, rows)
+        positions.grow_on_top(len(rows), rows[0].id + 1)
+        positions.know(positions.top, rows[0].id)
+        positions.know(old_top - 1, rows[-1].id)
+        for block in touched:
+            # Filled if what it held before was (or it is all new).
+            if block in self._filled or (block + 1) * self._page_size <= old_top:
+                self._filled[block] = None
+        self.live_rows_added.emit(len(rows))
 
 
 class LogFilter:

@@ -151,3 +151,48 @@ def count(c: psycopg.Connection, levels: Iterable[Level | str] | None = None) ->
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     r = c.execute(f"SELECT count(*) FROM log{clause}", args).fetchone()
     return int(r[0]) if r else 0
+
+
+def _matching(
+    fts: bool, levels: Iterable[Level | str] | None, search: str | None
+) -> tuple[list[str], list[Any]]:
+    where, args = _filter(levels, None)
+    search = (search or "").strip()
+    if search:
+        where, args = _search(search, fts, where, args)
+    return where, args
+
+
+def count_upto(
+    c: psycopg.Connection,
+    top_id: int,
+    *,
+    fts: bool,
+    levels: Iterable[Level | str] | None,
+    search: str | None,
+) -> int:
+    """How many entries with an id up to `top_id` the filter shows."""
+    where, args = _matching(fts, levels, search)
+    clause = " AND ".join([*where, "id <= %s"])
+    r = c.execute(f"SELECT count(*) FROM log WHERE {clause}", [*args, top_id]).fetchone()
+    return int(r[0]) if r else 0
+
+
+def id_at(
+    c: psycopg.Connection,
+    offset: int,
+    *,
+    fts: bool,
+    bound: tuple[str, int],
+    levels: Iterable[Level | str] | None,
+    search: str | None,
+) -> int | None:
+    """The id of the matching entry `offset` places past `bound` ("<" id: counting down
+    from it, newest first; ">" id: up from it), or None when there are not that many."""
+    where, args = _matching(fts, levels, search)
+    op, bound_id = bound
+    order = "DESC" if op == "<" else "ASC"
+    clause = " AND ".join([*where, f"id {op} %s"])
+    sql = f"SELECT id FROM log WHERE {clause} ORDER BY id {order} OFFSET %s LIMIT 1"
+    r = c.execute(sql, [*args, bound_id, offset]).fetchone()
+    return int(r[0]) if r else None

@@ -23,7 +23,7 @@ import psycopg
 import psycopg_pool
 
 from vismadesk.domain import Action, ExportFormat, JournalEntry, JournalState, Level, LogEntry
-from vismadesk.store.api import LogListener, Unsubscribe
+from vismadesk.store.api import LogListener, Unsubscribe, log_bound
 from vismadesk.store.errors import StoreError
 from vismadesk.store.postgres import claims, cursors, journal, log, schema
 from vismadesk.store.postgres.connection import conninfo, is_connection_error, unavailable
@@ -248,6 +248,36 @@ class PgStore:
 
     def log_count(self, levels: Iterable[Level | str] | None = None) -> int:
         return self._call(lambda c: log.count(c, levels))
+
+    def log_count_upto(
+        self,
+        top_id: int,
+        *,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+    ) -> int:
+        """How many entries with an id up to `top_id` the filter shows."""
+        return self._call(
+            lambda c: log.count_upto(c, top_id, fts=self.has_fts, levels=levels, search=search)
+        )
+
+    def log_id_at(
+        self,
+        offset: int,
+        *,
+        before_id: int | None = None,
+        after_id: int | None = None,
+        levels: Iterable[Level | str] | None = None,
+        search: str | None = None,
+    ) -> int | None:
+        """The id `offset` matching entries past a bound: down from `before_id` (newest
+        first) or up from `after_id`; None when there are not that many."""
+        bound = log_bound(before_id, after_id)
+        return self._call(
+            lambda c: log.id_at(
+                c, offset, fts=self.has_fts, bound=bound, levels=levels, search=search
+            )
+        )
 
     def subscribe(self, callback: LogListener, *, poll_s: float = 1.0) -> Unsubscribe:
         """Call `callback` (on the listener thread) whenever any console writes the log.
