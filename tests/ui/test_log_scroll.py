@@ -195,4 +195,4 @@ def test_new_entries_while_far_down_keep_the_rows_in_place(
     qtbot.keyClick(view, Qt.Key.Key_Home)
     settled(qtbot, panel)
     assert shown(panel)[0] == store.latest_log_id()
-    assert summary_of(view.currentIndex()) == "Work order WO05029 exported as customer invoice 5029"
+    assert summary_of(view.currentIndex()) == "Work order WO05029 exported as sales invoice 5029"
