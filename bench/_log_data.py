@@ -118,7 +118,9 @@ def entries(count: int, seed: int = 7, end: dt.datetime | None = None) -> Iterat
                 time=moment,
             )
         summary = (
-            messages.EXPORT_HAD_ERRORS.render(failed=failed, total=size)
+            messages.EXPORT_HAD_ERRORS.render(
+                failed=failed, total=size, exported=size - failed, skipped=0
+            )
             if failed
             else messages.EXPORT_DONE.render(count=size)
         )

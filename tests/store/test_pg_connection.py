@@ -166,3 +166,38 @@ def test_connections_the_server_dropped_are_replaced_and_work_goes_on(
             assert store.log_count() == 0
         finally:
             store.close()
+
+
+def _sessions(url: str) -> int:
+    """The team store's connections to this database (ours say application_name)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as c:
+        row = c.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name = 'vismadesk'"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_a_window_on_the_team_store_holds_two_connections_and_closing_leaves_none(
+    pg_url: str,
+) -> None:
+    import threading
+    import time
+
+    store = PgStore(pg_url)
+    heard = threading.Event()
+    try:
+        store.subscribe(heard.set)
+        assert heard.wait(10)  # listening: it says so once
+        store.log_page()
+        # The pool's, and the live log's (the connection that checked the schema,
+        # handed on rather than closed and opened again).
+        assert _sessions(pg_url) == 2
+    finally:
+        store.close()
+    deadline = time.monotonic() + 10
+    while _sessions(pg_url) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the server notes a closed session a moment later
+    assert _sessions(pg_url) == 0

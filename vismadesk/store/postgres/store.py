@@ -62,31 +62,42 @@ class PgStore:
         self.has_fts = True
         self._info = conninfo(url, password)
         self._closed = False
-        self._migrated_from: int | None = None
         self._last_used: dict[int, float] = {}
-        with self._direct() as c:
-            if migrate:
-                self._migrated_from, _now = schema.migrate(c, self.location)
-            else:
-                found = schema.stored_version(c)
-                if found > schema.SCHEMA_VERSION:
-                    raise schema.SchemaTooNew(self.location, found, schema.SCHEMA_VERSION)
+        self._spare: tuple[psycopg.Connection, float] | None = None
+        self._spare_lock = threading.Lock()
         self._pool = psycopg_pool.ConnectionPool(
             self._info,
             min_size=1,
             max_size=max(2, pool_size),
             kwargs={"autocommit": True},
             check=self._check_idle,
+            # A connection just made counts as just used: no empty round trip first.
+            configure=self._returned,
             reset=self._returned,
             timeout=POOL_TIMEOUT_S,
             name="vismadesk-store",
             open=False,
         )
+        # The pool makes its first connection while a connection of our own checks the
+        # schema: opening costs one connect, not two in a row. That one fails fast with
+        # one clear message for a server that cannot be reached (the pool would keep
+        # trying); the first query waits for the pool (up to POOL_TIMEOUT_S).
+        self._pool.open(wait=False)
+        conn: psycopg.Connection | None = None
         try:
-            self._pool.open(wait=True, timeout=POOL_TIMEOUT_S)
-        except psycopg_pool.PoolTimeout as e:
+            conn = self._connect()
+            self._migrated_from = schema.check(conn, self.location, upgrade=migrate)
+        except BaseException as e:
+            lost = isinstance(e, psycopg.Error) and is_connection_error(e, conn)
+            if conn is not None:
+                conn.close()
             self._pool.close()
-            raise unavailable(url, e) from None
+            if lost:
+                raise unavailable(url, e) from None
+            raise
+        # Kept for the first who needs a connection of its own (the window's live log,
+        # a command's run lock): opening then costs one connect fewer.
+        self._spare = (conn, time.monotonic())
         self._notices = LogNotices(self._connect)
         self._run_lock = RunLock(
             self._connect, host or socket.gethostname(), profile, self._translate
@@ -97,6 +108,13 @@ class PgStore:
 
     def _connect(self) -> psycopg.Connection:
         """A connection of its own (not pooled), autocommit."""
+        with self._spare_lock:
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            conn, since = spare
+            if time.monotonic() - since <= IDLE_CHECK_S and not (conn.closed or conn.broken):
+                return conn
+            conn.close()  # idle too long to trust without a round trip: a new one
         try:
             return psycopg.connect(self._info, autocommit=True)
         except psycopg.Error as e:
@@ -112,18 +130,6 @@ class PgStore:
 
     def _translate(self, e: psycopg.Error, conn: psycopg.Connection | None = None) -> BaseException:
         return unavailable(self.url, e) if is_connection_error(e, conn) else e
-
-    @contextlib.contextmanager
-    def _direct(self) -> Iterator[psycopg.Connection]:
-        conn = self._connect()
-        try:
-            yield conn
-        except psycopg.Error as e:
-            if is_connection_error(e, conn):
-                raise unavailable(self.url, e) from None
-            raise
-        finally:
-            conn.close()
 
     def _call(self, fn: Callable[[psycopg.Connection], T]) -> T:
         """Run `fn` on a pooled connection. A pooled connection found dead (the server
@@ -171,6 +177,10 @@ class PgStore:
             self._closed = True
         self._notices.close()
         self._pool.close()
+        with self._spare_lock:
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            spare[0].close()
 
     @property
     def location(self) -> str:
@@ -256,7 +266,9 @@ class PgStore:
         """
         if self._closed:
             raise StoreError("the store is closed")
-        return self._notices.subscribe(callback)
+        # Not waiting for the listener: once it listens it calls every subscriber, who
+        # then reads what was written meanwhile. The window opens without that wait.
+        return self._notices.subscribe(callback, wait_s=0)
 
     # --- export journal ---------------------------------------------------------------
 
