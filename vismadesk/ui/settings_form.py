@@ -254,6 +254,8 @@ class SettingsForm(QWidget):
                 widget.setText(_(text))
         self.duplicate_days.setSuffix(_(texts.DAYS_SUFFIX))
         self.claim_lease.setSuffix(_(texts.MINUTES_SUFFIX))
+        self.store_label.setText(self._store_text())
+        self.store_label.setToolTip(_(texts.STORE_HOW_TO_CHANGE))
         for i, minutes in enumerate(HOUR_ROUNDING_CHOICES):
             shown = (
                 _(texts.HOUR_ROUNDING_NONE)
@@ -429,9 +431,9 @@ class SettingsForm(QWidget):
             if store is not None
             else bool(self.host.settings.store_url)
         )
-        kind = texts.STORE_TEAM if shared else texts.STORE_LOCAL
+        kind = _(texts.STORE_TEAM if shared else texts.STORE_LOCAL)
         where = getattr(store, "location", "") or self.host.settings.store_url
-        return texts.STORE_WHERE.format(kind=kind, where=where) if where else kind
+        return _(texts.STORE_WHERE).format(kind=kind, where=where) if where else kind
 
     def _save_bar(self) -> QFrame:
         self.save_button = QPushButton()
@@ -478,11 +480,11 @@ class SettingsForm(QWidget):
         self.export_defaults.watch(self._changed)
         for spin in (self.concurrency, self.auto_sync, self.duplicate_days, self.claim_lease):
             spin.valueChanged.connect(self._changed)
-        for key, w in self._inputs.items():
-            if isinstance(w, QLineEdit):
-                w.textChanged.connect(self._changed)
+        for key, field in self._inputs.items():
+            if isinstance(field, QLineEdit):
+                field.textChanged.connect(self._changed)
                 if key in TOKEN_KEYS:
-                    w.textChanged.connect(self._token_typed)
+                    field.textChanged.connect(self._token_typed)
 
     def _show_advanced(self, on: bool) -> None:
         self.advanced.setVisible(on)

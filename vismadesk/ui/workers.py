@@ -27,6 +27,7 @@ from vismadesk.engine import runs
 from vismadesk.engine.runs import Progress, RunResult
 from vismadesk.errors import AppError
 from vismadesk.redact import redact
+from vismadesk.store.errors import StoreError
 from vismadesk.ui.threads import PyThread
 
 if TYPE_CHECKING:
@@ -135,6 +136,11 @@ class RunWorker(QObject):
             result = self._job(hooks)
         except AppError as e:
             self.crashed.emit(e.message)
+            result = None
+        except StoreError as e:
+            # The store's own words (a team store out of reach): no bug, no traceback.
+            log.warning("run stopped: %s", redact(str(e)))
+            self.crashed.emit(redact(str(e)))
             result = None
         except Exception as e:
             log.exception("run failed")

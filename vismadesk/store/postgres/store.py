@@ -43,6 +43,10 @@ IDLE_CHECK_S = 5.0
 # How long a query waits for a free pooled connection before the store is
 # declared unavailable (a server that went away mid-session).
 POOL_TIMEOUT_S = 20
+# Once the server has been found out of reach, a query waits this long for the pool
+# instead: the window says so at once rather than freezing for POOL_TIMEOUT_S each
+# time. The pool reconnects by itself; the first query that succeeds ends this.
+DOWN_WAIT_S = 1.0
 
 
 class PgStore:
@@ -62,6 +66,7 @@ class PgStore:
         self.has_fts = True
         self._info = conninfo(url, password)
         self._closed = False
+        self._down = False  # the server was found out of reach (DOWN_WAIT_S)
         self._last_used: dict[int, float] = {}
         self._spare: tuple[psycopg.Connection, float] | None = None
         self._spare_lock = threading.Lock()
@@ -78,19 +83,17 @@ class PgStore:
             name="vismadesk-store",
             open=False,
         )
-        # The pool makes its first connection while a connection of our own checks the
-        # schema: opening costs one connect, not two in a row. That one fails fast with
-        # one clear message for a server that cannot be reached (the pool would keep
-        # trying); the first query waits for the pool (up to POOL_TIMEOUT_S).
-        self._pool.open(wait=False)
-        conn: psycopg.Connection | None = None
+        # A connection of our own first: a server that cannot be reached is one clear
+        # message at once (a pool would keep trying, and log each try).
+        conn = self._connect()
         try:
-            conn = self._connect()
+            # The pool makes its first connection while ours checks the schema; the
+            # first query waits for it (up to POOL_TIMEOUT_S, then unavailable).
+            self._pool.open(wait=False)
             self._migrated_from = schema.check(conn, self.location, upgrade=migrate)
         except BaseException as e:
             lost = isinstance(e, psycopg.Error) and is_connection_error(e, conn)
-            if conn is not None:
-                conn.close()
+            conn.close()
             self._pool.close()
             if lost:
                 raise unavailable(url, e) from None
@@ -118,6 +121,7 @@ class PgStore:
         try:
             return psycopg.connect(self._info, autocommit=True)
         except psycopg.Error as e:
+            self._down = True
             raise unavailable(self.url, e) from None
 
     def _returned(self, conn: psycopg.Connection) -> None:
@@ -140,11 +144,14 @@ class PgStore:
             try:
                 with self._pooled() as c:
                     used = c
-                    return fn(c)
+                    result = fn(c)
+                self._down = False
+                return result
             except psycopg.Error as e:
                 if not is_connection_error(e, used):
                     raise
                 if attempt == 2 or used is None:
+                    self._down = True
                     raise unavailable(self.url, e) from None
         raise AssertionError("unreachable")
 
@@ -153,11 +160,14 @@ class PgStore:
         if self._closed:
             raise StoreError("the store is closed")
         try:
-            with self._pool.connection() as c:
+            with self._pool.connection(DOWN_WAIT_S if self._down else POOL_TIMEOUT_S) as c:
                 yield c
         except psycopg_pool.PoolClosed:
             raise StoreError("the store is closed") from None
         except psycopg_pool.PoolTimeout as e:
+            self._down = True
+            # The server's own reason ("connection refused") when it cannot be reached.
+            self._connect().close()
             raise unavailable(self.url, e) from None
 
     def call(self, fn: Callable[[psycopg.Connection], T]) -> T:
