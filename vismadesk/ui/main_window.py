@@ -529,7 +529,7 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(True)
         self.work_orders.set_busy(True)
         self._retry = None
-        self._progress_seen: Progress | None = None
+        self._progress_seen = None
         self._on_auth(self.ctx.tokens.state)
         running = _(texts.RUNNING).format(action=label(k))
         self.statusBar().showMessage(running)
