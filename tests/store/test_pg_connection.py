@@ -201,3 +201,26 @@ def test_a_window_on_the_team_store_holds_two_connections_and_closing_leaves_non
     while _sessions(pg_url) and time.monotonic() < deadline:
         time.sleep(0.05)  # the server notes a closed session a moment later
     assert _sessions(pg_url) == 0
+
+
+def test_a_team_store_lost_mid_session_says_why_and_comes_back(pg_url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from tests.helpers.postgres import DelayProxy
+
+    port = urlsplit(pg_url).port
+    assert port is not None
+    network = DelayProxy(port, 0)
+    store = PgStore(network.url(pg_url))
+    try:
+        assert store.log_page() == []
+        network.close()  # the office network is gone, and nothing answers there
+        for _ in range(2):  # each time the server's own reason, not a pool's timeout
+            with pytest.raises(StoreUnavailable) as info:
+                store.log_page()
+            text = str(info.value)
+            assert "cannot be used" in text and "refused" in text.lower(), text
+    finally:
+        store.close()
+    with PgStore(pg_url) as again:  # the server itself never went away
+        assert again.log_page() == []

@@ -118,6 +118,9 @@ class PgStore:
             if time.monotonic() - since <= IDLE_CHECK_S and not (conn.closed or conn.broken):
                 return conn
             conn.close()  # idle too long to trust without a round trip: a new one
+        return self._new_connection()
+
+    def _new_connection(self) -> psycopg.Connection:
         try:
             return psycopg.connect(self._info, autocommit=True)
         except psycopg.Error as e:
@@ -150,8 +153,8 @@ class PgStore:
             except psycopg.Error as e:
                 if not is_connection_error(e, used):
                     raise
+                self._down = True  # the second try finds out quickly whether it still is
                 if attempt == 2 or used is None:
-                    self._down = True
                     raise unavailable(self.url, e) from None
         raise AssertionError("unreachable")
 
@@ -160,14 +163,30 @@ class PgStore:
         if self._closed:
             raise StoreError("the store is closed")
         try:
-            with self._pool.connection(DOWN_WAIT_S if self._down else POOL_TIMEOUT_S) as c:
-                yield c
+            conn = self._getconn()
         except psycopg_pool.PoolClosed:
             raise StoreError("the store is closed") from None
+        try:
+            with conn:  # as the pool's own connection(): commit, or roll back on error
+                yield conn
+        finally:
+            self._pool.putconn(conn)
+
+    def _getconn(self) -> psycopg.Connection:
+        if not self._down:
+            try:
+                return self._pool.getconn(POOL_TIMEOUT_S)
+            except psycopg_pool.PoolTimeout as e:
+                self._down = True
+                raise unavailable(self.url, e) from None
+        with contextlib.suppress(psycopg_pool.PoolTimeout):
+            return self._pool.getconn(DOWN_WAIT_S)
+        # Still out of reach? A connection of our own says so at once, with the server's
+        # own reason ("connection refused"); reachable again, the pool catches up.
+        self._new_connection().close()
+        try:
+            return self._pool.getconn(POOL_TIMEOUT_S)
         except psycopg_pool.PoolTimeout as e:
-            self._down = True
-            # The server's own reason ("connection refused") when it cannot be reached.
-            self._connect().close()
             raise unavailable(self.url, e) from None
 
     def call(self, fn: Callable[[psycopg.Connection], T]) -> T:
