@@ -93,6 +93,9 @@ class Probe:
             return  # the first page is still on its way
         self._on_paint = None
         self.result["rows_painted_s"] = self.since_start()
+        # This process's CPU time (all threads) by then: what a busy machine cannot
+        # inflate the way it inflates the wall time, so runs at different loads compare.
+        self.result["cpu_at_rows_painted_s"] = time.process_time()
         self.result["rows_at_first_paint"] = self.model.rowCount()
         self.result["rss_after_open_mb"] = rss_mb()
         if self.args.measure == "open":

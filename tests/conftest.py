@@ -20,6 +20,7 @@ import keyring
 import platformdirs
 import pytest
 
+from tests.helpers.postgres import Cluster, NoServer, cluster_from_environment
 from vismadesk.keyring_store import MemoryKeyring
 
 _PLATFORM_DIRS = {
@@ -58,6 +59,35 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+# --- a PostgreSQL server for the team store's tests (tests/store, tests/engine) ---------
+
+# Read at import: every test's own fixtures clear the VISMADESK_* variables, and a
+# backend asks for the server from inside a test.
+_CI_CLUSTER = cluster_from_environment()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    if _CI_CLUSTER is not None:
+        yield _CI_CLUSTER
+        return
+    try:
+        cluster = Cluster.start()  # a developer machine: a server of our own
+    except NoServer as e:
+        pytest.fail(f"the team store tests need a PostgreSQL server: {e}", pytrace=False)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster) -> Iterator[str]:
+    """A fresh, empty database on the test server, dropped after the test."""
+    with pg_cluster.new_database() as url:
+        yield url
 
 
 # --- QThread leak check ----------------------------------------------------------------

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ def make_profile(sb: Sandbox, folder: Path, **settings: Any) -> Path:
     return folder
 
 
-def env_for(sb: Sandbox, profile: Path) -> dict[str, str]:
+def env_for(sb: Sandbox, profile: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     creds = sb.credentials
     env = {k: v for k, v in os.environ.items() if not k.startswith("VISMADESK_")}
     env.update(
@@ -50,6 +50,7 @@ def env_for(sb: Sandbox, profile: Path) -> dict[str, str]:
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
         PYTHONUNBUFFERED="1",
     )
+    env.update(extra or {})
     return env
 
 
@@ -62,11 +63,16 @@ class Console:
     profile: Path
 
     @classmethod
-    def start(cls, sb: Sandbox, profile: Path, *args: str) -> Console:
+    def start(
+        cls, sb: Sandbox, profile: Path, *args: str, env: Mapping[str, str] | None = None
+    ) -> Console:
         out_path = profile / f"out-{time.monotonic_ns()}.txt"
         with out_path.open("wb") as out:
             proc = subprocess.Popen(
-                [*EXPORT, *args], env=env_for(sb, profile), stdout=out, stderr=subprocess.STDOUT
+                [*EXPORT, *args],
+                env=env_for(sb, profile, env),
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         return cls(proc, out_path, profile)
 
@@ -83,13 +89,15 @@ class Console:
         self.proc.wait(timeout=30)
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 120.0) -> bool:
+def wait_until(
+    condition: Callable[[], bool], timeout: float = 120.0, every_s: float = 0.005
+) -> bool:
     """Poll a condition (the sandbox's counts, a lock): never a fixed wait for work."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.005)
+        time.sleep(every_s)
     return condition()
 
 

@@ -308,5 +308,9 @@ class DelayProxy:
 
     def close(self) -> None:
         self._closed = True
+        # shutdown() first: close() alone leaves a thread blocked in accept() holding
+        # the listening socket, which then takes one more connection.
+        with contextlib.suppress(OSError):
+            self._server.shutdown(socket.SHUT_RDWR)
         self._server.close()
         self.cut()

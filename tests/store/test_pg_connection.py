@@ -166,3 +166,61 @@ def test_connections_the_server_dropped_are_replaced_and_work_goes_on(
             assert store.log_count() == 0
         finally:
             store.close()
+
+
+def _sessions(url: str) -> int:
+    """The team store's connections to this database (ours say application_name)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as c:
+        row = c.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name = 'vismadesk'"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_a_window_on_the_team_store_holds_two_connections_and_closing_leaves_none(
+    pg_url: str,
+) -> None:
+    import threading
+    import time
+
+    store = PgStore(pg_url)
+    heard = threading.Event()
+    try:
+        store.subscribe(heard.set)
+        assert heard.wait(10)  # listening: it says so once
+        store.log_page()
+        # The pool's, and the live log's (the connection that checked the schema,
+        # handed on rather than closed and opened again).
+        assert _sessions(pg_url) == 2
+    finally:
+        store.close()
+    deadline = time.monotonic() + 10
+    while _sessions(pg_url) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the server notes a closed session a moment later
+    assert _sessions(pg_url) == 0
+
+
+def test_a_team_store_lost_mid_session_says_why_and_comes_back(pg_url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from tests.helpers.postgres import DelayProxy
+
+    port = urlsplit(pg_url).port
+    assert port is not None
+    network = DelayProxy(port, 0)
+    store = PgStore(network.url(pg_url))
+    try:
+        assert store.log_page() == []
+        network.close()  # the office network is gone, and nothing answers there
+        for _ in range(2):  # each time the server's own reason, not a pool's timeout
+            with pytest.raises(StoreUnavailable) as info:
+                store.log_page()
+            text = str(info.value)
+            assert "cannot be used" in text and "refused" in text.lower(), text
+    finally:
+        store.close()
+    with PgStore(pg_url) as again:  # the server itself never went away
+        assert again.log_page() == []

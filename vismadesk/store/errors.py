@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from vismadesk.i18n import _
+
 
 class StoreError(RuntimeError):
     pass
@@ -12,8 +14,10 @@ class StoreError(RuntimeError):
 class SchemaTooNew(StoreError):
     def __init__(self, path: Path | str, found: int, known: int) -> None:
         super().__init__(
-            f"The database {path} was written by a newer vismadesk (schema {found}; this "
-            f"version knows up to {known}). Update vismadesk; the database was not changed."
+            _(
+                "The database {path} was written by a newer vismadesk (schema {found}; this "
+                "version knows up to {known}). Update vismadesk; the database was not changed."
+            ).format(path=path, found=found, known=known)
         )
         self.found = found
         self.known = known

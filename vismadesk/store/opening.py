@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from vismadesk.i18n import _
 from vismadesk.store.api import StoreAPI
 from vismadesk.store.errors import StoreUnavailable
 from vismadesk.store.local import Store
@@ -46,8 +47,11 @@ def open_store(
         return Store(profile.db_path)
     problem = url_problem(url)
     if problem:
-        source = URL_ENV if env.get(URL_ENV) else "The store_url setting"
-        raise StoreUnavailable(f"{source} {problem}.")
+        if env.get(URL_ENV):
+            text = _("{variable} {problem}.").format(variable=URL_ENV, problem=problem)
+        else:
+            text = _("The store_url setting {problem}.").format(problem=problem)
+        raise StoreUnavailable(text)
     from vismadesk.store.postgres import PgStore
     from vismadesk.store.postgres.connection import store_password
 

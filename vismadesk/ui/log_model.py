@@ -17,9 +17,12 @@ is `log_rows`'s business; this module only reads.
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from PySide6.QtCore import (
     QIdentityProxyModel,
@@ -31,10 +34,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QStandardItemModel
 
 from vismadesk.domain import Level, LogEntry
-from vismadesk.store import Store
+from vismadesk.redact import redact
+from vismadesk.store import Store, StoreError
 from vismadesk.ui.log_positions import BlockRead, Positions
 from vismadesk.ui.log_rows import ROLE_NAMES, LogRow, Roles, draw_badges, item_data
 from vismadesk.ui.threads import PyThread
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 # Blocks kept while out of view: 50,000 rows, about 36 MB (0.7 KB a row). Generous,
@@ -60,6 +66,24 @@ class LogQuery:
         return sorted(self.levels) if self.levels else None
 
 
+_Read = TypeVar("_Read", bound=Callable[..., None])
+
+
+def _store_may_fail(read: _Read) -> _Read:
+    """A store that cannot be read (a team store out of reach, a damaged file) is said,
+    not raised inside Qt's slot: the view keeps what it shows and the window says why."""
+
+    @functools.wraps(read)
+    def reading(self: LogReader, *args: Any) -> None:
+        try:
+            read(self, *args)
+        except StoreError as e:
+            log.warning("the log could not be read: %s", redact(str(e)))
+            self.failed.emit(redact(str(e)))
+
+    return reading  # type: ignore[return-value]
+
+
 class LogReader(QObject):
     """Runs the log queries on its own thread, with its own database connection."""
 
@@ -67,6 +91,7 @@ class LogReader(QObject):
     counted = Signal(int, int, int)  # generation, entries up to the top id, oldest's id
     block_read = Signal(int, int, object)  # generation, block, rows newest first (or None)
     since_read = Signal(int, object, bool, int)  # generation, rows oldest first, more, checked
+    failed = Signal(str)  # the store could not be read: its words
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -77,6 +102,7 @@ class LogReader(QObject):
         self.wanted: frozenset[int] = frozenset()
 
     @Slot(int, object, int)
+    @_store_may_fail
     def read_first(self, gen: int, query: LogQuery, limit: int) -> None:
         if gen != self.latest_gen:
             return
@@ -90,6 +116,7 @@ class LogReader(QObject):
         self.page_read.emit(gen, rows, len(rows) == limit, top)
 
     @Slot(int, object, int)
+    @_store_may_fail
     def count(self, gen: int, query: LogQuery, top: int) -> None:
         """How many entries there are up to `top`, and the oldest's id (on a thread of
         its own: a count must not hold up the first page of the next filter)."""
@@ -101,6 +128,7 @@ class LogReader(QObject):
         self.counted.emit(gen, count, oldest[0].id if oldest and oldest[0].id else 0)
 
     @Slot(int, object, object)
+    @_store_may_fail
     def read_block(self, gen: int, query: LogQuery, read: BlockRead) -> None:
         if gen != self.latest_gen or read.block not in self.wanted:
             self.block_read.emit(gen, read.block, None)
@@ -128,6 +156,7 @@ class LogReader(QObject):
         self.block_read.emit(gen, read.block, rows)
 
     @Slot(int, object, int, int)
+    @_store_may_fail
     def read_since(self, gen: int, query: LogQuery, after_id: int, limit: int) -> None:
         if gen != self.latest_gen:
             return
@@ -161,6 +190,8 @@ class LogModel(QStandardItemModel):
     # Emitted after live rows were inserted at the top (count).
     live_rows_added = Signal(int)
     busy_changed = Signal(bool)
+    # The store could not be read (its words, redacted): the window says so.
+    read_failed = Signal(str)
 
     _request_first = Signal(int, object, int)
     _request_count = Signal(int, object, int)
@@ -212,6 +243,7 @@ class LogModel(QStandardItemModel):
         self._reader.counted.connect(self._on_counted)
         self._reader.block_read.connect(self._on_block)
         self._reader.since_read.connect(self._on_since)
+        self._reader.failed.connect(self.read_failed)
         self._thread.finished.connect(self._reader.deleteLater)
         self._thread.start()
         self._count_thread = PyThread()
@@ -220,6 +252,7 @@ class LogModel(QStandardItemModel):
         self._counter.moveToThread(self._count_thread)
         self._request_count.connect(self._counter.count)
         self._counter.counted.connect(self._on_counted)
+        self._counter.failed.connect(self.read_failed)
         self._count_thread.finished.connect(self._counter.deleteLater)
         self._count_thread.start()
 

@@ -8,6 +8,7 @@ through a `TaskRunner`. What each run is (label, icon, shortcut, job) is in
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -471,6 +472,7 @@ class MainWindow(QMainWindow):
         self.runs.progress_changed.connect(self._on_progress)
         self.runs.refused.connect(self._on_run_refused)
         self.runs.log_written.connect(self.log_panel.model.notify_new_entries)
+        self.log_panel.model.read_failed.connect(self._notice)
 
         self._auth_bridge = _AuthBridge(self)
         self._auth_bridge.changed.connect(self._on_auth)
@@ -645,7 +647,7 @@ class MainWindow(QMainWindow):
     def _on_store_failed(self, kind: str, text: str) -> None:
         """The database could not be used (damaged, locked, read-only, full): a dialog,
         since every next run would meet it too."""
-        self._notice(text)
+        self._notice(_(texts.RUN_STOPPED_BY_STORE).format(action=label(kind), problem=text))
         box = QMessageBox(QMessageBox.Icon.Critical, _(texts.STORE_FAILED_TITLE), text, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setObjectName("storeFailed")
@@ -1000,11 +1002,13 @@ class MainWindow(QMainWindow):
             "connection": connection_check(state, trouble),
             "token": token_check(state),
             "settings": settings_check(self.ctx.settings, unsaved=self.form.dirty),
-            "codes": codes_check(
-                store.cursor_time(sync.RELATIONS_CURSOR), store.cursor_time(sync.MATERIALS_CURSOR)
-            ),
             "ready": ready_check(self._counts),
         }
+        # A team store out of reach: the codes light keeps what it last said.
+        with contextlib.suppress(StoreError):
+            checks["codes"] = codes_check(
+                store.cursor_time(sync.RELATIONS_CURSOR), store.cursor_time(sync.MATERIALS_CURSOR)
+            )
         for name, check in checks.items():
             self.header.set_check(name, check)
 

@@ -257,6 +257,8 @@ class SettingsForm(QWidget):
         self.export_defaults.retranslate()
         self.duplicate_days.setSuffix(_(texts.DAYS_SUFFIX))
         self.claim_lease.setSuffix(_(texts.MINUTES_SUFFIX))
+        self.store_label.setText(self._store_text())
+        self.store_label.setToolTip(_(texts.STORE_HOW_TO_CHANGE))
         for i, minutes in enumerate(HOUR_ROUNDING_CHOICES):
             shown = (
                 _(texts.HOUR_ROUNDING_NONE)
@@ -484,9 +486,9 @@ class SettingsForm(QWidget):
             if store is not None
             else bool(self.host.settings.store_url)
         )
-        kind = texts.STORE_TEAM if shared else texts.STORE_LOCAL
+        kind = _(texts.STORE_TEAM if shared else texts.STORE_LOCAL)
         where = getattr(store, "location", "") or self.host.settings.store_url
-        return texts.STORE_WHERE.format(kind=kind, where=where) if where else kind
+        return _(texts.STORE_WHERE).format(kind=kind, where=where) if where else kind
 
     def _save_bar(self) -> QFrame:
         self.save_button = QPushButton()

@@ -344,6 +344,8 @@ PROGRESS_ERRORS = Plural("{n} error so far", "{n} errors so far")
 RUN_BUSY = N_("{running} is still running. Wait for it to finish or click Cancel.")
 RUN_FINISHED = N_("{action} finished.")
 RUN_FAILED = N_("{action} stopped; the log says why.")
+# The store itself failed: the log may not hold the reason, so it is said here.
+RUN_STOPPED_BY_STORE = N_("{action} stopped: {problem}")
 RUN_HAD_ERRORS = N_("{action} finished; some entries need attention (see the log).")
 RUN_CANCELLING = N_("Cancelling {action}: finishing the work in progress…")
 AUTO_SYNC_SKIPPED = N_("Auto-sync skipped: {running} was running.")

@@ -139,8 +139,10 @@ class RunWorker(QObject):
             self.crashed.emit(e.message)
             result = None
         except StoreError as e:
-            log.warning("run stopped: %s", e)
-            self.store_failed.emit(str(e))
+            # The store's own words (a damaged file, a team store out of reach): no bug,
+            # no traceback; the window says what to do.
+            log.warning("run stopped: %s", redact(str(e)))
+            self.store_failed.emit(redact(str(e)))
             result = None
         except Exception as e:
             log.exception("run failed")

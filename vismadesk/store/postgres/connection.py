@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from vismadesk.i18n import _
 from vismadesk.keyring_store import SecretName, Secrets, SecretStoreError
 from vismadesk.redact import register_secret
 from vismadesk.store.errors import StoreUnavailable
@@ -57,7 +58,7 @@ def conninfo(url: str, password: str | None) -> str:
     """libpq's connection string for `url`, with our keepalives and session settings."""
     problem = url_problem(url)
     if problem:
-        raise StoreUnavailable(f"The store_url setting {problem}.")
+        raise StoreUnavailable(_("The store_url setting {problem}.").format(problem=problem))
     params = conninfo_to_dict(url)
     extra: dict[str, object] = {k: v for k, v in KEEPALIVE.items() if k not in params}
     extra.setdefault("application_name", params.get("application_name") or "vismadesk")
@@ -88,11 +89,14 @@ def unavailable(url: str, e: BaseException) -> StoreUnavailable:
     """The clear message for a team store that cannot be used just now."""
     reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     hint = (
-        "Store its password with `vismadesk store password` or set VISMADESK_STORE_PASSWORD."
+        _("Store its password with `vismadesk store password` or set VISMADESK_STORE_PASSWORD.")
         if "password" in reason.lower()
-        else "Check that the server runs and this computer can reach it (`vismadesk store check`)."
+        else _(
+            "Check that the server runs and this computer can reach it (`vismadesk store check`)."
+        )
     )
     return StoreUnavailable(
-        f"The team store {describe(url)} cannot be used: {reason}. No export starts "
-        f"without it. {hint}"
+        _(
+            "The team store {store} cannot be used: {reason}. No export starts without it. {hint}"
+        ).format(store=describe(url), reason=reason, hint=hint)
     )

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import psycopg
 
 from vismadesk.store.api import LogListener, Unsubscribe
+from vismadesk.store.errors import StoreError
 from vismadesk.store.postgres.schema import LOG_CHANNEL
 
 _log = logging.getLogger("vismadesk.store")
@@ -90,7 +91,9 @@ class LogNotices:
                             for _notice in conn.notifies(timeout=0):
                                 pass
                             self._tell()
-            except psycopg.Error as e:
+            except (psycopg.Error, StoreError) as e:
+                # StoreError: the server out of reach (our connect says so); keep
+                # trying, so the live log comes back with the server.
                 self.listening.clear()
                 delay = _RETRY_S[min(failures, len(_RETRY_S) - 1)]
                 failures += 1

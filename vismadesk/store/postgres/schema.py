@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import psycopg
+import psycopg.errors
 
 from vismadesk.store.errors import SchemaTooNew
 
@@ -137,6 +138,22 @@ def stored_version(c: psycopg.Connection) -> int:
         return 0
     row = c.execute("SELECT max(version) FROM vismadesk_schema").fetchone()
     return int(row[0] or 0) if row else 0
+
+
+def check(c: psycopg.Connection, where: str, *, upgrade: bool) -> int:
+    """On open: the schema version found, migrated first when `upgrade` (refusing a
+    newer one). `c` is an idle autocommit connection; a current schema costs one
+    round trip (the catalog is read only for a database that is not up to date)."""
+    try:
+        row = c.execute("SELECT max(version) FROM vismadesk_schema").fetchone()
+        found = int(row[0] or 0) if row else 0
+    except psycopg.errors.UndefinedTable:
+        found = 0  # autocommit: the failed statement spoils no transaction
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(where, found, SCHEMA_VERSION)
+    if found == SCHEMA_VERSION or not upgrade:
+        return found
+    return migrate(c, where)[0]
 
 
 def migrate(c: psycopg.Connection, where: str) -> tuple[int, int]:

@@ -43,6 +43,10 @@ IDLE_CHECK_S = 5.0
 # How long a query waits for a free pooled connection before the store is
 # declared unavailable (a server that went away mid-session).
 POOL_TIMEOUT_S = 20
+# Once the server has been found out of reach, a query waits this long for the pool
+# instead: the window says so at once rather than freezing for POOL_TIMEOUT_S each
+# time. The pool reconnects by itself; the first query that succeeds ends this.
+DOWN_WAIT_S = 1.0
 
 
 class PgStore:
@@ -62,31 +66,41 @@ class PgStore:
         self.has_fts = True
         self._info = conninfo(url, password)
         self._closed = False
-        self._migrated_from: int | None = None
+        self._down = False  # the server was found out of reach (DOWN_WAIT_S)
         self._last_used: dict[int, float] = {}
-        with self._direct() as c:
-            if migrate:
-                self._migrated_from, _now = schema.migrate(c, self.location)
-            else:
-                found = schema.stored_version(c)
-                if found > schema.SCHEMA_VERSION:
-                    raise schema.SchemaTooNew(self.location, found, schema.SCHEMA_VERSION)
+        self._spare: tuple[psycopg.Connection, float] | None = None
+        self._spare_lock = threading.Lock()
         self._pool = psycopg_pool.ConnectionPool(
             self._info,
             min_size=1,
             max_size=max(2, pool_size),
             kwargs={"autocommit": True},
             check=self._check_idle,
+            # A connection just made counts as just used: no empty round trip first.
+            configure=self._returned,
             reset=self._returned,
             timeout=POOL_TIMEOUT_S,
             name="vismadesk-store",
             open=False,
         )
+        # A connection of our own first: a server that cannot be reached is one clear
+        # message at once (a pool would keep trying, and log each try).
+        conn = self._connect()
         try:
-            self._pool.open(wait=True, timeout=POOL_TIMEOUT_S)
-        except psycopg_pool.PoolTimeout as e:
+            # The pool makes its first connection while ours checks the schema; the
+            # first query waits for it (up to POOL_TIMEOUT_S, then unavailable).
+            self._pool.open(wait=False)
+            self._migrated_from = schema.check(conn, self.location, upgrade=migrate)
+        except BaseException as e:
+            lost = isinstance(e, psycopg.Error) and is_connection_error(e, conn)
+            conn.close()
             self._pool.close()
-            raise unavailable(url, e) from None
+            if lost:
+                raise unavailable(url, e) from None
+            raise
+        # Kept for the first who needs a connection of its own (the window's live log,
+        # a command's run lock): opening then costs one connect fewer.
+        self._spare = (conn, time.monotonic())
         self._notices = LogNotices(self._connect)
         self._run_lock = RunLock(
             self._connect, host or socket.gethostname(), profile, self._translate
@@ -97,9 +111,20 @@ class PgStore:
 
     def _connect(self) -> psycopg.Connection:
         """A connection of its own (not pooled), autocommit."""
+        with self._spare_lock:
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            conn, since = spare
+            if time.monotonic() - since <= IDLE_CHECK_S and not (conn.closed or conn.broken):
+                return conn
+            conn.close()  # idle too long to trust without a round trip: a new one
+        return self._new_connection()
+
+    def _new_connection(self) -> psycopg.Connection:
         try:
             return psycopg.connect(self._info, autocommit=True)
         except psycopg.Error as e:
+            self._down = True
             raise unavailable(self.url, e) from None
 
     def _returned(self, conn: psycopg.Connection) -> None:
@@ -113,18 +138,6 @@ class PgStore:
     def _translate(self, e: psycopg.Error, conn: psycopg.Connection | None = None) -> BaseException:
         return unavailable(self.url, e) if is_connection_error(e, conn) else e
 
-    @contextlib.contextmanager
-    def _direct(self) -> Iterator[psycopg.Connection]:
-        conn = self._connect()
-        try:
-            yield conn
-        except psycopg.Error as e:
-            if is_connection_error(e, conn):
-                raise unavailable(self.url, e) from None
-            raise
-        finally:
-            conn.close()
-
     def _call(self, fn: Callable[[psycopg.Connection], T]) -> T:
         """Run `fn` on a pooled connection. A pooled connection found dead (the server
         restarted, a firewall cut it) is replaced once: every call here is safe to
@@ -134,10 +147,13 @@ class PgStore:
             try:
                 with self._pooled() as c:
                     used = c
-                    return fn(c)
+                    result = fn(c)
+                self._down = False
+                return result
             except psycopg.Error as e:
                 if not is_connection_error(e, used):
                     raise
+                self._down = True  # the second try finds out quickly whether it still is
                 if attempt == 2 or used is None:
                     raise unavailable(self.url, e) from None
         raise AssertionError("unreachable")
@@ -147,10 +163,29 @@ class PgStore:
         if self._closed:
             raise StoreError("the store is closed")
         try:
-            with self._pool.connection() as c:
-                yield c
+            conn = self._getconn()
         except psycopg_pool.PoolClosed:
             raise StoreError("the store is closed") from None
+        try:
+            with conn:  # as the pool's own connection(): commit, or roll back on error
+                yield conn
+        finally:
+            self._pool.putconn(conn)
+
+    def _getconn(self) -> psycopg.Connection:
+        if not self._down:
+            try:
+                return self._pool.getconn(POOL_TIMEOUT_S)
+            except psycopg_pool.PoolTimeout as e:
+                self._down = True
+                raise unavailable(self.url, e) from None
+        with contextlib.suppress(psycopg_pool.PoolTimeout):
+            return self._pool.getconn(DOWN_WAIT_S)
+        # Still out of reach? A connection of our own says so at once, with the server's
+        # own reason ("connection refused"); reachable again, the pool catches up.
+        self._new_connection().close()
+        try:
+            return self._pool.getconn(POOL_TIMEOUT_S)
         except psycopg_pool.PoolTimeout as e:
             raise unavailable(self.url, e) from None
 
@@ -171,6 +206,10 @@ class PgStore:
             self._closed = True
         self._notices.close()
         self._pool.close()
+        with self._spare_lock:
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            spare[0].close()
 
     @property
     def location(self) -> str:
@@ -286,7 +325,9 @@ class PgStore:
         """
         if self._closed:
             raise StoreError("the store is closed")
-        return self._notices.subscribe(callback)
+        # Not waiting for the listener: once it listens it calls every subscriber, who
+        # then reads what was written meanwhile. The window opens without that wait.
+        return self._notices.subscribe(callback, wait_s=0)
 
     # --- export journal ---------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The `store_url` setting: what a team store address may hold, and how it is shown.
 
-Standard library only: the settings check uses it without loading the driver.
+No driver here (the settings check uses it without loading psycopg).
 A password never goes in the address (the settings file is not a secret store); it
 comes from the keyring or the environment (`credentials.py`).
 """
@@ -8,6 +8,8 @@ comes from the keyring or the environment (`credentials.py`).
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from vismadesk.i18n import _
 
 SCHEMES = ("postgresql", "postgres")
 DEFAULT_PORT = 5432
@@ -23,21 +25,21 @@ def url_problem(url: str) -> str | None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError as e:
-        return f"not a valid address ({e})"
+        return _("not a valid address ({problem})").format(problem=e)
     if parts.scheme not in SCHEMES:
-        return "expected postgresql://user@server:5432/database, or empty for this PC only"
+        return _("expected postgresql://user@server:5432/database, or empty for this PC only")
     if parts.password is not None:
-        return (
+        return _(
             "must not hold a password: store it with `vismadesk store password` (the keyring) "
             "or set VISMADESK_STORE_PASSWORD"
         )
     query = {k.lower() for k, _v in parse_qsl(parts.query, keep_blank_values=True)}
     if query & _SECRET_PARAMS:
-        return "must not hold a password: store it with `vismadesk store password` instead"
+        return _("must not hold a password: store it with `vismadesk store password` instead")
     if not parts.hostname and "host" not in query:
-        return "names no server: postgresql://user@server:5432/database"
+        return _("names no server: postgresql://user@server:5432/database")
     if not parts.path.strip("/") and "dbname" not in query:
-        return "names no database: postgresql://user@server:5432/database"
+        return _("names no database: postgresql://user@server:5432/database")
     return None
 
 
