@@ -29,10 +29,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QSplitter,
     QTabWidget,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -272,6 +274,14 @@ class MainWindow(QMainWindow):
             texts.MENU_HELP: menu_help,
         }
 
+        self._build_run_actions(toolbar, menu_actions, menu_connection)
+        self._build_file_menu(menu_file)
+        self._build_language_menu(menu_view)
+        self._build_help_menu(menu_help)
+
+    def _build_run_actions(
+        self, toolbar: QToolBar, menu_actions: QMenu, menu_connection: QMenu
+    ) -> None:
         # The runs the toolbar offers: greyed while they (or one like them) run.
         self.actions_by_kind: dict[RunKind, QAction] = {}
         offered: dict[RunKind, QAction] = {}
@@ -298,6 +308,7 @@ class MainWindow(QMainWindow):
         self.cancel_action.triggered.connect(self.cancel_run)
         menu_actions.addAction(self.cancel_action)
 
+    def _build_file_menu(self, menu_file: QMenu) -> None:
         save = QAction(self)
         save.setShortcut(QKeySequence.StandardKey.Save)
         save.triggered.connect(self.form.save)
@@ -325,6 +336,7 @@ class MainWindow(QMainWindow):
             (self.export_log_action, texts.EXPORT_LOG),
         ]
 
+    def _build_language_menu(self, menu_view: QMenu) -> None:
         # View → Language: the `language` setting, switched at once.
         self.language_menu = menu_view.addMenu("")
         self.language_menu.setObjectName("languageMenu")
@@ -340,6 +352,7 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
             self.language_actions[choice] = action
 
+    def _build_help_menu(self, menu_help: QMenu) -> None:
         self.help_action = QAction(self)
         self.help_action.setObjectName("helpTroubleshooting")
         self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)

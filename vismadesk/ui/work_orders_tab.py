@@ -136,6 +136,20 @@ class WorkOrdersTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._make_widgets()
+        self._lay_out()
+        self._wire()
+        self._busy = False
+        self.loaded = False
+        self._counts = (0, 0)
+        self._twice_count = 0
+        self._status: tuple[str, dict[str, str]] = (texts.READY_UNKNOWN, {})
+        # OutSmart's work status names by code, once known (the form reads them).
+        self.status_names: dict[str, str] = {}
+        self.retranslate()
+        self._update_buttons()
+
+    def _make_widgets(self) -> None:
         self.ready_list = _list()
         self.ready_list.setObjectName("readyList")
         self.error_list = _list((texts.COL_WHY,))
@@ -183,6 +197,7 @@ class WorkOrdersTab(QWidget):
         self.ready_empty.hide()
         self.error_empty.hide()
 
+    def _lay_out(self) -> None:
         self.ready_box = QGroupBox()
         rl = QVBoxLayout(self.ready_box)
         rl.addWidget(self.ready_list)
@@ -236,6 +251,7 @@ class WorkOrdersTab(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll_area)
 
+    def _wire(self) -> None:
         self.refresh_button.clicked.connect(self.refresh_clicked)
         self.export_button.clicked.connect(lambda: self.export_clicked.emit(self.selected_ready()))
         self.reset_button.clicked.connect(lambda: self.reset_clicked.emit(self.selected_errors()))
@@ -244,15 +260,6 @@ class WorkOrdersTab(QWidget):
         self.error_list.itemSelectionChanged.connect(self._show_why)
         for tree in (self.ready_list, self.error_list):
             tree.itemDoubleClicked.connect(self._open)
-        self._busy = False
-        self.loaded = False
-        self._counts = (0, 0)
-        self._twice_count = 0
-        self._status: tuple[str, dict[str, str]] = (texts.READY_UNKNOWN, {})
-        # OutSmart's work status names by code, once known (the form reads them).
-        self.status_names: dict[str, str] = {}
-        self.retranslate()
-        self._update_buttons()
 
     def retranslate(self) -> None:
         _header_labels(self.ready_list)
