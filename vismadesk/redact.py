@@ -63,7 +63,9 @@ _MIN_LEN = 6
 
 def register_secret(value: str | None) -> None:
     global _known_sorted
-    if value and len(value) >= _MIN_LEN:
+    # Known already (every OutSmart request registers its tokens): no lock needed to
+    # see that, a set only grows.
+    if value and len(value) >= _MIN_LEN and value not in _known:
         with _lock:
             if value not in _known:
                 _known.add(value)
