@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 
 import keyring
@@ -35,6 +36,15 @@ class SecretName(StrEnum):
     # The team store's database password (the `store_url` setting holds none).
     STORE_PASSWORD = "store_password"
 
+
+# Read for every OutSmart request (they travel in its query): kept in the Secrets
+# object, not asked of the OS keyring each time (a D-Bus round trip to the Secret
+# Service, a Credential Manager call). Set and delete through the object update it at
+# once; a change another process makes (the command line, a second console) shows
+# within CACHE_S. Other secrets are read rarely and always afresh: another process
+# rotates the Visma.net refresh token.
+CACHED = frozenset({SecretName.OUTSMART_TOKEN, SecretName.OUTSMART_SOFTWARE_TOKEN})
+CACHE_S = 5.0
 
 ENV_OVERRIDES: dict[SecretName, str] = {
     SecretName.VISMA_CLIENT_SECRET: "VISMADESK_CLIENT_SECRET",
@@ -127,11 +137,15 @@ class Secrets:
         backend: keyring.backend.KeyringBackend | None = None,
         service: str = SERVICE,
         env: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._backend = backend
         self._service = service
         self._env = os.environ if env is None else env
         self._lock = threading.Lock()
+        self._clock = clock
+        # name -> (value, read at): the CACHED secrets as last read or written here.
+        self._cache: dict[SecretName, tuple[str | None, float]] = {}
 
     @property
     def backend(self) -> keyring.backend.KeyringBackend:
@@ -152,9 +166,15 @@ class Secrets:
             register_secret(value)
             return value
         with self._lock:
-            value = self._call("read", lambda b: b.get_password(self._service, name.value))
-        register_secret(value)
-        return value or None
+            held = self._cache.get(name)
+            if held is not None and self._clock() - held[1] < CACHE_S:
+                return held[0]
+            read = self._call("read", lambda b: b.get_password(self._service, name.value))
+            found: str | None = read or None
+            if name in CACHED:
+                self._cache[name] = (found, self._clock())
+        register_secret(found)
+        return found
 
     def set(self, name: SecretName, value: str) -> None:
         if len(value.encode("utf-8")) > MAX_SECRET_BYTES:
@@ -164,7 +184,10 @@ class Secrets:
             )
         register_secret(value)
         with self._lock:
+            self._cache.pop(name, None)
             self._call("store", lambda b: b.set_password(self._service, name.value, value))
+            if name in CACHED:
+                self._cache[name] = (value or None, self._clock())
 
     def delete(self, name: SecretName) -> None:
         def _delete(b: keyring.backend.KeyringBackend) -> None:
@@ -173,6 +196,7 @@ class Secrets:
                 b.delete_password(self._service, name.value)
 
         with self._lock:
+            self._cache.pop(name, None)
             self._call("delete", _delete)
 
     def check(self) -> None:

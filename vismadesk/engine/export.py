@@ -72,7 +72,8 @@ class ExportRun:
         self.wait_s = wait_s
         self.run_id = new_run_id()
         self.owner = claims.console_owner(str(ctx.profile.data_dir))
-        self.log = RunLog(ctx.store, Action.EXPORT, self.run_id, hooks.on_log)
+        # Batched: an entry a work order in one transaction was most of the log's cost.
+        self.log = RunLog(ctx.store, Action.EXPORT, self.run_id, hooks.on_log, batched=True)
         self.on_progress = hooks.on_progress
         self.cancel = hooks.cancel
         self.stopping = threading.Event()
@@ -85,7 +86,10 @@ class ExportRun:
     # --- run ---------------------------------------------------------------------
 
     def run(self) -> RunResult:
-        return exclusive(self.ctx.store, self.log, self.wait_s, self._run)
+        try:
+            return exclusive(self.ctx.store, self.log, self.wait_s, self._run)
+        finally:
+            self.log.close()  # every entry is in the store before the run ends
 
     def _run(self) -> RunResult:
         result = RunResult(self.run_id, Action.EXPORT)

@@ -39,6 +39,7 @@ from vismadesk.engine.runs import RunLog
 from vismadesk.engine.validate import Problem, validate
 from vismadesk.errors import AppError, OutSmartError, VismaApiError
 from vismadesk.outsmart import codes
+from vismadesk.store import JournalStep
 from vismadesk.visma.client import ORDER_ID_MAX
 
 
@@ -251,14 +252,11 @@ class OrderExport:
         when another console has it."""
         s = self.settings
         store = self.ctx.store
-        if not store.claim(wo.number, self.owner, self.lease_s):
-            self._left_to_other(wo)
-            return False
         before = wo.work_status
         # On disk before OutSmart hears of it: a crash after the claim reached OutSmart
-        # then finds its own claim in the journal and resumes it.
-        store.journal_record(
-            wo.number,
+        # then finds its own claim in the journal and resumes it. Written with the
+        # store's claim, in one transaction.
+        creating = JournalStep(
             JournalState.CREATING,
             doc_format=s.export_format,
             order_type=s.order_type if s.export_format is ExportFormat.SALES_ORDER else None,
@@ -266,6 +264,9 @@ class OrderExport:
             new_attempt=True,
             previous_status=before if before and before not in self._own_statuses() else None,
         )
+        if not store.claim_and_record(wo.number, self.owner, self.lease_s, creating):
+            self._left_to_other(wo)
+            return False
         if step is Step.TAKE_OVER:
             since = self.seen_since.get(wo.number)
             when = since.isoformat() if since else "?"  # shown as the language writes it
@@ -306,11 +307,19 @@ class OrderExport:
             self.claim_status = ""
         self.log.emit(messages.CLAIM_STATUS_UNKNOWN, status=status)
 
-    def _record_created(
-        self, wo: WorkOrder, doc: DocumentRef, state: JournalState = JournalState.CREATED
-    ) -> None:
+    def _record_created(self, wo: WorkOrder, doc: DocumentRef) -> None:
+        step = self._document_step(doc, JournalState.CREATED)
         self.ctx.store.journal_record(
             wo.number,
+            step.state,
+            doc_format=step.doc_format,
+            doc_number=step.doc_number,
+            order_type=step.order_type,
+            run_id=step.run_id,
+        )
+
+    def _document_step(self, doc: DocumentRef, state: JournalState) -> JournalStep:
+        return JournalStep(
             state,
             doc_format=doc.format,
             doc_number=doc.number,
@@ -351,10 +360,11 @@ class OrderExport:
             self.ctx.store.release_claim(wo.number, self.owner)
             return Outcome.PENDING
         if record:
-            self._record_created(wo, doc, JournalState.DONE)
+            done = self._document_step(doc, JournalState.DONE)
         else:
-            self.ctx.store.journal_record(wo.number, JournalState.DONE, run_id=self.run_id)
-        self.ctx.store.release_claim(wo.number, self.owner)
+            done = JournalStep(JournalState.DONE, run_id=self.run_id)
+        # `done` and the claim's release: one transaction.
+        self.ctx.store.record_and_release(wo.number, self.owner, done)
         details = {
             "document_type": doc.format.document_name,
             "document_number": doc.number,

@@ -1,7 +1,9 @@
 """What every run shares: its hooks, progress, result, and the run log that writes entries.
 
 A run writes each entry to the store first and only then reports it, so the
-window and the command line show exactly what is kept, with its id.
+window and the command line show exactly what is kept, with its id. An export
+stores its entries in batches (`RunLog(batched=True)`, log_writer.py) and closes
+its log before it ends.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, TypedDict
 
 from vismadesk import messages
 from vismadesk.domain import Action, ExitCode, Level, LogEntry
+from vismadesk.engine.log_writer import LogWriter
 from vismadesk.errors import AppError
 from vismadesk.store import RunBusy, RunHolder, StoreAPI
 
@@ -78,6 +81,8 @@ class RunLog:
         action: Action,
         run_id: str,
         on_log: LogCallback | None = None,
+        *,
+        batched: bool = False,
     ) -> None:
         self.store = store
         self.action = action
@@ -85,6 +90,12 @@ class RunLog:
         self._on_log = on_log
         self._lock = threading.Lock()
         self.errors = 0
+        self._writer = LogWriter(store, self._report) if batched else None
+
+    def close(self) -> None:
+        """Store what is still waiting (batched); the entries are all kept after this."""
+        if self._writer is not None:
+            self._writer.close()
 
     def emit(
         self,
@@ -138,7 +149,17 @@ class RunLog:
         return self.emit(messages.RUN_CANCELLED, action=name, done=done, total=total)
 
     def _write(self, entry: LogEntry) -> LogEntry:
-        stored = self.store.add_log(entry)
+        with self._lock:
+            if entry.level is Level.ERROR:
+                self.errors += 1
+        if self._writer is not None:
+            # Stored (and given its id) a moment later, then reported.
+            self._writer.put(entry)
+            return entry
+        self._report(self.store.add_log(entry))
+        return entry
+
+    def _report(self, stored: LogEntry) -> None:
         _log.log(
             _LOG_LEVELS[stored.level],
             "%s run %s%s: %s",
@@ -147,12 +168,8 @@ class RunLog:
             f" work order {stored.work_order}" if stored.work_order else "",
             stored.summary,
         )
-        with self._lock:
-            if stored.level is Level.ERROR:
-                self.errors += 1
         if self._on_log is not None:
             self._on_log(stored)
-        return stored
 
 
 class ProgressReporter:

@@ -88,6 +88,8 @@ class Pacer:
         h = response.headers
         with self._lock:
             self._pending = max(0, self._pending - 1)
+            if "x-ratelimit-remaining" not in h:
+                return  # no limit told (OutSmart's usual answer): nothing to learn
             try:
                 limit = int(h["x-ratelimit-limit"])
                 remaining = int(h["x-ratelimit-remaining"])

@@ -2,10 +2,11 @@
 
 OutSmart answers every call with HTTP 200 and a `{code, messages, response}`
 envelope; the code says what happened. The two tokens travel as query parameters
-on every call and are read from the keyring per call, so a token entered in the
-window is used at once. Every call vismadesk makes is idempotent (reads; setting a
-work status; marking handled; upserting master data by code), so timeouts, dropped
-connections and 5xx answers are retried; an envelope code never is, it is an answer.
+on every call and are asked of `Secrets` per call (which keeps them rather than ask
+the OS keyring each time), so a token entered in the window is used at once. Every
+call vismadesk makes is idempotent (reads; setting a work status; marking handled;
+upserting master data by code), so timeouts, dropped connections and 5xx answers are
+retried; an envelope code never is, it is an answer.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ text) and schema.py (DDL, FTS5); the queries are plain SQL with `?` parameters,
 except the full-text search in log.py (`_fts_search`).
 """
 
-from vismadesk.store.api import StoreAPI
+from vismadesk.store.api import JournalStep, StoreAPI
 from vismadesk.store.errors import SchemaTooNew, StoreError, StoreUnavailable
 from vismadesk.store.local import Store
 from vismadesk.store.opening import open_store, store_url
@@ -31,6 +31,7 @@ from vismadesk.store.schema import MIGRATIONS, SCHEMA_VERSION
 __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "JournalStep",
     "RunBusy",
     "RunHolder",
     "SchemaTooNew",

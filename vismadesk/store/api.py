@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from vismadesk.domain import Action, ExportFormat, JournalEntry, JournalState, Level, LogEntry
@@ -26,6 +27,21 @@ def log_bound(before_id: int | None, after_id: int | None) -> tuple[str, int]:
     if (before_id is None) == (after_id is None):
         raise ValueError("log_id_at takes before_id or after_id, not both or neither")
     return ("<", before_id) if before_id is not None else (">", after_id)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class JournalStep:
+    """One step for `journal_record`'s fields, for the calls that write it together
+    with a claim change in one transaction. Fields left None keep their stored value."""
+
+    state: JournalState
+    doc_format: ExportFormat | None = None
+    doc_number: str | None = None
+    order_type: str | None = None
+    last_error: str | None = None
+    run_id: str | None = None
+    new_attempt: bool = False
+    previous_status: str | None = None
 
 
 class StoreAPI(Protocol):
@@ -117,3 +133,12 @@ class StoreAPI(Protocol):
     def claim(self, work_order: str, owner: str, lease_s: float) -> bool: ...
     def release_claim(self, work_order: str, owner: str) -> None: ...
     def claims_expired_before(self, when: dt.datetime) -> list[str]: ...
+    def claim_and_record(
+        self, work_order: str, owner: str, lease_s: float, step: JournalStep
+    ) -> bool:
+        """`claim`, and when it is held, `step` in the journal: one transaction."""
+        ...
+
+    def record_and_release(self, work_order: str, owner: str, step: JournalStep) -> None:
+        """`step` in the journal and `release_claim`: one transaction."""
+        ...

@@ -14,42 +14,41 @@ from vismadesk.store.db import Database, parse_time, time_text
 
 
 def claim(db: Database, work_order: str, owner: str, lease_s: float) -> bool:
-    def _claim(c: sqlite3.Connection) -> bool:
-        now = dt.datetime.now(dt.UTC)
-        expires = time_text(now + dt.timedelta(seconds=lease_s))
-        row = c.execute(
-            "SELECT owner, expires_at FROM claims WHERE work_order = ?", (work_order,)
-        ).fetchone()
-        if row is None:
-            c.execute(
-                "INSERT INTO claims (work_order, owner, claimed_at, expires_at)"
-                " VALUES (?, ?, ?, ?)",
-                (work_order, owner, time_text(now), expires),
-            )
-            return True
-        held_by, held_until = row[0], parse_time(row[1])
-        if held_by == owner:
-            c.execute(
-                "UPDATE claims SET expires_at = ? WHERE work_order = ?", (expires, work_order)
-            )
-            return True
-        if held_until is not None and held_until > now:
-            return False
+    return db.write(lambda c: claim_in(c, work_order, owner, lease_s))
+
+
+def claim_in(c: sqlite3.Connection, work_order: str, owner: str, lease_s: float) -> bool:
+    """`claim` inside the caller's write transaction."""
+    now = dt.datetime.now(dt.UTC)
+    expires = time_text(now + dt.timedelta(seconds=lease_s))
+    row = c.execute(
+        "SELECT owner, expires_at FROM claims WHERE work_order = ?", (work_order,)
+    ).fetchone()
+    if row is None:
         c.execute(
-            "UPDATE claims SET owner = ?, claimed_at = ?, expires_at = ? WHERE work_order = ?",
-            (owner, time_text(now), expires, work_order),
+            "INSERT INTO claims (work_order, owner, claimed_at, expires_at) VALUES (?, ?, ?, ?)",
+            (work_order, owner, time_text(now), expires),
         )
         return True
-
-    return db.write(_claim)
+    held_by, held_until = row[0], parse_time(row[1])
+    if held_by == owner:
+        c.execute("UPDATE claims SET expires_at = ? WHERE work_order = ?", (expires, work_order))
+        return True
+    if held_until is not None and held_until > now:
+        return False
+    c.execute(
+        "UPDATE claims SET owner = ?, claimed_at = ?, expires_at = ? WHERE work_order = ?",
+        (owner, time_text(now), expires, work_order),
+    )
+    return True
 
 
 def release(db: Database, work_order: str, owner: str) -> None:
-    db.write(
-        lambda c: c.execute(
-            "DELETE FROM claims WHERE work_order = ? AND owner = ?", (work_order, owner)
-        )
-    )
+    db.write(lambda c: release_in(c, work_order, owner))
+
+
+def release_in(c: sqlite3.Connection, work_order: str, owner: str) -> None:
+    c.execute("DELETE FROM claims WHERE work_order = ? AND owner = ?", (work_order, owner))
 
 
 def expired_before(db: Database, when: dt.datetime) -> list[str]:

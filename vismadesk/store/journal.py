@@ -12,6 +12,7 @@ from typing import Any
 
 from vismadesk.domain import ExportFormat, JournalEntry, JournalState
 from vismadesk.redact import redact
+from vismadesk.store.api import JournalStep
 from vismadesk.store.db import Database, now_text, parse_time
 
 
@@ -68,42 +69,51 @@ def record(
     previous_status: str | None,
 ) -> JournalEntry:
     """Record a step for a work order. Fields left None keep their stored value."""
+    step = JournalStep(
+        state, doc_format, doc_number, order_type, last_error, run_id, new_attempt, previous_status
+    )
 
     def _upsert(c: sqlite3.Connection) -> JournalEntry:
-        now = now_text()
-        c.execute(
-            "INSERT INTO journal (work_order, state, doc_format, doc_number, order_type,"
-            " attempts, last_error, run_id, created_at, updated_at, previous_status)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(work_order) DO UPDATE SET"
-            "  state = excluded.state,"
-            "  doc_format = coalesce(excluded.doc_format, doc_format),"
-            "  doc_number = coalesce(excluded.doc_number, doc_number),"
-            "  order_type = coalesce(excluded.order_type, order_type),"
-            "  attempts = attempts + ?,"
-            "  last_error = excluded.last_error,"
-            "  run_id = coalesce(excluded.run_id, run_id),"
-            "  updated_at = excluded.updated_at,"
-            "  previous_status = coalesce(excluded.previous_status, previous_status)",
-            (
-                work_order,
-                JournalState(state).value,
-                doc_format.value if doc_format else None,
-                doc_number,
-                order_type,
-                1 if new_attempt else 0,
-                redact(last_error) if last_error else None,
-                run_id,
-                now,
-                now,
-                previous_status,
-                1 if new_attempt else 0,
-            ),
-        )
+        record_in(c, work_order, step)
         r = c.execute("SELECT * FROM journal WHERE work_order = ?", (work_order,)).fetchone()
         return _row_to_entry(r)
 
     return db.write(_upsert)
+
+
+def record_in(c: sqlite3.Connection, work_order: str, step: JournalStep) -> None:
+    """`record` inside the caller's write transaction."""
+    now = now_text()
+    attempt = 1 if step.new_attempt else 0
+    c.execute(
+        "INSERT INTO journal (work_order, state, doc_format, doc_number, order_type,"
+        " attempts, last_error, run_id, created_at, updated_at, previous_status)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(work_order) DO UPDATE SET"
+        "  state = excluded.state,"
+        "  doc_format = coalesce(excluded.doc_format, doc_format),"
+        "  doc_number = coalesce(excluded.doc_number, doc_number),"
+        "  order_type = coalesce(excluded.order_type, order_type),"
+        "  attempts = attempts + ?,"
+        "  last_error = excluded.last_error,"
+        "  run_id = coalesce(excluded.run_id, run_id),"
+        "  updated_at = excluded.updated_at,"
+        "  previous_status = coalesce(excluded.previous_status, previous_status)",
+        (
+            work_order,
+            JournalState(step.state).value,
+            step.doc_format.value if step.doc_format else None,
+            step.doc_number,
+            step.order_type,
+            attempt,
+            redact(step.last_error) if step.last_error else None,
+            step.run_id,
+            now,
+            now,
+            step.previous_status,
+            attempt,
+        ),
+    )
 
 
 def forget(db: Database, work_order: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from vismadesk import messages
 from vismadesk.domain import Action, ExportFormat, JournalEntry, JournalState, Level, LogEntry
 from vismadesk.store import claims, cursors, journal, live, log, recovery, schema
-from vismadesk.store.api import LogListener, Unsubscribe, log_bound
+from vismadesk.store.api import JournalStep, LogListener, Unsubscribe, log_bound
 from vismadesk.store.db import Database, has_table, user_version
 from vismadesk.store.faults import FaultKind, StoreFault, sqlite_fault
 from vismadesk.store.lockfile import MemoryRunLock, ProfileRunLock
@@ -261,6 +261,29 @@ class Store(Database):
 
     def claims_expired_before(self, when: dt.datetime) -> list[str]:
         return claims.expired_before(self, when)
+
+    def claim_and_record(
+        self, work_order: str, owner: str, lease_s: float, step: JournalStep
+    ) -> bool:
+        """`claim`, and when it is held, `step` in the journal: one transaction (each
+        commit is a write to the WAL and a lock round, per work order)."""
+
+        def _both(c: sqlite3.Connection) -> bool:
+            if not claims.claim_in(c, work_order, owner, lease_s):
+                return False
+            journal.record_in(c, work_order, step)
+            return True
+
+        return self.write(_both)
+
+    def record_and_release(self, work_order: str, owner: str, step: JournalStep) -> None:
+        """`step` in the journal and `release_claim`: one transaction."""
+
+        def _both(c: sqlite3.Connection) -> None:
+            journal.record_in(c, work_order, step)
+            claims.release_in(c, work_order, owner)
+
+        self.write(_both)
 
     # --- sync cursors ----------------------------------------------------------------
 

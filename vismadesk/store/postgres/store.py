@@ -23,7 +23,7 @@ import psycopg
 import psycopg_pool
 
 from vismadesk.domain import Action, ExportFormat, JournalEntry, JournalState, Level, LogEntry
-from vismadesk.store.api import LogListener, Unsubscribe, log_bound
+from vismadesk.store.api import JournalStep, LogListener, Unsubscribe, log_bound
 from vismadesk.store.errors import StoreError
 from vismadesk.store.postgres import claims, cursors, journal, log, schema
 from vismadesk.store.postgres.connection import conninfo, is_connection_error, unavailable
@@ -409,3 +409,44 @@ class PgStore:
 
     def claims_expired_before(self, when: dt.datetime) -> list[str]:
         return self._call(lambda c: claims.expired_before(c, when))
+
+    def claim_and_record(
+        self, work_order: str, owner: str, lease_s: float, step: JournalStep
+    ) -> bool:
+        """`claim`, and when it is held, `step` in the journal: one transaction."""
+
+        def _both(c: psycopg.Connection) -> bool:
+            with c.transaction():
+                if not claims.claim(c, work_order, owner, lease_s):
+                    return False
+                _record(c, work_order, step)
+                return True
+
+        # Safe to repeat after a lost connection: the claim is renewed, the step
+        # written again (at worst one attempt counted twice).
+        return self._call(_both)
+
+    def record_and_release(self, work_order: str, owner: str, step: JournalStep) -> None:
+        """`step` in the journal and `release_claim`: one transaction."""
+
+        def _both(c: psycopg.Connection) -> None:
+            with c.transaction():
+                _record(c, work_order, step)
+                claims.release(c, work_order, owner)
+
+        self._call(_both)
+
+
+def _record(c: psycopg.Connection, work_order: str, step: JournalStep) -> JournalEntry:
+    return journal.record(
+        c,
+        work_order,
+        step.state,
+        doc_format=step.doc_format,
+        doc_number=step.doc_number,
+        order_type=step.order_type,
+        last_error=step.last_error,
+        run_id=step.run_id,
+        new_attempt=step.new_attempt,
+        previous_status=step.previous_status,
+    )
