@@ -132,10 +132,11 @@ def _kill_one_mid_run(url: str, one_way_s: float) -> None:
         assert victim.stdout is not None
         assert json.loads(victim.stdout.readline())["started"]
         deadline = time.monotonic() + 120
-        # Mid-run: once the victim has created some documents of its own.
+        # Early in its run: once the victim has created a few documents of its own, with
+        # most of its share still ahead (later, on a busy machine, it may already be done).
         while time.monotonic() < deadline:
             mine = _count(url, "console-0")
-            if mine >= 10:
+            if mine >= 3:
                 break
         os.kill(victim.pid, signal.SIGKILL)
         victim.communicate(timeout=30)
@@ -157,6 +158,7 @@ def _count(url: str, run_id: str) -> int:
         return int(row.fetchone()[0])  # type: ignore[index]
 
 
+@pytest.mark.slow
 def test_a_console_killed_mid_run_leaves_nothing_undone(team: str) -> None:
     _kill_one_mid_run(team, 0)
 
