@@ -201,6 +201,9 @@ def test_unknown_list_parameters_are_ignored_as_the_real_service_does(
     client: httpx.Client, sb: Sandbox
 ) -> None:
     # A customerRefNo "filter" does not exist: relying on it would match every order.
+    customer = sb.state()["customers"][0]["number"]
+    made = client.post("/api/v3/SalesOrders", json=order(customer, "REF-1", line("ARBEID")))
+    assert made.status_code == 201, made.text
     everything = client.get("/api/v3/SalesOrders", params={"pageSize": 1000}).json()
     ignored = client.get(
         "/api/v3/SalesOrders", params={"pageSize": 1000, "customerRefNo": "no-such-ref"}
